@@ -1,0 +1,192 @@
+// The `mamori` command: argument parsing only, then the stages do the work.
+//
+// Exit codes (documented in the README):
+//   0  scan complete, no findings
+//   1  scan complete, findings reported
+//   2  usage or configuration error (bad flag, no compile database, bad models file)
+//   3  partial scan: some translation units could not be analyzed (findings, if any,
+//      are still reported)
+#include "core/Fingerprint.h"
+#include "engine/TaintModels.h"
+#include "ingest/CompileDatabase.h"
+#include "report/Reports.h"
+#include "scan/Scanner.h"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#ifndef MAMORI_VERSION
+#define MAMORI_VERSION "0.1.0"
+#endif
+
+namespace fs = std::filesystem;
+using namespace mamori;
+
+namespace {
+
+enum ExitCode { kClean = 0, kFindings = 1, kUsage = 2, kPartial = 3 };
+
+struct OutputOptions {
+  std::string format = "text";
+  std::string outputFile;
+};
+
+int emit(const ScanReport &report, const OutputOptions &out) {
+  std::string text;
+  if (out.format == "sarif") text = renderSarif(report);
+  else if (out.format == "json") text = renderJson(report);
+  else text = renderText(report, out.outputFile.empty() && isatty(1));
+  if (out.outputFile.empty()) {
+    std::cout << text;
+    std::cout.flush();
+  } else {
+    std::ofstream f(out.outputFile, std::ios::binary | std::ios::trunc);
+    if (!f || !(f << text)) {
+      std::cerr << "mamori: error: " << out.outputFile << ": cannot write the report\n";
+      return kUsage;
+    }
+    if (out.format != "text") {
+      // Keep a human summary on the terminal when the report goes to a file.
+      std::cerr << "mamori: " << report.findings.size() << " finding(s), " << report.stats.analyzed << "/"
+                << report.stats.translationUnits << " translation units analyzed; report written to "
+                << out.outputFile << "\n";
+    }
+  }
+  if (out.format != "text")
+    for (const Diagnostic &d : report.diagnostics)
+      std::cerr << "mamori: " << diagnosticLevelName(d.level) << ": " << d.file << ": " << d.message << "\n";
+  if (report.stats.failed > 0) return kPartial;
+  return report.findings.empty() ? kClean : kFindings;
+}
+
+std::string defaultScratchDir(const std::string &project) {
+  const char *cache = std::getenv("XDG_CACHE_HOME");
+  const char *home = std::getenv("HOME");
+  fs::path base = cache && *cache ? fs::path(cache) : home && *home ? fs::path(home) / ".cache" : fs::temp_directory_path();
+  return (base / "mamori" / ("compdb-" + stableHash(project))).string();
+}
+
+void addCommonOptions(CLI::App *cmd, ScanOptions &scan, OutputOptions &out) {
+  cmd->add_option("-j,--jobs", scan.jobs, "Translation units analyzed in parallel (default: all cores)");
+  cmd->add_option("--format", out.format, "Report format")->check(CLI::IsMember({"text", "sarif", "json"}));
+  cmd->add_option("-o,--output", out.outputFile, "Write the report to FILE instead of standard output");
+  cmd->add_option("--tu-timeout", scan.tuTimeoutSeconds, "Seconds allowed per translation unit (0: no limit)");
+  cmd->add_option("--tu-memory", scan.tuMemoryMiB, "MiB of address space allowed per analysis process");
+  cmd->add_option("--models", scan.modelFiles, "Additional taint models file(s) (JSON with comments)")
+      ->check(CLI::ExistingFile);
+  cmd->add_flag("-v,--verbose", scan.verbose, "Print progress to standard error");
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  CLI::App app{"mamori: finds, proves and repairs vulnerabilities in C and C++ code, on your own machine"};
+  app.set_version_flag("--version", "mamori " MAMORI_VERSION);
+  app.require_subcommand(1);
+
+  ScanOptions scan;
+  OutputOptions out;
+  std::string projectDir = ".";
+  std::string buildDir;
+  std::string scratchDir;
+  auto *scanCmd = app.add_subcommand("scan", "Analyze a project from its compile_commands.json");
+  scanCmd->add_option("DIR", projectDir, "Project folder (default: the current folder)");
+  scanCmd->add_option("-p,--build-dir", buildDir, "Folder holding compile_commands.json");
+  scanCmd->add_option("--scratch", scratchDir, "Where a generated compile database goes (default: ~/.cache/mamori)");
+  addCommonOptions(scanCmd, scan, out);
+
+  std::vector<std::string> checkFiles;
+  std::vector<std::string> checkArgs;
+  auto *checkCmd = app.add_subcommand("check", "Analyze source files directly: mamori check FILE... [-- COMPILER-FLAGS]");
+  checkCmd->add_option("FILES", checkFiles, "Source files")->required();
+  checkCmd->add_option("--extra-arg", checkArgs, "Compiler flag (also accepted after --)");
+  addCommonOptions(checkCmd, scan, out);
+
+  auto *rulesCmd = app.add_subcommand("rules", "List the rules mamori checks, with their CWE ids");
+
+  // `check FILE... -- FLAGS`: everything after `--` is compiler flags.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  auto dashdash = std::find(args.begin(), args.end(), "--");
+  std::vector<std::string> afterDash;
+  if (dashdash != args.end()) {
+    afterDash.assign(dashdash + 1, args.end());
+    args.erase(dashdash, args.end());
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError &e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : kUsage;
+  }
+
+  if (rulesCmd->parsed()) {
+    for (const RuleInfo &r : allRules())
+      std::cout << r.id << "  CWE-" << r.cwe << "  " << severityName(r.severity) << "  " << r.shortDescription << "\n";
+    return kClean;
+  }
+
+  try {
+    validateScanOptions(scan);
+  } catch (const std::exception &e) {
+    std::cerr << "mamori: error: " << e.what() << "\n";
+    return kUsage;
+  }
+
+  CompileDatabase db;
+  std::vector<Diagnostic> ingestDiags;
+  std::string root;
+  if (checkCmd->parsed()) {
+    checkArgs.insert(checkArgs.end(), afterDash.begin(), afterDash.end());
+    std::string cwd = fs::current_path().string();
+    root = cwd;
+    for (const std::string &f : checkFiles) {
+      std::error_code ec;
+      fs::path p = fs::absolute(f).lexically_normal();
+      if (!fs::is_regular_file(p, ec)) {
+        std::cerr << "mamori: error: " << f << ": no such file\n";
+        return kUsage;
+      }
+      CompileCommand c;
+      c.directory = cwd;
+      c.file = p.string();
+      c.arguments.push_back("clang");
+      c.arguments.insert(c.arguments.end(), checkArgs.begin(), checkArgs.end());
+      c.arguments.push_back(c.file);
+      db.commands.push_back(std::move(c));
+    }
+  } else {
+    try {
+      std::error_code ec;
+      root = fs::weakly_canonical(projectDir, ec).string();
+      LocateOptions lo{projectDir, buildDir, scratchDir.empty() ? defaultScratchDir(root) : scratchDir, scan.verbose};
+      std::string dbPath = locateOrGenerateDatabase(lo, ingestDiags);
+      db = loadCompileDatabase(dbPath, ingestDiags);
+      if (db.commands.empty()) {
+        for (const Diagnostic &d : ingestDiags)
+          std::cerr << "mamori: " << diagnosticLevelName(d.level) << ": " << d.file << ": " << d.message << "\n";
+        std::cerr << "mamori: error: " << dbPath << ": no usable C or C++ translation units in the compile database\n";
+        return kUsage;
+      }
+    } catch (const IngestError &e) {
+      std::cerr << "mamori: error: " << e.what() << "\n";
+      return kUsage;
+    }
+  }
+
+  ScanReport report = scanDatabase(db, scan);
+  report.toolVersion = MAMORI_VERSION;
+  report.projectRoot = root;
+  report.diagnostics.insert(report.diagnostics.begin(), ingestDiags.begin(), ingestDiags.end());
+  // Skipped entries of the database mean the scan did not cover everything it was asked to.
+  for (const Diagnostic &d : ingestDiags)
+    if (d.level != Diagnostic::Level::Note && d.message.find("skipped") != std::string::npos) {
+      ++report.stats.failed;
+    }
+  return emit(report, out);
+}

@@ -1,0 +1,57 @@
+// Plain data that every stage speaks: where something is, what was found, and how the
+// data got there. No Clang and no I/O here, so report/, confirm/ and repair/ can depend on it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+struct Location {
+  std::string file;  // absolute, normalized path
+  unsigned line = 0;
+  unsigned column = 0;
+
+  bool valid() const { return !file.empty() && line > 0; }
+  friend bool operator==(const Location &, const Location &) = default;
+  friend auto operator<=>(const Location &, const Location &) = default;
+};
+
+enum class Severity { Note, Warning, Error };
+const char *severityName(Severity s);
+
+// One step of a finding's trace, from the source of the data to the sink.
+struct TraceStep {
+  enum class Kind { Source, Propagation, Call, Return, Sink };
+  Kind kind = Kind::Propagation;
+  Location location;
+  std::string message;
+};
+const char *traceKindName(TraceStep::Kind k);
+
+// Static findings are leads ("suspected"); confirm/ can prove them ("confirmed").
+enum class FindingStatus { Suspected, Confirmed };
+
+struct Finding {
+  std::string ruleId;    // e.g. "mamori.taint.command-injection"
+  unsigned cwe = 0;      // primary CWE id
+  Severity severity = Severity::Warning;
+  std::string message;
+  Location location;     // the sink
+  std::string function;  // enclosing function of the sink
+  std::vector<TraceStep> trace;
+  FindingStatus status = FindingStatus::Suspected;
+  std::string fingerprint;  // stable across runs; see fingerprint.h
+};
+
+// A problem with the scan itself (a TU that did not parse, a bad config), not with the code.
+struct Diagnostic {
+  enum class Level { Note, Warning, Error };
+  Level level = Level::Error;
+  std::string file;
+  std::string message;
+};
+const char *diagnosticLevelName(Diagnostic::Level l);
+
+}  // namespace mamori

@@ -1,0 +1,75 @@
+#include "core/FindingJson.h"
+
+namespace mamori {
+
+using nlohmann::json;
+
+json toJson(const Location &l) { return {{"file", l.file}, {"line", l.line}, {"column", l.column}}; }
+
+static Location locationFromJson(const json &j) {
+  Location l;
+  l.file = j.value("file", "");
+  l.line = j.value("line", 0u);
+  l.column = j.value("column", 0u);
+  return l;
+}
+
+json toJson(const Finding &f) {
+  json trace = json::array();
+  for (const TraceStep &s : f.trace) {
+    json step = toJson(s.location);
+    step["kind"] = traceKindName(s.kind);
+    step["message"] = s.message;
+    trace.push_back(step);
+  }
+  return {{"rule", f.ruleId},
+          {"cwe", f.cwe},
+          {"severity", severityName(f.severity)},
+          {"message", f.message},
+          {"location", toJson(f.location)},
+          {"function", f.function},
+          {"status", f.status == FindingStatus::Confirmed ? "confirmed" : "suspected"},
+          {"fingerprint", f.fingerprint},
+          {"trace", trace}};
+}
+
+json toJson(const Diagnostic &d) {
+  return {{"file", d.file}, {"level", diagnosticLevelName(d.level)}, {"message", d.message}};
+}
+
+Finding findingFromJson(const json &j) {
+  Finding f;
+  f.ruleId = j.value("rule", "");
+  f.cwe = j.value("cwe", 0u);
+  std::string sev = j.value("severity", "warning");
+  f.severity = sev == "error" ? Severity::Error : sev == "note" ? Severity::Note : Severity::Warning;
+  f.message = j.value("message", "");
+  f.location = locationFromJson(j.value("location", json::object()));
+  f.function = j.value("function", "");
+  f.status = j.value("status", "suspected") == "confirmed" ? FindingStatus::Confirmed : FindingStatus::Suspected;
+  f.fingerprint = j.value("fingerprint", "");
+  for (const json &s : j.value("trace", json::array())) {
+    TraceStep step;
+    step.location = locationFromJson(s);
+    step.message = s.value("message", "");
+    std::string k = s.value("kind", "propagation");
+    step.kind = k == "source"   ? TraceStep::Kind::Source
+                : k == "call"   ? TraceStep::Kind::Call
+                : k == "return" ? TraceStep::Kind::Return
+                : k == "sink"   ? TraceStep::Kind::Sink
+                                : TraceStep::Kind::Propagation;
+    f.trace.push_back(step);
+  }
+  return f;
+}
+
+Diagnostic diagnosticFromJson(const json &j) {
+  Diagnostic d;
+  std::string l = j.value("level", "error");
+  d.level = l == "note" ? Diagnostic::Level::Note : l == "warning" ? Diagnostic::Level::Warning : Diagnostic::Level::Error;
+  d.file = j.value("file", "");
+  d.message = j.value("message", "");
+  return d;
+}
+
+}  // namespace mamori

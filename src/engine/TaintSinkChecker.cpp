@@ -1,0 +1,16 @@
+#include "engine/TaintSinkChecker.h"
+
+#include "clang/AST/Expr.h"
+
+namespace mamori {
+
+std::vector<unsigned> TaintSinkChecker::dangerousArguments(const clang::CallExpr &call, const SinkModel &model,
+                                                           clang::ASTContext &) const {
+  std::vector<unsigned> out;
+  for (const ArgPos &p : model.args)
+    for (unsigned i = 0; i < call.getNumArgs(); ++i)
+      if (p.matches(i)) out.push_back(i);
+  return out;
+}
+
+}  // namespace mamori

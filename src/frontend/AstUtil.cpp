@@ -1,0 +1,148 @@
+#include "frontend/AstUtil.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+
+namespace mamori {
+
+Location LocationMapper::map(clang::SourceLocation loc) {
+  Location out;
+  if (loc.isInvalid()) return out;
+  clang::SourceLocation e = sm_.getExpansionLoc(loc);
+  clang::FileID fid = sm_.getFileID(e);
+  auto it = paths_.find(fid.getHashValue());
+  if (it == paths_.end()) {
+    std::string path;
+    if (auto ref = sm_.getFileEntryRefForID(fid)) {
+      llvm::StringRef real = ref->getFileEntry().tryGetRealPathName();
+      if (!real.empty()) {
+        path = real.str();
+      } else {
+        llvm::SmallString<256> abs(ref->getName());
+        llvm::sys::fs::make_absolute(abs);
+        llvm::sys::path::remove_dots(abs, /*remove_dot_dot=*/true);
+        path = std::string(abs.str());
+      }
+    }
+    it = paths_.insert({fid.getHashValue(), path}).first;
+  }
+  out.file = it->second;
+  out.line = sm_.getExpansionLineNumber(e);
+  out.column = sm_.getExpansionColumnNumber(e);
+  return out;
+}
+
+bool LocationMapper::isInSystemHeader(clang::SourceLocation loc) const {
+  return loc.isValid() && sm_.isInSystemHeader(sm_.getExpansionLoc(loc));
+}
+
+std::string LocationMapper::text(clang::SourceRange range, const clang::LangOptions &lo) const {
+  clang::CharSourceRange r = clang::CharSourceRange::getTokenRange(
+      sm_.getExpansionRange(range.getBegin()).getBegin(), sm_.getExpansionRange(range.getEnd()).getEnd());
+  bool invalid = false;
+  llvm::StringRef t = clang::Lexer::getSourceText(r, sm_, lo, &invalid);
+  if (invalid) return {};
+  std::string out;
+  bool space = false;
+  for (char c : t.take_front(400)) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+const std::string &CalleeNamer::name(const clang::FunctionDecl *fd) {
+  auto it = cache_.find(fd);
+  if (it != cache_.end()) return it->second;
+  std::string base;
+  if (const clang::IdentifierInfo *id = fd->getIdentifier()) {
+    base = id->getName().str();
+  } else if (llvm::isa<clang::CXXConstructorDecl>(fd)) {
+    base = llvm::cast<clang::CXXConstructorDecl>(fd)->getParent()->getName().str();
+  } else {
+    base = fd->getDeclName().getAsString();  // operators: "operator<<"
+  }
+  // Fortified and builtin spellings of libc calls use the same model.
+  if (base.rfind("__builtin___", 0) == 0 && base.size() > 16 && base.compare(base.size() - 4, 4, "_chk") == 0)
+    base = base.substr(12, base.size() - 16);
+  else if (base.rfind("__builtin_", 0) == 0)
+    base = base.substr(10);
+  else if (base.rfind("__", 0) == 0 && base.size() > 6 && base.compare(base.size() - 4, 4, "_chk") == 0)
+    base = base.substr(2, base.size() - 6);
+  std::string qual;
+  for (const clang::DeclContext *dc = fd->getDeclContext(); dc; dc = dc->getParent()) {
+    if (const auto *ns = llvm::dyn_cast<clang::NamespaceDecl>(dc)) {
+      if (ns->isInline() || ns->isAnonymousNamespace()) continue;
+      qual = ns->getName().str() + "::" + qual;
+    } else if (const auto *rd = llvm::dyn_cast<clang::RecordDecl>(dc)) {
+      qual = rd->getName().str() + "::" + qual;
+    }
+  }
+  return cache_[fd] = qual + base;
+}
+
+const clang::Expr *stripParensAndCasts(const clang::Expr *e) {
+  while (e) {
+    e = e->IgnoreParens();
+    if (const auto *c = llvm::dyn_cast<clang::CastExpr>(e)) {
+      e = c->getSubExpr();
+      continue;
+    }
+    if (const auto *m = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(e)) {
+      e = m->getSubExpr();
+      continue;
+    }
+    if (const auto *b = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(e)) {
+      e = b->getSubExpr();
+      continue;
+    }
+    if (const auto *w = llvm::dyn_cast<clang::ExprWithCleanups>(e)) {
+      e = w->getSubExpr();
+      continue;
+    }
+    break;
+  }
+  return e;
+}
+
+const clang::VarDecl *rootVariable(const clang::Expr *e) {
+  for (unsigned guard = 0; e && guard < 256; ++guard) {
+    e = stripParensAndCasts(e);
+    if (const auto *d = llvm::dyn_cast<clang::DeclRefExpr>(e)) return llvm::dyn_cast<clang::VarDecl>(d->getDecl());
+    if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(e)) {
+      e = u->getSubExpr();
+      continue;
+    }
+    if (const auto *b = llvm::dyn_cast<clang::BinaryOperator>(e)) {
+      if (b->isAdditiveOp() || b->isAssignmentOp() || b->getOpcode() == clang::BO_Comma) {
+        if (b->getOpcode() == clang::BO_Comma || b->isAssignmentOp())
+          e = b->getOpcode() == clang::BO_Comma ? b->getRHS() : b->getLHS();
+        else
+          e = b->getRHS()->getType()->isPointerType() ? b->getRHS() : b->getLHS();
+        continue;
+      }
+      return nullptr;
+    }
+    if (const auto *a = llvm::dyn_cast<clang::ArraySubscriptExpr>(e)) {
+      e = a->getBase();
+      continue;
+    }
+    if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+      e = m->getBase();
+      continue;
+    }
+    return nullptr;
+  }
+  return nullptr;
+}
+
+}  // namespace mamori

@@ -1,0 +1,49 @@
+// Small pieces of Clang glue that every analysis needs: stable locations for findings,
+// normalized callee names for model lookup, and the source text of an expression.
+#pragma once
+
+#include "core/Finding.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <string>
+
+namespace mamori {
+
+// Converts Clang source locations into Locations. Macro locations map to where the macro
+// was expanded (the user's code), and file names become absolute, normalized paths.
+class LocationMapper {
+public:
+  explicit LocationMapper(const clang::SourceManager &sm) : sm_(sm) {}
+  Location map(clang::SourceLocation loc);
+  bool isInSystemHeader(clang::SourceLocation loc) const;
+  // The text of [begin, end] after macro expansion ranges, whitespace collapsed.
+  std::string text(clang::SourceRange range, const clang::LangOptions &lo) const;
+
+private:
+  const clang::SourceManager &sm_;
+  llvm::DenseMap<unsigned, std::string> paths_;  // FileID hash -> absolute path
+};
+
+// "strcpy", "std::basic_string::c_str": qualified, without template arguments or inline
+// namespaces, and without the `__builtin___`/`_chk` of fortified builtins, so that one
+// model entry matches every spelling. Cached per declaration.
+class CalleeNamer {
+public:
+  const std::string &name(const clang::FunctionDecl *fd);
+
+private:
+  llvm::DenseMap<const clang::FunctionDecl *, std::string> cache_;
+};
+
+// Strips parentheses and no-op casts, but keeps the casts that matter to dataflow.
+const clang::Expr *stripParensAndCasts(const clang::Expr *e);
+
+// The variable at the root of an lvalue or pointer expression: `p` in `p->f[3]`,
+// `buf` in `(char *)(buf + n)`, `x` in `&x`. Null if there is none.
+const clang::VarDecl *rootVariable(const clang::Expr *e);
+
+}  // namespace mamori

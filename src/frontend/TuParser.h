@@ -1,0 +1,33 @@
+// Parses one translation unit with Clang 19 exactly as its compile command says, and
+// hands the AST to an analysis callback. Parse errors become a Diagnostic; the callback
+// runs only on a TU that parsed cleanly.
+#pragma once
+
+#include "core/CompileCommand.h"
+#include "core/Finding.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace mamori {
+
+struct TuParseResult {
+  bool parsed = false;  // the AST was built without errors and the callback ran
+  std::vector<Diagnostic> diagnostics;
+};
+
+using AstCallback = std::function<void(clang::ASTContext &)>;
+
+// The compiler's own argv is adjusted: outputs and dependency files are dropped,
+// -fsyntax-only is added, warnings are silenced, Clang 19's resource directory is used.
+TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback &callback);
+
+// The argv that will be given to Clang for `cmd` (exposed for tests and --verbose).
+std::vector<std::string> adjustedArguments(const CompileCommand &cmd);
+
+}  // namespace mamori

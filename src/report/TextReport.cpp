@@ -1,0 +1,40 @@
+#include "report/Reports.h"
+
+#include <sstream>
+
+namespace mamori {
+
+static std::string where(const Location &l) {
+  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
+}
+
+std::string renderText(const ScanReport &r, bool color) {
+  const char *bold = color ? "\033[1m" : "";
+  const char *magenta = color ? "\033[1;35m" : "";
+  const char *red = color ? "\033[1;31m" : "";
+  const char *cyan = color ? "\033[1;36m" : "";
+  const char *reset = color ? "\033[0m" : "";
+  std::ostringstream out;
+  for (const Diagnostic &d : r.diagnostics) {
+    out << bold << "mamori: " << reset << (d.level == Diagnostic::Level::Error ? red : cyan)
+        << diagnosticLevelName(d.level) << ": " << reset << d.file << ": " << d.message << "\n";
+  }
+  for (const Finding &f : r.findings) {
+    const char *level = f.severity == Severity::Error ? "error" : f.severity == Severity::Note ? "note" : "warning";
+    out << bold << where(f.location) << ": " << reset << (f.severity == Severity::Error ? red : magenta) << level
+        << ": " << reset << bold << f.message << " [CWE-" << f.cwe << "] [" << f.ruleId << "]" << reset;
+    if (f.status == FindingStatus::Confirmed) out << " [confirmed]";
+    out << "\n";
+    for (const TraceStep &s : f.trace) {
+      if (s.kind == TraceStep::Kind::Sink) continue;
+      out << bold << where(s.location) << ": " << reset << cyan << "note: " << reset << s.message << "\n";
+    }
+  }
+  out << r.findings.size() << " finding" << (r.findings.size() == 1 ? "" : "s") << " in "
+      << r.stats.translationUnits << " translation unit" << (r.stats.translationUnits == 1 ? "" : "s");
+  if (r.stats.failed) out << " (" << r.stats.failed << " could not be analyzed)";
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace mamori

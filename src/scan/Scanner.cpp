@@ -1,0 +1,288 @@
+#include "scan/Scanner.h"
+
+#include "checkers/TaintCheckers.h"
+#include "core/FindingJson.h"
+#include "engine/TaintModels.h"
+#include "scan/TuAnalysis.h"
+
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/thread.h"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <map>
+#include <poll.h>
+#include <set>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mamori {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+bool writeAll(int fd, const void *data, size_t n) {
+  const char *p = static_cast<const char *>(data);
+  while (n > 0) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<size_t>(w);
+  }
+  return true;
+}
+
+bool readAll(int fd, void *data, size_t n) {
+  char *p = static_cast<char *>(data);
+  while (n > 0) {
+    ssize_t r = read(fd, p, n);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+// Runs `fn` on a thread with a large stack: Clang and our evaluators recurse on deeply
+// nested code, and a stack overflow would cost the whole TU.
+template <typename Fn> void onBigStack(Fn fn) {
+  llvm::thread t(std::optional<unsigned>(512u << 20), fn);
+  t.join();
+}
+
+// The worker's side: read a TU index, analyze it, answer with one JSON message.
+[[noreturn]] void workerMain(int in, int out, const CompileDatabase &db, const TaintModels &models,
+                             unsigned long long memoryMiB) {
+  if (memoryMiB) {
+    rlimit rl{static_cast<rlim_t>(memoryMiB << 20), static_cast<rlim_t>(memoryMiB << 20)};
+    setrlimit(RLIMIT_AS, &rl);
+  }
+  for (;;) {
+    uint32_t index = 0;
+    if (!readAll(in, &index, sizeof index)) _exit(0);
+    nlohmann::json msg;
+    if (index < db.commands.size()) {
+      TuAnalysisResult r;
+      onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models); });
+      msg["analyzed"] = r.analyzed;
+      msg["functions"] = r.functions;
+      msg["findings"] = nlohmann::json::array();
+      for (const Finding &f : r.findings) msg["findings"].push_back(toJson(f));
+      msg["diagnostics"] = nlohmann::json::array();
+      for (const Diagnostic &d : r.diagnostics) msg["diagnostics"].push_back(toJson(d));
+    }
+    std::string payload = msg.dump();
+    uint32_t len = static_cast<uint32_t>(payload.size());
+    if (!writeAll(out, &len, sizeof len) || !writeAll(out, payload.data(), payload.size())) _exit(1);
+  }
+}
+
+struct Worker {
+  pid_t pid = -1;
+  int toWorker = -1;
+  int fromWorker = -1;
+  int tu = -1;  // the TU in progress, or -1
+  Clock::time_point started;
+};
+
+Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const ScanOptions &opts,
+                   std::vector<Worker> &others) {
+  int down[2], up[2];
+  Worker w;
+  if (pipe(down) != 0 || pipe(up) != 0) return w;
+  std::cout.flush();
+  std::cerr.flush();
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(down[0]); close(down[1]); close(up[0]); close(up[1]);
+    return w;
+  }
+  if (pid == 0) {
+    close(down[1]);
+    close(up[0]);
+    for (const Worker &o : others) {  // siblings' pipes are not ours to hold open
+      if (o.toWorker >= 0) close(o.toWorker);
+      if (o.fromWorker >= 0) close(o.fromWorker);
+    }
+    workerMain(down[0], up[1], db, models, opts.tuMemoryMiB);
+  }
+  close(down[0]);
+  close(up[1]);
+  w.pid = pid;
+  w.toWorker = down[1];
+  w.fromWorker = up[0];
+  return w;
+}
+
+void stopWorker(Worker &w, bool kill) {
+  if (w.pid <= 0) return;
+  if (kill) ::kill(w.pid, SIGKILL);
+  close(w.toWorker);
+  close(w.fromWorker);
+  int status = 0;
+  waitpid(w.pid, &status, 0);
+  w = Worker{};
+}
+
+std::string describeDeath(int status) {
+  if (WIFSIGNALED(status)) {
+    int sig = WTERMSIG(status);
+    const char *name = strsignal(sig);
+    return std::string("the analysis crashed (signal ") + std::to_string(sig) + ", " + (name ? name : "?") + ")";
+  }
+  if (WIFEXITED(status)) return "the analysis process exited unexpectedly (exit " + std::to_string(WEXITSTATUS(status)) + ")";
+  return "the analysis process ended unexpectedly";
+}
+
+TaintModels loadModels(const ScanOptions &opts) {
+  TaintModels models = TaintModels::builtin();
+  for (const std::string &f : opts.modelFiles) models.loadFile(f);
+  return models;
+}
+
+}  // namespace
+
+void validateScanOptions(const ScanOptions &opts) { (void)loadModels(opts); }
+
+std::vector<RuleInfo> allRules() {
+  std::vector<RuleInfo> rules;
+  for (const auto &c : makeTaintCheckers()) rules.push_back(c->rule());
+  return rules;
+}
+
+ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
+  const auto start = Clock::now();
+  ScanReport report;
+  report.rules = allRules();
+  report.stats.translationUnits = static_cast<unsigned>(db.commands.size());
+  TaintModels models = loadModels(opts);
+
+  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  jobs = std::min<unsigned>(jobs, std::max<size_t>(1, db.commands.size()));
+  signal(SIGPIPE, SIG_IGN);
+
+  std::deque<unsigned> pending;
+  for (unsigned i = 0; i < db.commands.size(); ++i) pending.push_back(i);
+  std::vector<Worker> workers;
+  std::set<std::string> seenFingerprints;
+  unsigned done = 0;
+
+  auto fail = [&](unsigned tu, const std::string &why) {
+    report.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, why + "; translation unit skipped"});
+    ++report.stats.failed;
+    ++done;
+  };
+
+  while (done < db.commands.size()) {
+    // Keep every worker busy; replace dead ones.
+    while (workers.size() < jobs && !pending.empty()) {
+      Worker w = spawnWorker(db, models, opts, workers);
+      if (w.pid < 0) break;
+      workers.push_back(w);
+    }
+    if (workers.empty()) {
+      // Could not start any worker process: report the rest rather than loop forever.
+      while (!pending.empty()) {
+        fail(pending.front(), "no analysis process could be started");
+        pending.pop_front();
+      }
+      break;
+    }
+    for (Worker &w : workers) {
+      if (w.tu >= 0 || pending.empty()) continue;
+      uint32_t index = pending.front();
+      pending.pop_front();
+      w.tu = static_cast<int>(index);
+      w.started = Clock::now();
+      if (opts.verbose) std::cerr << "mamori: [" << done + 1 << "/" << db.commands.size() << "] " << db.commands[index].file << "\n";
+      if (!writeAll(w.toWorker, &index, sizeof index)) {
+        pending.push_front(index);
+        w.tu = -1;
+        stopWorker(w, true);
+      }
+    }
+    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker &w) { return w.pid < 0; }),
+                  workers.end());
+
+    std::vector<pollfd> fds;
+    for (const Worker &w : workers)
+      if (w.tu >= 0) fds.push_back({w.fromWorker, POLLIN, 0});
+    if (fds.empty()) continue;
+    int r = poll(fds.data(), fds.size(), 200);
+    if (r < 0 && errno != EINTR) break;
+
+    for (Worker &w : workers) {
+      if (w.tu < 0) continue;
+      bool readable = false;
+      for (const pollfd &p : fds)
+        if (p.fd == w.fromWorker && (p.revents & (POLLIN | POLLHUP | POLLERR))) readable = true;
+      unsigned tu = static_cast<unsigned>(w.tu);
+      if (!readable) {
+        auto elapsed = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - w.started).count();
+        if (opts.tuTimeoutSeconds && elapsed >= opts.tuTimeoutSeconds) {
+          stopWorker(w, true);
+          fail(tu, "analysis exceeded --tu-timeout of " + std::to_string(opts.tuTimeoutSeconds) + " s");
+        }
+        continue;
+      }
+      uint32_t len = 0;
+      std::string payload;
+      bool ok = readAll(w.fromWorker, &len, sizeof len);
+      if (ok) {
+        payload.resize(len);
+        ok = readAll(w.fromWorker, payload.data(), len);
+      }
+      if (!ok) {
+        ::kill(w.pid, SIGKILL);
+        int status = 0;
+        waitpid(w.pid, &status, 0);
+        close(w.toWorker);
+        close(w.fromWorker);
+        w = Worker{};
+        std::string why = describeDeath(status);
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) why = "the analysis ran out of memory or was killed";
+        fail(tu, why);
+        continue;
+      }
+      w.tu = -1;
+      ++done;
+      nlohmann::json msg = nlohmann::json::parse(payload, nullptr, false);
+      if (msg.is_discarded()) {
+        report.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, "internal error: malformed worker reply"});
+        ++report.stats.failed;
+        continue;
+      }
+      if (msg.value("analyzed", false)) ++report.stats.analyzed;
+      else ++report.stats.failed;
+      report.stats.functions += msg.value("functions", 0u);
+      for (const auto &d : msg["diagnostics"]) report.diagnostics.push_back(diagnosticFromJson(d));
+      for (const auto &f : msg["findings"]) {
+        Finding finding = findingFromJson(f);
+        // A header's function is analyzed in every TU that includes it: report it once.
+        std::string key = finding.fingerprint + "@" + finding.location.file + ":" + std::to_string(finding.location.line) +
+                          ":" + std::to_string(finding.location.column);
+        if (seenFingerprints.insert(key).second) report.findings.push_back(std::move(finding));
+      }
+    }
+    workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker &w) { return w.pid < 0; }),
+                  workers.end());
+  }
+  for (Worker &w : workers) stopWorker(w, false);
+
+  std::sort(report.findings.begin(), report.findings.end(), [](const Finding &a, const Finding &b) {
+    return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
+  });
+  report.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return report;
+}
+
+}  // namespace mamori
