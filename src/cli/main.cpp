@@ -13,6 +13,8 @@
 #include "scan/Scanner.h"
 
 #include <CLI/CLI.hpp>
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Signals.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -85,6 +87,7 @@ void addCommonOptions(CLI::App *cmd, ScanOptions &scan, OutputOptions &out) {
 }  // namespace
 
 int main(int argc, char **argv) {
+  if (std::getenv("MAMORI_CRASH_TRACES")) llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
   CLI::App app{"mamori: finds, proves and repairs vulnerabilities in C and C++ code, on your own machine"};
   app.set_version_flag("--version", "mamori " MAMORI_VERSION);
   app.require_subcommand(1);

@@ -30,19 +30,28 @@ constexpr unsigned kAllKinds = (1u << kSinkKindCount) - 1;
 // Function summaries
 // ---------------------------------------------------------------------------------------
 
+// A sink call, possibly in another function or translation unit.
+struct SinkSite {
+  const TaintSinkChecker *checker = nullptr;
+  const void *key = nullptr;  // the sink expression, or an interned id for external ones
+  Location location;
+  std::string text;           // source text of the sink call, for fingerprints
+  std::string calleeName;     // "system"
+  std::string function;       // the function that contains the sink call
+};
+
 // A sink inside a function (or its callees) reached by data of one of its parameters.
 struct SummarySink {
-  const TaintSinkChecker *checker = nullptr;
-  const Expr *call = nullptr;  // the sink call (or construction), wherever it is
-  std::string calleeName;          // "system"
-  std::string function;            // the function that contains the sink call
-  Taint taint;                     // only parameter origins, traces end at the sink call
+  SinkSite site;
+  Taint taint;  // only parameter origins, traces end at the sink call
 };
 
 struct FunctionSummary {
   Taint returns;                          // source and parameter origins of the return value
   std::map<unsigned, Taint> paramEffects;  // written through pointer parameter N
-  std::map<std::pair<const Expr *, const TaintSinkChecker *>, SummarySink> sinks;
+  std::map<std::pair<const void *, const TaintSinkChecker *>, SummarySink> sinks;
+
+  bool empty() const { return returns.empty() && paramEffects.empty() && sinks.empty(); }
 
   bool sameAs(const FunctionSummary &o) const {
     if (!returns.sameAs(o.returns) || paramEffects.size() != o.paramEffects.size() || sinks.size() != o.sinks.size())
@@ -56,10 +65,7 @@ struct FunctionSummary {
 };
 
 struct FoundSink {
-  const TaintSinkChecker *checker;
-  const Expr *call;
-  std::string calleeName;
-  std::string function;
+  SinkSite site;
   std::string what;  // description of the source
   TraceRef trace;    // ends at the sink
 };
@@ -77,10 +83,30 @@ struct TuContext {
   CalleeNamer names;
   std::map<const FunctionDecl *, FunctionSummary> summaries;
   std::map<const VarDecl *, AbstractValue> globals;
+  // Functions whose address is taken: the candidates of an unresolved indirect call.
+  std::vector<const FunctionDecl *> addressTaken;
   std::set<const VarDecl *> globalsRead;
   bool globalsGrewAfterRead = false;
   // Findings of the current pass, one per (sink call, rule); the earliest source wins.
-  std::map<std::pair<const Expr *, const TaintSinkChecker *>, FoundSink> found;
+  std::map<std::pair<const void *, const TaintSinkChecker *>, FoundSink> found;
+  // Summaries of functions defined in other translation units (by USR), and the strings
+  // that give their source origins and sink sites a stable identity here.
+  const ExternalSummaries *external = nullptr;
+  std::map<std::string, FunctionSummary> externalCache;
+  std::set<std::string> interned;
+  std::set<std::string> usedExternal;  // USRs of called functions defined elsewhere
+  llvm::DenseMap<const FunctionDecl *, std::string> usrs;
+
+  const void *intern(const std::string &s) { return &*interned.insert(s).first; }
+  const std::string &usrOf(const FunctionDecl *fd) {
+    auto it = usrs.find(fd);
+    if (it != usrs.end()) return it->second;
+    llvm::SmallString<128> usr;
+    std::string out;
+    if (!index::generateUSRForDecl(fd, usr)) out = std::string(usr.str());
+    return usrs[fd] = out;
+  }
+  const FunctionSummary *externalSummary(const FunctionDecl *fd);
 
   TuContext(ASTContext &c, const TaintModels &m, const std::vector<const TaintSinkChecker *> &ch,
             const TaintAnalysisOptions &o)
@@ -312,8 +338,8 @@ private:
   // ----- branch conditions -----
 
   static bool isZero(const Expr *e, ASTContext &ctx) {
+    if (!e->isValueDependent() && e->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNotNull)) return true;
     e = e->IgnoreParenImpCasts();
-    if (llvm::isa<GNUNullExpr>(e) || llvm::isa<CXXNullPtrLiteralExpr>(e)) return true;
     Expr::EvalResult r;
     if (!e->isValueDependent() && e->EvaluateAsInt(r, ctx)) return r.Val.getInt() == 0;
     return false;
@@ -363,10 +389,17 @@ private:
         // strcmp(x, "lit") == 0 in either order: x is now that constant.
         const Expr *other = call->getNumArgs() > 1 ? call->getArg(v->arg == 0 ? 1 : 0) : nullptr;
         const Expr *lit = other ? other->IgnoreParenImpCasts() : nullptr;
+        // Only a whole variable becomes that constant: fields share their object's taint,
+        // and `strcmp(req->method, "GET") == 0` says nothing about req->path.
+        auto isWholeVariable = [](const Expr *x) {
+          x = stripParensAndCasts(x);
+          if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(x)) x = stripParensAndCasts(mc->getImplicitObjectArgument());
+          return llvm::isa<DeclRefExpr>(x);
+        };
         if (lit && llvm::isa<StringLiteral>(lit)) {
-          sanitizeExpr(subject, kAllKinds, false, s);
+          if (isWholeVariable(subject)) sanitizeExpr(subject, kAllKinds, false, s);
         } else if (llvm::isa<StringLiteral>(subject->IgnoreParenImpCasts()) && other) {
-          sanitizeExpr(other, kAllKinds, false, s);
+          if (isWholeVariable(other)) sanitizeExpr(other, kAllKinds, false, s);
         }
         continue;
       }
@@ -395,6 +428,22 @@ private:
   }
 
   void sanitizeExpr(const Expr *e, unsigned mask, bool onlyCanonical, State &s) {
+    // s.c_str() checks the string object s.
+    if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(stripParensAndCasts(e))) {
+      const FunctionModel *m = mc->getMethodDecl() ? tu_.modelFor(mc->getMethodDecl()) : nullptr;
+      bool viewOfThis = m && m->propagator && !m->propagator->from.empty() &&
+                        m->propagator->from.front().kind == ArgPos::Kind::This;
+      if (!viewOfThis) return;
+      e = mc->getImplicitObjectArgument();
+    }
+    // Checking one element (argv[1]) says nothing about the others (argv[2]); a variable
+    // or a field is checked as a whole (fields share their object's taint).
+    for (const Expr *x = stripParensAndCasts(e); x;) {
+      if (llvm::isa<ArraySubscriptExpr>(x)) return;
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_Deref) return;
+      const auto *m = llvm::dyn_cast<MemberExpr>(x);
+      x = m ? stripParensAndCasts(m->getBase()) : nullptr;
+    }
     const VarDecl *root = rootVariable(e);
     if (!root) return;
     Loc l{root, Loc::Var};
@@ -731,6 +780,14 @@ private:
     } else {
       // Indirect call: whatever functions the pointer may hold.
       AbstractValue target = eval(call->getCallee(), s);
+      if (target.functions.empty()) {
+        // Unknown target (a parameter, a field set elsewhere): any address-taken function
+        // of the same type may be called here.
+        QualType fnType = call->getCallee()->getType();
+        if (const auto *pt = fnType->getAs<PointerType>()) fnType = pt->getPointeeType();
+        for (const FunctionDecl *fd : tu_.addressTaken)
+          if (tu_.ctx.hasSameType(fd->getType(), fnType)) target.functions.push_back(fd->getCanonicalDecl());
+      }
       for (const void *f : target.functions) result.join(applyCallee(static_cast<const FunctionDecl *>(f), cs, s));
     }
     callCache_[call] = result;
@@ -745,6 +802,9 @@ private:
     auto summaryIt = def ? tu_.summaries.find(def->getCanonicalDecl()) : tu_.summaries.end();
     bool modelled = model && (model->source || model->propagator || model->sink);
     if (!modelled && summaryIt != tu_.summaries.end()) return applySummary(callee, summaryIt->second, cs, s);
+    if (!modelled && !def) {
+      if (const FunctionSummary *ext = tu_.externalSummary(callee)) return applySummary(callee, *ext, cs, s);
+    }
     if (!model) return result;
 
     if (model->sink) checkSink(cs.call, *model->sink, name, cs.argVals, cs.args, s);
@@ -785,7 +845,7 @@ private:
       }
     }
     if (const SourceModel *src = model->source) {
-      TraceStep step{TraceStep::Kind::Source, loc(cs.call), src->what + " from '" + name + "'"};
+      TraceStep step{TraceStep::Kind::Source, loc(cs.call), src->what + " (from '" + name + "')"};
       Taint t;
       t.add(Origin{cs.call, -1}, TaintFact{extendTrace(nullptr, step), 0, false});
       for (const ArgPos &pos : src->taints) {
@@ -828,23 +888,29 @@ private:
           TraceRef trace = f.trace;
           if (o.isParam()) {
             SummarySink &ss = summary_.sinks[{call, checker}];
-            ss.checker = checker;
-            ss.call = call;
-            ss.calleeName = name;
-            ss.function = fnName_;
+            if (!ss.site.key) ss.site = siteFor(checker, call, name);
             ss.taint.add(o, f);
           } else {
-            report(checker, call, name, fnName_, f.trace);
+            report(siteFor(checker, call, name), f.trace);
           }
         }
       }
     }
   }
 
-  void report(const TaintSinkChecker *checker, const Expr *call, const std::string &calleeName,
-              const std::string &function, const TraceRef &trace) {
-    if (!call) return;
-    auto key = std::make_pair(call, checker);
+  SinkSite siteFor(const TaintSinkChecker *checker, const Expr *call, const std::string &calleeName) {
+    SinkSite site;
+    site.checker = checker;
+    site.key = call;
+    site.location = loc(call);
+    site.text = tu_.locations.text(call->getSourceRange(), tu_.ctx.getLangOpts());
+    site.calleeName = calleeName;
+    site.function = fnName_;
+    return site;
+  }
+
+  void report(const SinkSite &site, const TraceRef &trace) {
+    auto key = std::make_pair(site.key, site.checker);
     auto it = tu_.found.find(key);
     std::string what;
     if (trace) {
@@ -852,7 +918,7 @@ private:
       while (n->prev) n = n->prev.get();
       what = n->step.message;
     }
-    FoundSink f{checker, call, calleeName, function, what, trace};
+    FoundSink f{site, what, trace};
     if (it == tu_.found.end()) {
       tu_.found.emplace(key, std::move(f));
       return;
@@ -904,17 +970,14 @@ private:
     }
     for (const auto &[key, ss] : sum.sinks) {
       Taint reaching = substitute(ss.taint, cs, calleeName, s, TraceStep::Kind::Call)
-                           .unsafeFor(sinkKindBit(ss.checker->kind()));
+                           .unsafeFor(sinkKindBit(ss.site.checker->kind()));
       for (const auto &[o, f] : reaching.facts()) {
         if (o.isParam()) {
           SummarySink &mine = summary_.sinks[key];
-          mine.checker = ss.checker;
-          mine.call = ss.call;
-          mine.calleeName = ss.calleeName;
-          mine.function = ss.function;
+          mine.site = ss.site;
           mine.taint.add(o, f);
         } else {
-          report(ss.checker, ss.call, ss.calleeName, ss.function, f.trace);
+          report(ss.site, f.trace);
         }
       }
     }
@@ -942,11 +1005,62 @@ private:
   TuContext &tu_;
 };
 
+// Global variables' initial values (function pointer tables) and the functions whose
+// address is taken anywhere in the TU.
+class GlobalCollector : public RecursiveASTVisitor<GlobalCollector> {
+public:
+  std::map<const VarDecl *, AbstractValue> globals;
+  std::set<const DeclRefExpr *> directCallees;
+  std::vector<const DeclRefExpr *> functionRefs;
+
+  bool VisitVarDecl(VarDecl *vd) {
+    if (!vd->hasGlobalStorage() || vd->isStaticLocal() || !vd->getInit()) return true;
+    AbstractValue v;
+    collectFunctions(vd->getInit(), v.functions);
+    if (!v.functions.empty()) globals[vd] = v;
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *c) {
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getCallee()->IgnoreParenImpCasts())) directCallees.insert(d);
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    if (llvm::isa<FunctionDecl>(e->getDecl())) functionRefs.push_back(e);
+    return true;
+  }
+  std::vector<const FunctionDecl *> addressTaken() const {
+    std::set<const FunctionDecl *> out;
+    for (const DeclRefExpr *e : functionRefs)
+      if (!directCallees.count(e)) out.insert(llvm::cast<FunctionDecl>(e->getDecl())->getCanonicalDecl());
+    return {out.begin(), out.end()};
+  }
+
+  static void collectFunctions(const Stmt *st, std::vector<const void *> &out) {
+    if (!st) return;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(st))
+      if (const auto *fd = llvm::dyn_cast<FunctionDecl>(d->getDecl())) {
+        const void *c = fd->getCanonicalDecl();
+        if (std::find(out.begin(), out.end(), c) == out.end()) out.insert(std::lower_bound(out.begin(), out.end(), c), c);
+      }
+    for (const Stmt *child : st->children()) collectFunctions(child, out);
+  }
+};
+
 class ReferenceCollector : public RecursiveASTVisitor<ReferenceCollector> {
 public:
+  ReferenceCollector(const TuContext &tu) : tu_(tu) {}
   std::vector<const FunctionDecl *> refs;
   bool VisitDeclRefExpr(DeclRefExpr *e) {
     if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) refs.push_back(fd);
+    if (const auto *vd = llvm::dyn_cast<VarDecl>(e->getDecl())) {
+      auto it = tu_.globals.find(vd);
+      if (it != tu_.globals.end())
+        for (const void *f : it->second.functions) refs.push_back(static_cast<const FunctionDecl *>(f));
+    }
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *c) {
+    if (!c->getDirectCallee()) refs.insert(refs.end(), tu_.addressTaken.begin(), tu_.addressTaken.end());
     return true;
   }
   bool VisitCXXConstructExpr(CXXConstructExpr *e) {
@@ -957,6 +1071,9 @@ public:
     if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getMemberDecl())) refs.push_back(fd);
     return true;
   }
+
+private:
+  const TuContext &tu_;
 };
 
 // Strongly connected components of the reference graph, callees before callers
@@ -1025,49 +1142,156 @@ void analyzeFunction(TuContext &tu, const FunctionDecl *fd, FunctionSummary &sum
   if (exitState) analysis.recordEffects(*exitState);
 }
 
+// ----- the summary format shared between translation units -----
+//
+// {"name": "f",
+//  "returns": [FACT...], "effects": {"0": [FACT...]},
+//  "sinks": [{"rule": "...", "callee": "system", "function": "g", "file": "...", "line": 3,
+//             "column": 5, "text": "system(cmd)", "taint": [FACT...]}]}
+// FACT: {"param": 1} or {"source": "file:line:col"}, plus "sanitized" (bit per sink kind),
+//       "canonical", and "trace": [{"kind", "file", "line", "column", "message"}...]
+
+nlohmann::json stepsToJson(const TraceRef &t) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const TraceNode *n = t.get(); n; n = n->prev.get()) {
+    nlohmann::json step = {{"kind", traceKindName(n->step.kind)}, {"file", n->step.location.file},
+                           {"line", n->step.location.line}, {"column", n->step.location.column},
+                           {"message", n->step.message}};
+    a.insert(a.begin(), step);
+  }
+  return a;
+}
+
+TraceRef stepsFromJson(const nlohmann::json &a) {
+  TraceRef t;
+  for (const auto &j : a) {
+    TraceStep step;
+    std::string k = j.value("kind", "propagation");
+    step.kind = k == "source" ? TraceStep::Kind::Source : k == "call" ? TraceStep::Kind::Call
+              : k == "return" ? TraceStep::Kind::Return : k == "sink" ? TraceStep::Kind::Sink
+              : TraceStep::Kind::Propagation;
+    step.location = {j.value("file", ""), j.value("line", 0u), j.value("column", 0u)};
+    step.message = j.value("message", "");
+    t = extendTrace(t, step);
+  }
+  return t;
+}
+
+std::string originId(const Origin &o, const TaintFact &f) {
+  if (!f.trace) return "?";
+  const TraceNode *n = f.trace.get();
+  while (n->prev) n = n->prev.get();
+  const Location &l = n->step.location;
+  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column) + ":" + n->step.message;
+}
+
+nlohmann::json taintToJson(const Taint &t) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto &[o, f] : t.facts()) {
+    nlohmann::json j;
+    if (o.isParam()) j["param"] = o.param;
+    else j["source"] = originId(o, f);
+    j["sanitized"] = f.sanitized;
+    j["canonical"] = f.canonical;
+    j["trace"] = stepsToJson(f.trace);
+    a.push_back(j);
+  }
+  return a;
+}
+
+Taint taintFromJson(const nlohmann::json &a, TuContext &tu) {
+  Taint t;
+  if (!a.is_array()) return t;
+  for (const auto &j : a) {
+    Origin o;
+    if (j.contains("param")) o.param = j.value("param", 0);
+    else o.site = tu.intern("source:" + j.value("source", ""));
+    t.add(o, TaintFact{stepsFromJson(j.value("trace", nlohmann::json::array())), j.value("sanitized", 0u),
+                       j.value("canonical", false)});
+  }
+  return t;
+}
+
 std::string summaryToJson(const FunctionSummary &s, const std::string &name) {
-  auto taintJson = [](const Taint &t) {
-    nlohmann::json a = nlohmann::json::array();
-    for (const auto &[o, f] : t.facts()) {
-      nlohmann::json j;
-      if (o.isParam()) j["param"] = o.param;
-      else j["source"] = f.trace ? flattenTrace(f.trace).front().message : "";
-      j["sanitized"] = f.sanitized;
-      a.push_back(j);
-    }
-    return a;
-  };
   nlohmann::json j;
   j["name"] = name;
-  j["returns"] = taintJson(s.returns);
-  for (const auto &[i, t] : s.paramEffects) j["param_effects"][std::to_string(i)] = taintJson(t);
+  j["returns"] = taintToJson(s.returns);
+  j["effects"] = nlohmann::json::object();
+  for (const auto &[i, t] : s.paramEffects) j["effects"][std::to_string(i)] = taintToJson(t);
   nlohmann::json sinks = nlohmann::json::array();
   for (const auto &[k, ss] : s.sinks) {
-    nlohmann::json sj;
-    sj["rule"] = ss.checker->rule().id;
-    sj["callee"] = ss.calleeName;
-    sj["taint"] = taintJson(ss.taint);
-    sinks.push_back(sj);
+    sinks.push_back({{"rule", ss.site.checker->rule().id}, {"callee", ss.site.calleeName},
+                     {"function", ss.site.function}, {"file", ss.site.location.file},
+                     {"line", ss.site.location.line}, {"column", ss.site.location.column},
+                     {"text", ss.site.text}, {"taint", taintToJson(ss.taint)}});
   }
   j["sinks"] = sinks;
   return j.dump();
 }
 
+bool summaryFromJson(const std::string &text, TuContext &tu, FunctionSummary &out) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return false;
+  out.returns = taintFromJson(j.value("returns", nlohmann::json::array()), tu);
+  const nlohmann::json effects = j.value("effects", nlohmann::json::object());
+  for (const auto &[k, v] : effects.items()) {
+    if (k.empty() || k.find_first_not_of("0123456789") != std::string::npos || k.size() > 4) continue;
+    out.paramEffects[static_cast<unsigned>(std::stoul(k))] = taintFromJson(v, tu);
+  }
+  for (const auto &sj : j.value("sinks", nlohmann::json::array())) {
+    const TaintSinkChecker *checker = nullptr;
+    for (const TaintSinkChecker *c : tu.checkers)
+      if (c->rule().id == sj.value("rule", "")) checker = c;
+    if (!checker) continue;
+    SummarySink ss;
+    ss.site.checker = checker;
+    ss.site.location = {sj.value("file", ""), sj.value("line", 0u), sj.value("column", 0u)};
+    ss.site.text = sj.value("text", "");
+    ss.site.calleeName = sj.value("callee", "");
+    ss.site.function = sj.value("function", "");
+    ss.site.key = tu.intern("sink:" + ss.site.location.file + ":" + std::to_string(ss.site.location.line) + ":" +
+                            std::to_string(ss.site.location.column) + ":" + checker->rule().id);
+    ss.taint = taintFromJson(sj.value("taint", nlohmann::json::array()), tu);
+    out.sinks[{ss.site.key, checker}] = std::move(ss);
+  }
+  return true;
+}
+
 }  // namespace
+
+const FunctionSummary *TuContext::externalSummary(const FunctionDecl *fd) {
+  if (!fd->isExternallyVisible()) return nullptr;
+  const std::string &usr = usrOf(fd);
+  if (usr.empty()) return nullptr;
+  usedExternal.insert(usr);
+  if (!external) return nullptr;
+  auto cached = externalCache.find(usr);
+  if (cached != externalCache.end()) return &cached->second;
+  auto it = external->find(usr);
+  if (it == external->end()) return nullptr;
+  FunctionSummary sum;
+  if (!summaryFromJson(it->second, *this, sum)) return nullptr;
+  return &externalCache.emplace(usr, std::move(sum)).first->second;
+}
 
 TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
                                  const std::vector<const TaintSinkChecker *> &checkers,
-                                 const TaintAnalysisOptions &opts, bool wantSummaries) {
+                                 const TaintAnalysisOptions &opts, const ExternalSummaries *external) {
   TuContext tu(ctx, models, checkers, opts);
+  tu.external = external;
   FunctionCollector collector(tu);
   collector.TraverseDecl(ctx.getTranslationUnitDecl());
   const auto &fns = collector.functions;
+  GlobalCollector globals;
+  globals.TraverseDecl(ctx.getTranslationUnitDecl());
+  tu.globals = std::move(globals.globals);
+  tu.addressTaken = globals.addressTaken();
 
   std::map<const FunctionDecl *, unsigned> indexOf;
   for (unsigned i = 0; i < fns.size(); ++i) indexOf[fns[i]->getCanonicalDecl()] = i;
   std::vector<std::vector<unsigned>> edges(fns.size());
   for (unsigned i = 0; i < fns.size(); ++i) {
-    ReferenceCollector rc;
+    ReferenceCollector rc(tu);
     rc.TraverseStmt(const_cast<Stmt *>(fns[i]->getBody()));
     for (const FunctionDecl *r : rc.refs) {
       auto it = indexOf.find(r->getCanonicalDecl());
@@ -1104,32 +1328,34 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
 
   for (auto &[key, f] : tu.found) {
     Finding finding;
-    const RuleInfo &rule = f.checker->rule();
+    const RuleInfo &rule = f.site.checker->rule();
     finding.ruleId = rule.id;
     finding.cwe = rule.cwe;
     finding.severity = rule.severity;
-    finding.location = tu.locations.map(f.call->getBeginLoc());
-    finding.function = f.function;
-    finding.message = f.checker->message(f.calleeName, f.what);
+    finding.location = f.site.location;
+    finding.function = f.site.function;
+    finding.message = f.site.checker->message(f.site.calleeName, f.what);
     TraceRef full = extendTrace(f.trace, {TraceStep::Kind::Sink, finding.location,
-                                          "reaches '" + f.calleeName + "' (" + rule.shortDescription + ")"});
+                                          "reaches '" + f.site.calleeName + "' (" + rule.shortDescription + ")"});
     finding.trace = flattenTrace(full);
-    finding.fingerprint = computeFingerprint(finding, tu.locations.text(f.call->getSourceRange(), ctx.getLangOpts()));
+    finding.fingerprint = computeFingerprint(finding, f.site.text);
     result.findings.push_back(std::move(finding));
   }
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding &a, const Finding &b) {
     return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
   });
 
-  if (wantSummaries) {
-    for (const FunctionDecl *fd : fns) {
-      auto it = tu.summaries.find(fd->getCanonicalDecl());
-      if (it == tu.summaries.end()) continue;
-      llvm::SmallString<128> usr;
-      if (index::generateUSRForDecl(fd, usr)) continue;
-      result.summaryJson.push_back({std::string(usr.str()), summaryToJson(it->second, fd->getQualifiedNameAsString())});
-    }
+  // Summaries other translation units can use: externally visible functions only.
+  for (const FunctionDecl *fd : fns) {
+    if (!fd->isExternallyVisible() || llvm::isa<CXXMethodDecl>(fd)) continue;
+    auto it = tu.summaries.find(fd->getCanonicalDecl());
+    if (it == tu.summaries.end() || it->second.empty()) continue;
+    const std::string &usr = tu.usrOf(fd);
+    if (!usr.empty()) result.summaries[usr] = summaryToJson(it->second, fd->getQualifiedNameAsString());
   }
+  // Calls to functions defined elsewhere, whether or not a summary is known yet: the
+  // scanner re-analyzes this TU when one of them gains a summary.
+  result.usedExternal = tu.usedExternal;
   return result;
 }
 

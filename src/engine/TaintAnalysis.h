@@ -5,15 +5,17 @@
 // iterated to a fixpoint), so that a call applies its callee's summary: which parameters
 // reach which sinks, what the return value carries, what is written through pointer
 // parameters. Globals are flow-insensitive and trigger another pass when they grow after
-// being read. Findings come only from the last pass.
+// being read. Findings come only from the last pass. Calls to functions defined in other
+// translation units use their summaries when the scanner provides them (ExternalSummaries).
 #pragma once
 
 #include "core/Finding.h"
 #include "engine/TaintModels.h"
 #include "engine/TaintSinkChecker.h"
 
-#include <nlohmann/json_fwd.hpp>
-
+#include <map>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace clang {
@@ -29,16 +31,19 @@ struct TaintAnalysisOptions {
   unsigned maxBlockVisits = 32;    // per CFG block, bounds the dataflow
 };
 
+// Summaries of functions defined in other translation units: USR -> summary JSON (the
+// format is documented in TaintAnalysis.cpp and the README).
+using ExternalSummaries = std::map<std::string, std::string>;
+
 struct TaintAnalysisResult {
   std::vector<Finding> findings;
-  // Function summaries keyed by USR, in the format a cross-TU linker will read (see
-  // docs in README "Summaries"): {"usr": {"name", "returns", "param_effects", "sinks"}}.
-  std::vector<std::pair<std::string, std::string>> summaryJson;
+  ExternalSummaries summaries;         // this TU's externally visible functions
+  std::set<std::string> usedExternal;  // USRs of functions called here, defined elsewhere
   unsigned functionsAnalyzed = 0;
 };
 
 TaintAnalysisResult analyzeTaint(clang::ASTContext &ctx, const TaintModels &models,
                                  const std::vector<const TaintSinkChecker *> &checkers,
-                                 const TaintAnalysisOptions &opts, bool wantSummaries = false);
+                                 const TaintAnalysisOptions &opts, const ExternalSummaries *external = nullptr);
 
 }  // namespace mamori

@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <iostream>
@@ -61,7 +62,7 @@ template <typename Fn> void onBigStack(Fn fn) {
 
 // The worker's side: read a TU index, analyze it, answer with one JSON message.
 [[noreturn]] void workerMain(int in, int out, const CompileDatabase &db, const TaintModels &models,
-                             unsigned long long memoryMiB) {
+                             const ExternalSummaries &external, unsigned long long memoryMiB) {
   if (memoryMiB) {
     rlimit rl{static_cast<rlim_t>(memoryMiB << 20), static_cast<rlim_t>(memoryMiB << 20)};
     setrlimit(RLIMIT_AS, &rl);
@@ -72,8 +73,10 @@ template <typename Fn> void onBigStack(Fn fn) {
     nlohmann::json msg;
     if (index < db.commands.size()) {
       TuAnalysisResult r;
-      onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models); });
+      onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external); });
       msg["analyzed"] = r.analyzed;
+      msg["summaries"] = r.summaries;
+      msg["used"] = r.usedExternal;
       msg["functions"] = r.functions;
       msg["findings"] = nlohmann::json::array();
       for (const Finding &f : r.findings) msg["findings"].push_back(toJson(f));
@@ -94,8 +97,8 @@ struct Worker {
   Clock::time_point started;
 };
 
-Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const ScanOptions &opts,
-                   std::vector<Worker> &others) {
+Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const ExternalSummaries &external,
+                   const ScanOptions &opts, std::vector<Worker> &others) {
   int down[2], up[2];
   Worker w;
   if (pipe(down) != 0 || pipe(up) != 0) return w;
@@ -113,7 +116,7 @@ Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const S
       if (o.toWorker >= 0) close(o.toWorker);
       if (o.fromWorker >= 0) close(o.fromWorker);
     }
-    workerMain(down[0], up[1], db, models, opts.tuMemoryMiB);
+    workerMain(down[0], up[1], db, models, external, opts.tuMemoryMiB);
   }
   close(down[0]);
   close(up[1]);
@@ -159,38 +162,58 @@ std::vector<RuleInfo> allRules() {
   return rules;
 }
 
-ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
-  const auto start = Clock::now();
-  ScanReport report;
-  report.rules = allRules();
-  report.stats.translationUnits = static_cast<unsigned>(db.commands.size());
-  TaintModels models = loadModels(opts);
+namespace {
 
+// What one analysis of one TU produced.
+struct TuOutcome {
+  bool analyzed = false;
+  unsigned functions = 0;
+  std::vector<Finding> findings;
+  std::vector<Diagnostic> diagnostics;
+  ExternalSummaries summaries;
+  std::set<std::string> used;
+};
+
+// Analyzes the TUs in `todo` in a pool of worker processes forked now, so each sees the
+// current `external` summaries.
+std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vector<unsigned> &todo,
+                                       const TaintModels &models, const ExternalSummaries &external,
+                                       const ScanOptions &opts, unsigned round) {
+  std::map<unsigned, TuOutcome> outcomes;
+  if (std::getenv("MAMORI_IN_PROCESS")) {
+    // Debugging aid: analyze in this process, so a debugger sees the crash.
+    for (unsigned tu : todo) {
+      TuAnalysisResult r = analyzeTranslationUnit(db.commands[tu], models, &external);
+      TuOutcome &o = outcomes[tu];
+      o.analyzed = r.analyzed;
+      o.functions = r.functions;
+      o.findings = std::move(r.findings);
+      o.diagnostics = std::move(r.diagnostics);
+      o.summaries = std::move(r.summaries);
+      o.used = std::move(r.usedExternal);
+    }
+    return outcomes;
+  }
   unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, std::max<size_t>(1, db.commands.size()));
-  signal(SIGPIPE, SIG_IGN);
-
-  std::deque<unsigned> pending;
-  for (unsigned i = 0; i < db.commands.size(); ++i) pending.push_back(i);
+  jobs = std::min<unsigned>(jobs, std::max<size_t>(1, todo.size()));
+  std::deque<unsigned> pending(todo.begin(), todo.end());
   std::vector<Worker> workers;
-  std::set<std::string> seenFingerprints;
-  unsigned done = 0;
+  size_t done = 0;
 
   auto fail = [&](unsigned tu, const std::string &why) {
-    report.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, why + "; translation unit skipped"});
-    ++report.stats.failed;
+    TuOutcome &o = outcomes[tu];
+    o.analyzed = false;
+    o.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, why + "; translation unit skipped"});
     ++done;
   };
 
-  while (done < db.commands.size()) {
-    // Keep every worker busy; replace dead ones.
+  while (done < todo.size()) {
     while (workers.size() < jobs && !pending.empty()) {
-      Worker w = spawnWorker(db, models, opts, workers);
+      Worker w = spawnWorker(db, models, external, opts, workers);
       if (w.pid < 0) break;
       workers.push_back(w);
     }
     if (workers.empty()) {
-      // Could not start any worker process: report the rest rather than loop forever.
       while (!pending.empty()) {
         fail(pending.front(), "no analysis process could be started");
         pending.pop_front();
@@ -203,7 +226,9 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
       pending.pop_front();
       w.tu = static_cast<int>(index);
       w.started = Clock::now();
-      if (opts.verbose) std::cerr << "mamori: [" << done + 1 << "/" << db.commands.size() << "] " << db.commands[index].file << "\n";
+      if (opts.verbose)
+        std::cerr << "mamori: " << (round ? "[round " + std::to_string(round + 1) + "] " : "") << "["
+                  << done + 1 << "/" << todo.size() << "] " << db.commands[index].file << "\n";
       if (!writeAll(w.toWorker, &index, sizeof index)) {
         pending.push_front(index);
         w.tu = -1;
@@ -255,29 +280,81 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
       }
       w.tu = -1;
       ++done;
+      TuOutcome &o = outcomes[tu];
       nlohmann::json msg = nlohmann::json::parse(payload, nullptr, false);
       if (msg.is_discarded()) {
-        report.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, "internal error: malformed worker reply"});
-        ++report.stats.failed;
+        o.diagnostics.push_back({Diagnostic::Level::Error, db.commands[tu].file, "internal error: malformed worker reply"});
         continue;
       }
-      if (msg.value("analyzed", false)) ++report.stats.analyzed;
-      else ++report.stats.failed;
-      report.stats.functions += msg.value("functions", 0u);
-      for (const auto &d : msg["diagnostics"]) report.diagnostics.push_back(diagnosticFromJson(d));
-      for (const auto &f : msg["findings"]) {
-        Finding finding = findingFromJson(f);
-        // A header's function is analyzed in every TU that includes it: report it once.
-        std::string key = finding.fingerprint + "@" + finding.location.file + ":" + std::to_string(finding.location.line) +
-                          ":" + std::to_string(finding.location.column);
-        if (seenFingerprints.insert(key).second) report.findings.push_back(std::move(finding));
-      }
+      o.analyzed = msg.value("analyzed", false);
+      o.functions = msg.value("functions", 0u);
+      for (const auto &d : msg["diagnostics"]) o.diagnostics.push_back(diagnosticFromJson(d));
+      for (const auto &f : msg["findings"]) o.findings.push_back(findingFromJson(f));
+      o.summaries = msg.value("summaries", ExternalSummaries{});
+      o.used = msg.value("used", std::set<std::string>{});
     }
     workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker &w) { return w.pid < 0; }),
                   workers.end());
   }
   for (Worker &w : workers) stopWorker(w, false);
+  return outcomes;
+}
 
+}  // namespace
+
+ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
+  const auto start = Clock::now();
+  ScanReport report;
+  report.rules = allRules();
+  report.stats.translationUnits = static_cast<unsigned>(db.commands.size());
+  TaintModels models = loadModels(opts);
+  signal(SIGPIPE, SIG_IGN);
+
+  // Round 1 analyzes every TU and collects summaries of its exported functions. A TU that
+  // calls a function whose summary appeared or changed is analyzed again with it, so data
+  // is followed across files (main.c's recv -> parser.c -> handlers.c's popen).
+  constexpr unsigned kMaxRounds = 4;
+  ExternalSummaries external;
+  std::map<unsigned, TuOutcome> latest;
+  std::vector<unsigned> todo;
+  for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back(i);
+  for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
+    std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, round);
+    std::set<std::string> changed;
+    for (auto &[tu, o] : outcomes) {
+      for (const auto &[usr, json] : o.summaries) {
+        auto it = external.find(usr);
+        if (it == external.end() || it->second != json) {
+          external[usr] = json;
+          changed.insert(usr);
+        }
+      }
+      latest[tu] = std::move(o);
+    }
+    todo.clear();
+    for (const auto &[tu, o] : latest) {
+      if (!o.analyzed) continue;
+      for (const std::string &u : o.used)
+        if (changed.count(u)) {
+          todo.push_back(tu);
+          break;
+        }
+    }
+  }
+
+  std::set<std::string> seen;
+  for (auto &[tu, o] : latest) {
+    if (o.analyzed) ++report.stats.analyzed;
+    else ++report.stats.failed;
+    report.stats.functions += o.functions;
+    for (Diagnostic &d : o.diagnostics) report.diagnostics.push_back(std::move(d));
+    for (Finding &f : o.findings) {
+      // A function in a header, or a sink reached from several files, is reported once.
+      std::string key = f.fingerprint + "@" + f.location.file + ":" + std::to_string(f.location.line) + ":" +
+                        std::to_string(f.location.column) + ":" + f.ruleId;
+      if (seen.insert(key).second) report.findings.push_back(std::move(f));
+    }
+  }
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding &a, const Finding &b) {
     return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
   });

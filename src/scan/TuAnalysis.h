@@ -4,6 +4,7 @@
 
 #include "core/CompileCommand.h"
 #include "core/Finding.h"
+#include "engine/TaintAnalysis.h"
 #include "engine/TaintModels.h"
 
 #include <vector>
@@ -15,8 +16,11 @@ struct TuAnalysisResult {
   unsigned functions = 0;
   std::vector<Finding> findings;
   std::vector<Diagnostic> diagnostics;
+  ExternalSummaries summaries;         // for other TUs
+  std::set<std::string> usedExternal;  // functions this TU calls but does not define
 };
 
-TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models);
+TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models,
+                                        const ExternalSummaries *external);
 
 }  // namespace mamori
