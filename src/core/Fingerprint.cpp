@@ -23,17 +23,9 @@ static std::string baseName(const std::string &path) {
 std::string computeFingerprint(const Finding &f, const std::string &sinkText) {
   std::string key = f.ruleId + '\x1f' + baseName(f.location.file) + '\x1f' + f.function +
                     '\x1f';
-  // Collapse whitespace so reformatting the sink does not change the identity.
-  bool space = false;
-  for (char c : sinkText) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-      space = true;
-      continue;
-    }
-    if (space && !key.empty() && key.back() != '\x1f') key += ' ';
-    space = false;
-    key += c;
-  }
+  // Drop whitespace so reformatting the sink does not change the identity.
+  for (char c : sinkText)
+    if (c != ' ' && c != '\t' && c != '\n' && c != '\r') key += c;
   key += '\x1f';
   for (const TraceStep &s : f.trace) {
     key += traceKindName(s.kind);

@@ -60,6 +60,29 @@ template <typename Fn> void onBigStack(Fn fn) {
   t.join();
 }
 
+// Fault injection for the robustness tests: MAMORI_FAULT_INJECT="crash:NAME,hang:NAME"
+// makes the worker crash or hang on a TU whose path contains NAME, to prove that one bad
+// TU costs only itself. It changes nothing else.
+void injectFault(const std::string &file) {
+  const char *spec = std::getenv("MAMORI_FAULT_INJECT");
+  if (!spec) return;
+  std::string s = spec;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t end = s.find(',', pos);
+    if (end == std::string::npos) end = s.size();
+    std::string item = s.substr(pos, end - pos);
+    pos = end + 1;
+    size_t colon = item.find(':');
+    if (colon == std::string::npos) continue;
+    std::string kind = item.substr(0, colon), name = item.substr(colon + 1);
+    if (name.empty() || file.find(name) == std::string::npos) continue;
+    if (kind == "crash") raise(SIGSEGV);
+    if (kind == "hang")
+      for (;;) pause();
+  }
+}
+
 // The worker's side: read a TU index, analyze it, answer with one JSON message.
 [[noreturn]] void workerMain(int in, int out, const CompileDatabase &db, const TaintModels &models,
                              const ExternalSummaries &external, unsigned long long memoryMiB) {
@@ -73,6 +96,7 @@ template <typename Fn> void onBigStack(Fn fn) {
     nlohmann::json msg;
     if (index < db.commands.size()) {
       TuAnalysisResult r;
+      injectFault(db.commands[index].file);
       onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external); });
       msg["analyzed"] = r.analyzed;
       msg["summaries"] = r.summaries;
