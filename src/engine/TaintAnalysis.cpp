@@ -934,13 +934,14 @@ private:
 
   // Substitutes parameter origins of a callee's taint with the caller's argument taint.
   Taint substitute(const Taint &calleeTaint, CallSite &cs, const std::string &calleeName, State &s,
-                   TraceStep::Kind kindForSources) {
+                   TraceStep::Kind kindForSources, const std::string &sourceMessage = "") {
     Taint out;
     Location callLoc = loc(cs.call);
     for (const auto &[o, f] : calleeTaint.facts()) {
       if (!o.isParam()) {
         TaintFact nf = f;
-        nf.trace = extendTrace(f.trace, {kindForSources, callLoc, "returned from '" + calleeName + "'"});
+        nf.trace = extendTrace(f.trace, {kindForSources, callLoc,
+                                         sourceMessage.empty() ? "returned from '" + calleeName + "'" : sourceMessage});
         out.add(o, nf);
         continue;
       }
@@ -965,7 +966,8 @@ private:
     result.taint = substitute(sum.returns, cs, calleeName, s, TraceStep::Kind::Return);
     for (const auto &[idx, effect] : sum.paramEffects) {
       if (idx >= cs.args.size()) continue;
-      Taint t = substitute(effect, cs, calleeName, s, TraceStep::Kind::Return);
+      Taint t = substitute(effect, cs, calleeName, s, TraceStep::Kind::Return,
+                           "written into '" + describe(cs.args[idx], tu_) + "' by '" + calleeName + "'");
       writeThrough(cs.args[idx], t, s);
     }
     for (const auto &[key, ss] : sum.sinks) {

@@ -1,11 +1,23 @@
 #include "report/Reports.h"
 
+#include <filesystem>
 #include <sstream>
 
 namespace mamori {
 
+// Paths under the current folder print relative to it, as a compiler would print them.
+static std::string displayPath(const std::string &file) {
+  static const std::string cwd = [] {
+    std::error_code ec;
+    std::string c = std::filesystem::current_path(ec).string();
+    return ec ? std::string() : c + "/";
+  }();
+  if (!cwd.empty() && file.rfind(cwd, 0) == 0) return file.substr(cwd.size());
+  return file;
+}
+
 static std::string where(const Location &l) {
-  return l.file + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
+  return displayPath(l.file) + ":" + std::to_string(l.line) + ":" + std::to_string(l.column);
 }
 
 std::string renderText(const ScanReport &r, bool color) {
