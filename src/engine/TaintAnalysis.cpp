@@ -1232,7 +1232,9 @@ std::string summaryToJson(const FunctionSummary &s, const std::string &name) {
 }
 
 bool summaryFromJson(const std::string &text, TuContext &tu, FunctionSummary &out) {
-  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  nlohmann::json all = nlohmann::json::parse(text, nullptr, false);
+  if (!all.is_object() || !all.contains("taint")) return false;
+  const nlohmann::json &j = all["taint"];
   if (!j.is_object()) return false;
   out.returns = taintFromJson(j.value("returns", nlohmann::json::array()), tu);
   const nlohmann::json effects = j.value("effects", nlohmann::json::object());

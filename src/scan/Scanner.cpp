@@ -1,5 +1,6 @@
 #include "scan/Scanner.h"
 
+#include "checkers/MemoryCheckers.h"
 #include "checkers/TaintCheckers.h"
 #include "core/FindingJson.h"
 #include "engine/TaintModels.h"
@@ -183,6 +184,7 @@ void validateScanOptions(const ScanOptions &opts) { (void)loadModels(opts); }
 std::vector<RuleInfo> allRules() {
   std::vector<RuleInfo> rules;
   for (const auto &c : makeTaintCheckers()) rules.push_back(c->rule());
+  for (const auto &c : makeMemoryCheckers()) rules.push_back(c->rule());
   return rules;
 }
 

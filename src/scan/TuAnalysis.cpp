@@ -1,11 +1,16 @@
 #include "scan/TuAnalysis.h"
 
+#include "checkers/MemoryCheckers.h"
 #include "checkers/TaintCheckers.h"
+#include "engine/MemoryAnalysis.h"
 #include "engine/TaintAnalysis.h"
 #include "frontend/TuParser.h"
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+
+#include <nlohmann/json.hpp>
 
 namespace mamori {
 
@@ -16,15 +21,26 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
   std::vector<const TaintSinkChecker *> taintCheckers;
   for (const auto &c : checkers) taintCheckers.push_back(c.get());
 
+  static const auto memory = makeMemoryCheckers();
+  std::vector<const MemoryChecker *> memoryCheckers;
+  for (const auto &c : memory) memoryCheckers.push_back(c.get());
+
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
     TaintAnalysisOptions opts;
     TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, opts, external);
+    MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
     result.functions += taint.functionsAnalyzed;
+    // One summary per function for other TUs, with a section per analysis.
+    std::map<std::string, nlohmann::json> combined;
+    for (const auto &[usr, json] : taint.summaries) combined[usr]["taint"] = nlohmann::json::parse(json);
+    for (const auto &[usr, json] : mem.summaries) combined[usr]["memory"] = nlohmann::json::parse(json);
+    for (const auto &[usr, j] : combined) result.summaries[usr] = j.dump();
     if (std::getenv("MAMORI_DEBUG_SUMMARIES"))
-      for (const auto &[usr, json] : taint.summaries) std::fprintf(stderr, "summary %s %s\n", usr.c_str(), json.c_str());
-    result.summaries = std::move(taint.summaries);
+      for (const auto &[usr, json] : result.summaries) std::fprintf(stderr, "summary %s %s\n", usr.c_str(), json.c_str());
     result.usedExternal = std::move(taint.usedExternal);
+    result.usedExternal.insert(mem.usedExternal.begin(), mem.usedExternal.end());
     for (Finding &f : taint.findings) result.findings.push_back(std::move(f));
+    for (Finding &f : mem.findings) result.findings.push_back(std::move(f));
   });
   result.analyzed = parsed.parsed;
   result.diagnostics = std::move(parsed.diagnostics);

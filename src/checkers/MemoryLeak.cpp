@@ -1,0 +1,36 @@
+// CWE-401: memory leak. Memory allocated in a function is neither released, returned nor
+// stored anywhere on a path that leaves the function, including early error returns.
+#include "checkers/MemoryCheckers.h"
+
+namespace mamori {
+namespace {
+
+class MemoryLeakChecker final : public MemoryChecker {
+public:
+  const RuleInfo &rule() const override {
+    static const RuleInfo r{"mamori.memory.leak", "MemoryLeak", 401, {772}, Severity::Warning, 5.3,
+                            "memory leak",
+                            "Memory allocated here is lost when the function returns on this path; repeated, it "
+                            "exhausts memory (denial of service).",
+                            "Release the allocation on every path out of the function, for example with a single "
+                            "cleanup label that every error path jumps to."};
+    return r;
+  }
+  bool watches(MemoryEvent::Kind k) const override { return k == MemoryEvent::Kind::Exit; }
+
+  std::optional<Verdict> judge(const MemoryEvent &e) const override {
+    if (e.objects.empty()) return std::nullopt;
+    const MemoryObjectFacts &o = e.objects.front();
+    Verdict v;
+    v.message = "memory leak: memory allocated by " + o.allocator + " at " + shortLocation(o.allocatedAt) +
+                " is not released on this path";
+    v.trace.push_back({TraceStep::Kind::Source, o.allocatedAt, "allocated by " + o.allocator});
+    return v;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<MemoryChecker> makeMemoryLeakChecker() { return std::make_unique<MemoryLeakChecker>(); }
+
+}  // namespace mamori

@@ -1,0 +1,1058 @@
+#include "engine/MemoryAnalysis.h"
+
+#include "core/Fingerprint.h"
+#include "engine/Dataflow.h"
+#include "frontend/AstUtil.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Index/USRGeneration.h"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <set>
+
+namespace mamori {
+
+using namespace clang;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// The domain
+// ---------------------------------------------------------------------------------------
+
+// A tracked pointer: a variable, or one field of a variable (`req->target`, `s.buf`).
+struct PathKey {
+  const ValueDecl *base = nullptr;
+  const FieldDecl *field = nullptr;
+  friend bool operator<(const PathKey &a, const PathKey &b) {
+    return a.base != b.base ? std::less<const void *>()(a.base, b.base) : std::less<const void *>()(a.field, b.field);
+  }
+  friend bool operator==(const PathKey &, const PathKey &) = default;
+};
+
+struct PointerValue {
+  NullFacts nulls;
+  std::vector<const void *> objects;  // sorted; keys of MemState::objects
+
+  void join(const PointerValue &o) {
+    if (!(nulls.bits & NullFacts::Null) && (o.nulls.bits & (NullFacts::Null | NullFacts::UncheckedAlloc))) {
+      nulls.nullAt = o.nulls.nullAt;
+      nulls.nullWhy = o.nulls.nullWhy;
+    }
+    nulls.bits |= o.nulls.bits;
+    for (const void *x : o.objects) {
+      auto it = std::lower_bound(objects.begin(), objects.end(), x);
+      if (it == objects.end() || *it != x) objects.insert(it, x);
+    }
+  }
+  bool same(const PointerValue &o) const { return nulls.bits == o.nulls.bits && objects == o.objects; }
+};
+
+struct MemState {
+  std::map<PathKey, PointerValue> pointers;
+  std::map<const void *, MemoryObjectFacts> objects;
+  std::set<const void *> uninitialized;  // must-uninitialized variables and allocations
+
+  bool join(const MemState &o) {
+    bool changed = false;
+    for (auto &[k, v] : pointers) {
+      auto it = o.pointers.find(k);
+      PointerValue before = v;
+      if (it == o.pointers.end()) v.nulls.bits |= NullFacts::Unknown;
+      else v.join(it->second);
+      changed |= !before.same(v);
+    }
+    for (const auto &[k, v] : o.pointers) {
+      if (pointers.count(k)) continue;
+      PointerValue nv = v;
+      nv.nulls.bits |= NullFacts::Unknown;
+      pointers.emplace(k, nv);
+      changed = true;
+    }
+    for (const auto &[k, v] : o.objects) {
+      auto it = objects.find(k);
+      if (it == objects.end()) {
+        objects.emplace(k, v);
+        changed = true;
+        continue;
+      }
+      unsigned bits = it->second.bits | v.bits;
+      if (bits != it->second.bits) changed = true;
+      it->second.bits = bits;
+      if (!it->second.releasedAt.valid() && v.releasedAt.valid()) {
+        it->second.releasedAt = v.releasedAt;
+        it->second.releaser = v.releaser;
+      }
+    }
+    // Must-uninitialized: only what is uninitialized on every incoming path.
+    for (auto it = uninitialized.begin(); it != uninitialized.end();) {
+      if (!o.uninitialized.count(*it)) {
+        it = uninitialized.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    return changed;
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// Summaries
+// ---------------------------------------------------------------------------------------
+
+struct MemorySummary {
+  std::set<unsigned> releases, escapes, dereferences;  // parameters
+  bool returnsFresh = false;     // returns memory it allocated and still owns
+  bool returnsReleased = false;  // returns a pointer to memory it released
+  unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
+
+  bool empty() const {
+    return releases.empty() && escapes.empty() && dereferences.empty() && !returnsFresh && !returnsReleased &&
+           !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
+  }
+  bool operator==(const MemorySummary &o) const {
+    return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
+           returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
+  }
+};
+
+nlohmann::json summaryToJson(const MemorySummary &s) {
+  return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
+          {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
+          {"return_nulls", s.returnNulls}};
+}
+
+MemorySummary summaryFromJson(const nlohmann::json &j) {
+  MemorySummary s;
+  if (!j.is_object()) return s;
+  s.releases = j.value("releases", std::set<unsigned>{});
+  s.escapes = j.value("escapes", std::set<unsigned>{});
+  s.dereferences = j.value("dereferences", std::set<unsigned>{});
+  s.returnsFresh = j.value("returns_fresh", false);
+  s.returnsReleased = j.value("returns_released", false);
+  s.returnNulls = j.value("return_nulls", 0u);
+  return s;
+}
+
+// Library functions by what they do to memory. These are facts of the C library, not
+// configuration: allocation, release, and which arguments a function reads through.
+enum class LibRole { None, Allocates, AllocatesZeroed, Reallocates, Releases, ReadsArgs };
+
+LibRole libraryRole(const std::string &name) {
+  static const std::map<std::string, LibRole> roles = {
+      {"malloc", LibRole::Allocates},       {"valloc", LibRole::Allocates},
+      {"aligned_alloc", LibRole::Allocates}, {"strdup", LibRole::AllocatesZeroed},
+      {"strndup", LibRole::AllocatesZeroed}, {"wcsdup", LibRole::AllocatesZeroed},
+      {"calloc", LibRole::AllocatesZeroed}, {"realloc", LibRole::Reallocates},
+      {"reallocarray", LibRole::Reallocates}, {"free", LibRole::Releases},
+      {"strcpy", LibRole::ReadsArgs},       {"strncpy", LibRole::ReadsArgs},
+      {"strcat", LibRole::ReadsArgs},       {"strncat", LibRole::ReadsArgs},
+      {"strlen", LibRole::ReadsArgs},       {"strcmp", LibRole::ReadsArgs},
+      {"strncmp", LibRole::ReadsArgs},      {"memcpy", LibRole::ReadsArgs},
+      {"memmove", LibRole::ReadsArgs},      {"memset", LibRole::ReadsArgs},
+      {"memcmp", LibRole::ReadsArgs},       {"strchr", LibRole::ReadsArgs},
+      {"strstr", LibRole::ReadsArgs},       {"wcscpy", LibRole::ReadsArgs},
+      {"wcslen", LibRole::ReadsArgs},       {"wcsncpy", LibRole::ReadsArgs},
+      {"wcscat", LibRole::ReadsArgs},       {"puts", LibRole::ReadsArgs},
+      {"fputs", LibRole::ReadsArgs},        {"atoi", LibRole::ReadsArgs},
+  };
+  auto it = roles.find(name);
+  return it == roles.end() ? LibRole::None : it->second;
+}
+
+// ---------------------------------------------------------------------------------------
+// TU-wide context
+// ---------------------------------------------------------------------------------------
+
+struct FoundEvent {
+  const MemoryChecker *checker;
+  Finding finding;
+};
+
+struct MemTu {
+  ASTContext &ctx;
+  const std::vector<const MemoryChecker *> &checkers;
+  const ExternalSummaries *external;
+  LocationMapper locations;
+  CalleeNamer names;
+  std::map<const FunctionDecl *, MemorySummary> summaries;
+  std::map<std::string, MemorySummary> externalCache;
+  std::set<std::string> usedExternal;
+  std::map<std::pair<const void *, const MemoryChecker *>, Finding> found;
+  llvm::DenseMap<const FunctionDecl *, std::string> usrs;
+
+  MemTu(ASTContext &c, const std::vector<const MemoryChecker *> &ch, const ExternalSummaries *ext)
+      : ctx(c), checkers(ch), external(ext), locations(c.getSourceManager()) {}
+
+  const std::string &usrOf(const FunctionDecl *fd) {
+    auto it = usrs.find(fd);
+    if (it != usrs.end()) return it->second;
+    llvm::SmallString<128> usr;
+    std::string out;
+    if (!index::generateUSRForDecl(fd, usr)) out = std::string(usr.str());
+    return usrs[fd] = out;
+  }
+
+  const MemorySummary *summaryFor(const FunctionDecl *fd) {
+    if (const FunctionDecl *def = fd->getDefinition()) {
+      auto it = summaries.find(def->getCanonicalDecl());
+      return it == summaries.end() ? nullptr : &it->second;
+    }
+    if (!fd->isExternallyVisible()) return nullptr;
+    const std::string &usr = usrOf(fd);
+    if (usr.empty()) return nullptr;
+    usedExternal.insert(usr);
+    auto cached = externalCache.find(usr);
+    if (cached != externalCache.end()) return &cached->second;
+    if (!external) return nullptr;
+    auto it = external->find(usr);
+    if (it == external->end()) return nullptr;
+    nlohmann::json j = nlohmann::json::parse(it->second, nullptr, false);
+    if (!j.is_object() || !j.contains("memory")) return nullptr;
+    return &externalCache.emplace(usr, summaryFromJson(j["memory"])).first->second;
+  }
+
+  void emit(const MemoryEvent &e) {
+    for (const MemoryChecker *c : checkers) {
+      if (!c->watches(e.kind)) continue;
+      std::optional<MemoryChecker::Verdict> v = c->judge(e);
+      if (!v) continue;
+      auto key = std::make_pair(e.key, c);
+      if (found.count(key)) continue;
+      Finding f;
+      const RuleInfo &r = c->rule();
+      f.ruleId = r.id;
+      f.cwe = r.cwe;
+      f.severity = r.severity;
+      f.message = v->message;
+      f.location = e.location;
+      f.function = e.function;
+      f.trace = v->trace;
+      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});
+      f.fingerprint = computeFingerprint(f, e.subject + "|" + std::to_string(static_cast<int>(e.kind)));
+      found.emplace(key, std::move(f));
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// The per-function analysis
+// ---------------------------------------------------------------------------------------
+
+class FunctionMemory {
+public:
+  using State = MemState;
+
+  FunctionMemory(MemTu &tu, const FunctionDecl *fd, MemorySummary &summary)
+      : tu_(tu), fd_(fd), summary_(summary), fnName_(fd->getNameAsString()) {}
+
+  bool reporting = false;
+
+  State entryState() {
+    State s;
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
+      const ParmVarDecl *p = fd_->getParamDecl(i);
+      if (!p->getType()->isPointerType()) continue;
+      MemoryObjectFacts obj;
+      obj.kind = AllocKind::Parameter;
+      obj.allocatedAt = loc(p);
+      obj.allocator = "parameter '" + p->getNameAsString() + "'";
+      s.objects[p] = obj;
+      PointerValue v;
+      v.nulls.bits = NullFacts::Unknown;
+      v.objects.push_back(p);
+      s.pointers[{p, nullptr}] = v;
+    }
+    return s;
+  }
+
+  bool join(State &into, const State &from) { return into.join(from); }
+  bool isFeasible(const State &) const { return true; }
+
+  void transferBlock(const CFGBlock &block, State &s) {
+    callCache_.clear();
+    for (const CFGElement &el : block)
+      if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
+    // Falling off the end of the function, or a path that leaves without a return.
+    if (reporting && block.succ_size() == 1 && block.succ_begin()->getReachableBlock() == &cfg_->getExit() &&
+        !block.hasNoReturnElement()) {
+      bool endsWithReturn = false;
+      if (!block.empty())
+        if (auto cs = block.back().getAs<CFGStmt>()) endsWithReturn = llvm::isa<ReturnStmt>(cs->getStmt());
+      if (!endsWithReturn) checkExit(s, fd_->getBody()->getEndLoc(), fd_->getBody());
+    }
+  }
+
+  void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
+    if (succIndex > 1 || from.succ_size() != 2) return;
+    const Stmt *term = from.getTerminatorStmt();
+    if (!term || llvm::isa<SwitchStmt>(term)) return;
+    const Expr *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition());
+    if (cond) refine(cond, succIndex == 0, s, 0);
+  }
+
+  void setCfg(const CFG *cfg) { cfg_ = cfg; }
+
+  // After the fixpoint, from the exit state: what the function does to its parameters.
+  void summarize(const State &exit) {
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
+      auto it = exit.objects.find(fd_->getParamDecl(i));
+      if (it == exit.objects.end()) continue;
+      if (it->second.bits & MemoryObjectFacts::Released) summary_.releases.insert(i);
+      if (it->second.bits & MemoryObjectFacts::Escaped) summary_.escapes.insert(i);
+    }
+  }
+
+private:
+  MemTu &tu_;
+  const FunctionDecl *fd_;
+  MemorySummary &summary_;
+  std::string fnName_;
+  const CFG *cfg_ = nullptr;
+  std::map<const Expr *, PointerValue> callCache_;
+  unsigned depth_ = 0;
+
+  Location loc(const Decl *d) { return tu_.locations.map(d->getLocation()); }
+  Location loc(const Stmt *st) { return tu_.locations.map(st->getBeginLoc()); }
+  std::string text(const Stmt *st) { return tu_.locations.text(st->getSourceRange(), tu_.ctx.getLangOpts()); }
+
+  static bool isPointerLike(QualType t) { return t->isPointerType() || t->isArrayType(); }
+
+  // The tracked path an expression names, if it is one: `p`, `s.f`, `p->f`.
+  static std::optional<PathKey> pathOf(const Expr *e) {
+    e = stripParensAndCasts(e);
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(e))
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) return PathKey{vd, nullptr};
+    if (const auto *m = llvm::dyn_cast<MemberExpr>(e)) {
+      const auto *fd = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
+      const auto *base = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(m->getBase()));
+      if (fd && base)
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(base->getDecl())) return PathKey{vd, fd};
+    }
+    return std::nullopt;
+  }
+
+  void emit(MemoryEvent e) {
+    if (!reporting) return;
+    e.function = fnName_;
+    tu_.emit(e);
+  }
+
+  std::vector<MemoryObjectFacts> objectsOf(const PointerValue &v, const State &s) {
+    std::vector<MemoryObjectFacts> out;
+    for (const void *o : v.objects) {
+      auto it = s.objects.find(o);
+      if (it != s.objects.end()) out.push_back(it->second);
+    }
+    return out;
+  }
+
+  // ----- statements -----
+
+  void evalStmt(const Stmt *st, State &s) {
+    if (const auto *ds = llvm::dyn_cast<DeclStmt>(st)) {
+      for (const Decl *d : ds->decls())
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(d)) declare(vd, s);
+      return;
+    }
+    if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
+      if (const Expr *rv = rs->getRetValue()) {
+        PointerValue v = eval(rv, s);
+        if (isPointerLike(rv->getType())) {
+          summary_.returnNulls |= v.nulls.bits;
+          for (const void *o : v.objects) {
+            auto it = s.objects.find(o);
+            if (it == s.objects.end()) continue;
+            if (it->second.kind != AllocKind::Parameter && it->second.kind != AllocKind::Stack) {
+              if ((it->second.bits & MemoryObjectFacts::Allocated) && !(it->second.bits & MemoryObjectFacts::Released))
+                summary_.returnsFresh = true;
+              if (it->second.bits & MemoryObjectFacts::Released) summary_.returnsReleased = true;
+            }
+            it->second.bits |= MemoryObjectFacts::Escaped;  // the caller owns it now
+          }
+        }
+      }
+      if (reporting) checkExit(s, rs->getBeginLoc(), rs);
+      return;
+    }
+    if (const auto *e = llvm::dyn_cast<Expr>(st)) eval(e, s);
+  }
+
+  void declare(const VarDecl *vd, State &s) {
+    if (vd->hasGlobalStorage()) return;
+    PathKey key{vd, nullptr};
+    QualType t = vd->getType();
+    if (t->isArrayType()) {
+      MemoryObjectFacts obj;
+      obj.kind = AllocKind::Stack;
+      obj.allocatedAt = loc(vd);
+      obj.allocator = "the local array '" + vd->getNameAsString() + "'";
+      s.objects[vd] = obj;
+    }
+    if (!vd->hasInit()) {
+      if (t->isScalarType() || t->isArrayType() || t->isStructureType()) s.uninitialized.insert(vd);
+      s.pointers.erase(key);
+      return;
+    }
+    s.uninitialized.erase(vd);
+    PointerValue v = eval(vd->getInit(), s);
+    if (t->isPointerType()) s.pointers[key] = v;
+  }
+
+  // ----- branch conditions: null checks -----
+
+  void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
+    if (depth > 16) return;
+    cond = cond->IgnoreParenImpCasts();
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
+      if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
+      return;
+    }
+    if (const auto *b = llvm::dyn_cast<BinaryOperator>(cond)) {
+      switch (b->getOpcode()) {
+      case BO_EQ:
+      case BO_NE: {
+        bool eq = b->getOpcode() == BO_EQ;
+        if (isNull(b->getRHS())) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
+        else if (isNull(b->getLHS())) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
+        return;
+      }
+      case BO_LAnd:
+        if (truth) refine(b->getLHS(), true, s, depth + 1);
+        refine(b->getRHS(), truth, s, depth + 1);
+        return;
+      case BO_LOr:
+        if (!truth) refine(b->getLHS(), false, s, depth + 1);
+        refine(b->getRHS(), truth, s, depth + 1);
+        return;
+      case BO_Assign:
+        refine(b->getLHS(), truth, s, depth + 1);  // if ((p = malloc(n)) == NULL)
+        return;
+      default:
+        return;
+      }
+    }
+    if (!cond->getType()->isPointerType()) return;
+    std::optional<PathKey> key = pathOf(cond);
+    if (!key) return;
+    auto it = s.pointers.find(*key);
+    if (it == s.pointers.end()) {
+      PointerValue v;
+      v.nulls.bits = truth ? NullFacts::NonNull : NullFacts::Null;
+      s.pointers[*key] = v;
+      return;
+    }
+    if (truth) {
+      it->second.nulls.bits = NullFacts::NonNull;
+    } else {
+      it->second.nulls.bits = NullFacts::Null;
+      // On the path where an allocation returned NULL there is nothing to release.
+      for (const void *o : it->second.objects) {
+        auto obj = s.objects.find(o);
+        if (obj != s.objects.end() && obj->second.kind != AllocKind::Parameter && obj->second.kind != AllocKind::Stack)
+          obj->second.bits &= ~MemoryObjectFacts::Allocated;
+      }
+      it->second.objects.clear();
+    }
+  }
+
+  bool isNull(const Expr *e) {
+    return !e->isValueDependent() && e->isNullPointerConstant(tu_.ctx, Expr::NPC_ValueDependentIsNotNull);
+  }
+
+  // ----- exits: leaks -----
+
+  void checkExit(const State &s, SourceLocation where, const Stmt *key) {
+    for (const auto &[k, obj] : s.objects) {
+      if (obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack) continue;
+      if (obj.bits != MemoryObjectFacts::Allocated) continue;  // released or escaped on some path
+      MemoryEvent e;
+      e.kind = MemoryEvent::Kind::Exit;
+      e.key = k;
+      e.location = tu_.locations.map(where);
+      e.subject = obj.allocator + "@" + std::to_string(obj.allocatedAt.line);
+      e.objects.push_back(obj);
+      emit(e);
+    }
+  }
+
+  // ----- expressions -----
+
+  PointerValue unknown() {
+    PointerValue v;
+    v.nulls.bits = NullFacts::Unknown;
+    return v;
+  }
+
+  PointerValue eval(const Expr *e, State &s) {
+    if (!e || depth_ > 2000) return unknown();
+    ++depth_;
+    PointerValue v = evalInner(e, s);
+    --depth_;
+    return v;
+  }
+
+  void checkRead(const Expr *e, State &s) {
+    // An rvalue read of a variable, an element or a field: must it be uninitialized?
+    const Expr *x = e->IgnoreParens();
+    const VarDecl *vd = nullptr;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+    else if (const auto *m = llvm::dyn_cast<MemberExpr>(x); m && !m->isArrow()) vd = rootVariable(m->getBase());
+    else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) {
+      const Expr *base = stripParensAndCasts(a->getBase());
+      if (const auto *d = llvm::dyn_cast<DeclRefExpr>(base)) {
+        const auto *bv = llvm::dyn_cast<VarDecl>(d->getDecl());
+        if (bv && bv->getType()->isArrayType()) vd = bv;
+        else if (bv) {
+          // Through a pointer: every object it may point to is uninitialized.
+          auto it = s.pointers.find({bv, nullptr});
+          if (it != s.pointers.end() && !it->second.objects.empty() && !(it->second.nulls.bits & NullFacts::Unknown)) {
+            bool all = true;
+            for (const void *o : it->second.objects) all &= s.uninitialized.count(o) > 0;
+            if (all) reportUninit(e, bv, s);
+          }
+          return;
+        }
+      }
+    }
+    if (vd && !vd->hasGlobalStorage() && s.uninitialized.count(vd)) reportUninit(e, vd, s);
+  }
+
+  void reportUninit(const Expr *e, const VarDecl *vd, State &s) {
+    MemoryEvent ev;
+    ev.kind = MemoryEvent::Kind::UninitializedRead;
+    ev.key = e;
+    ev.location = loc(e);
+    ev.subject = text(e);
+    ev.declaredAt = loc(vd);
+    emit(ev);
+    s.uninitialized.erase(vd);  // report the first read only
+  }
+
+  void markInitialized(const Expr *target, State &s) {
+    if (const VarDecl *root = rootVariable(target)) {
+      s.uninitialized.erase(root);
+      auto it = s.pointers.find({root, nullptr});
+      if (it != s.pointers.end() && stripParensAndCasts(target) != nullptr) {
+        // Writing through a pointer initializes what it points to.
+        const Expr *st = stripParensAndCasts(target);
+        if (!llvm::isa<DeclRefExpr>(st) || root->getType()->isPointerType())
+          for (const void *o : it->second.objects) s.uninitialized.erase(o);
+      }
+    }
+  }
+
+  // Past a dereference the pointer was not NULL (or the program stopped): one report, not
+  // one per later use.
+  void assumeNonNullAfterUse(const Expr *ptrExpr, State &s) {
+    if (std::optional<PathKey> key = pathOf(ptrExpr)) {
+      auto it = s.pointers.find(*key);
+      if (it != s.pointers.end()) it->second.nulls.bits = NullFacts::NonNull;
+    }
+  }
+
+  void noteParameterDereference(const PointerValue &v) {
+    for (const void *o : v.objects)
+      for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+        if (o == fd_->getParamDecl(i)) summary_.dereferences.insert(i);
+  }
+
+  void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
+    PointerValue v = eval(ptrExpr, s);
+    noteParameterDereference(v);
+    assumeNonNullAfterUse(ptrExpr, s);
+    if (!reporting) return;
+    MemoryEvent e;
+    e.kind = MemoryEvent::Kind::Dereference;
+    e.key = at;
+    e.location = loc(at);
+    e.subject = text(ptrExpr);
+    e.nulls = v.nulls;
+    e.objects = objectsOf(v, s);
+    emit(e);
+  }
+
+  PointerValue evalInner(const Expr *e, State &s) {
+    e = e->IgnoreParens();
+    if (const auto *c = llvm::dyn_cast<ImplicitCastExpr>(e)) {
+      if (c->getCastKind() == CK_LValueToRValue) checkRead(c->getSubExpr(), s);
+      if (c->getCastKind() == CK_NullToPointer) {
+        PointerValue v;
+        v.nulls.bits = NullFacts::Null;
+        v.nulls.nullAt = loc(e);
+        v.nulls.nullWhy = "NULL";
+        return v;
+      }
+      if (c->getCastKind() == CK_ArrayToPointerDecay) {
+        PointerValue v = eval(c->getSubExpr(), s);
+        return v;
+      }
+      return eval(c->getSubExpr(), s);
+    }
+    if (e->getType()->isPointerType() && isNull(e)) {
+      PointerValue v;
+      v.nulls.bits = NullFacts::Null;
+      v.nulls.nullAt = loc(e);
+      v.nulls.nullWhy = "NULL";
+      return v;
+    }
+    switch (e->getStmtClass()) {
+    case Stmt::DeclRefExprClass: {
+      const auto *vd = llvm::dyn_cast<VarDecl>(llvm::cast<DeclRefExpr>(e)->getDecl());
+      if (!vd) return unknown();
+      if (vd->getType()->isArrayType()) {
+        PointerValue v;
+        v.nulls.bits = NullFacts::NonNull;
+        if (s.objects.count(vd)) v.objects.push_back(vd);
+        return v;
+      }
+      auto it = s.pointers.find({vd, nullptr});
+      return it == s.pointers.end() ? unknown() : it->second;
+    }
+    case Stmt::MemberExprClass: {
+      const auto *m = llvm::cast<MemberExpr>(e);
+      if (m->isArrow()) dereference(m->getBase(), m, s);
+      else eval(m->getBase(), s);
+      if (auto key = pathOf(m)) {
+        auto it = s.pointers.find(*key);
+        if (it != s.pointers.end()) return it->second;
+      }
+      if (m->getType()->isArrayType()) {
+        PointerValue v;
+        v.nulls.bits = NullFacts::NonNull;
+        return v;
+      }
+      return unknown();
+    }
+    case Stmt::UnaryOperatorClass: {
+      const auto *u = llvm::cast<UnaryOperator>(e);
+      if (u->getOpcode() == UO_Deref) {
+        dereference(u->getSubExpr(), u, s);
+        return unknown();
+      }
+      if (u->getOpcode() == UO_AddrOf) {
+        const Expr *sub = stripParensAndCasts(u->getSubExpr());
+        PointerValue v;
+        v.nulls.bits = NullFacts::NonNull;
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(sub)) {
+          if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+            if (!s.objects.count(vd) && !vd->hasGlobalStorage()) {
+              MemoryObjectFacts obj;
+              obj.kind = AllocKind::Stack;
+              obj.allocatedAt = loc(vd);
+              obj.allocator = "the local variable '" + vd->getNameAsString() + "'";
+              s.objects[vd] = obj;
+            }
+            if (s.objects.count(vd)) v.objects.push_back(vd);
+          }
+          return v;
+        }
+        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(sub)) {
+          eval(a->getIdx(), s);
+          PointerValue base = eval(a->getBase(), s);
+          return base;
+        }
+        eval(u->getSubExpr(), s);
+        return v;
+      }
+      if (u->isIncrementDecrementOp()) {
+        PointerValue v = eval(u->getSubExpr(), s);
+        markInitialized(u->getSubExpr(), s);
+        return v;
+      }
+      eval(u->getSubExpr(), s);
+      return unknown();
+    }
+    case Stmt::BinaryOperatorClass:
+    case Stmt::CompoundAssignOperatorClass: {
+      const auto *b = llvm::cast<BinaryOperator>(e);
+      if (b->getOpcode() == BO_Assign) {
+        PointerValue v = eval(b->getRHS(), s);
+        assign(b->getLHS(), v, s);
+        return v;
+      }
+      if (b->isCompoundAssignmentOp()) {
+        eval(b->getRHS(), s);
+        PointerValue v = eval(b->getLHS(), s);
+        markInitialized(b->getLHS(), s);
+        return v;
+      }
+      if (b->getOpcode() == BO_Comma) {
+        eval(b->getLHS(), s);
+        return eval(b->getRHS(), s);
+      }
+      PointerValue l = eval(b->getLHS(), s);
+      PointerValue r = eval(b->getRHS(), s);
+      if (e->getType()->isPointerType()) return b->getLHS()->getType()->isPointerType() ? l : r;
+      return unknown();
+    }
+    case Stmt::ArraySubscriptExprClass: {
+      const auto *a = llvm::cast<ArraySubscriptExpr>(e);
+      eval(a->getIdx(), s);
+      if (!stripParensAndCasts(a->getBase())->getType()->isArrayType()) dereference(a->getBase(), a, s);
+      else eval(a->getBase(), s);
+      return unknown();
+    }
+    case Stmt::ConditionalOperatorClass:
+    case Stmt::BinaryConditionalOperatorClass: {
+      const auto *c = llvm::cast<AbstractConditionalOperator>(e);
+      eval(c->getCond(), s);
+      PointerValue v = eval(c->getTrueExpr(), s);
+      v.join(eval(c->getFalseExpr(), s));
+      return v;
+    }
+    case Stmt::CallExprClass:
+    case Stmt::CXXMemberCallExprClass:
+    case Stmt::CXXOperatorCallExprClass:
+      return evalCall(llvm::cast<CallExpr>(e), s);
+    case Stmt::CXXNewExprClass:
+      return evalNew(llvm::cast<CXXNewExpr>(e), s);
+    case Stmt::CXXDeleteExprClass: {
+      const auto *d = llvm::cast<CXXDeleteExpr>(e);
+      release(d->getArgument(), d, d->isArrayForm() ? ReleaseKind::DeleteArray : ReleaseKind::Delete,
+              d->isArrayForm() ? "'delete[]'" : "'delete'", s);
+      return unknown();
+    }
+    case Stmt::StringLiteralClass: {
+      PointerValue v;
+      v.nulls.bits = NullFacts::NonNull;
+      return v;
+    }
+    case Stmt::UnaryExprOrTypeTraitExprClass:
+    case Stmt::StmtExprClass:
+    case Stmt::LambdaExprClass:
+      return unknown();
+    default:
+      break;
+    }
+    if (const auto *c = llvm::dyn_cast<CastExpr>(e)) return eval(c->getSubExpr(), s);
+    if (const auto *fe = llvm::dyn_cast<FullExpr>(e)) return eval(fe->getSubExpr(), s);
+    if (const auto *m = llvm::dyn_cast<MaterializeTemporaryExpr>(e)) return eval(m->getSubExpr(), s);
+    for (const Stmt *child : e->children())
+      if (const auto *ce = llvm::dyn_cast_or_null<Expr>(child)) eval(ce, s);
+    return unknown();
+  }
+
+  void escape(const PointerValue &v, State &s) {
+    for (const void *o : v.objects) {
+      auto it = s.objects.find(o);
+      if (it != s.objects.end()) it->second.bits |= MemoryObjectFacts::Escaped;
+    }
+  }
+
+  void assign(const Expr *lhs, const PointerValue &v, State &s) {
+    const Expr *l = stripParensAndCasts(lhs);
+    markInitialized(l, s);
+    if (!lhs->getType()->isPointerType()) {
+      // Writing through a pointer or into an element: that may be a dereference.
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
+      else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
+        eval(a->getIdx(), s);
+        if (!stripParensAndCasts(a->getBase())->getType()->isArrayType()) dereference(a->getBase(), a, s);
+      } else if (const auto *m = llvm::dyn_cast<MemberExpr>(l); m && m->isArrow()) dereference(m->getBase(), m, s);
+      return;
+    }
+    std::optional<PathKey> key = pathOf(l);
+    if (const auto *m = llvm::dyn_cast<MemberExpr>(l); m && m->isArrow()) dereference(m->getBase(), m, s);
+    if (!key) {
+      escape(v, s);  // stored somewhere we do not follow
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
+      return;
+    }
+    const auto *base = llvm::dyn_cast<VarDecl>(key->base);
+    bool callerVisible = base && (base->hasGlobalStorage() || (key->field && llvm::isa<ParmVarDecl>(base)) ||
+                                  (key->field && base->getType()->isPointerType()));
+    if (callerVisible) escape(v, s);
+    s.pointers[*key] = v;
+  }
+
+  PointerValue allocation(const Expr *at, AllocKind kind, const std::string &allocator, bool mayBeNull, bool zeroed,
+                          State &s) {
+    MemoryObjectFacts obj;
+    obj.bits = MemoryObjectFacts::Allocated;
+    obj.kind = kind;
+    obj.allocatedAt = loc(at);
+    obj.allocator = "'" + allocator + "'";
+    s.objects[at] = obj;
+    if (!zeroed) s.uninitialized.insert(at);
+    else s.uninitialized.erase(at);
+    PointerValue v;
+    v.nulls.bits = mayBeNull ? (NullFacts::NonNull | NullFacts::UncheckedAlloc) : NullFacts::NonNull;
+    if (mayBeNull) {
+      v.nulls.nullAt = obj.allocatedAt;
+      v.nulls.nullWhy = "the result of '" + allocator + "' is not checked for NULL";
+    }
+    v.objects.push_back(at);
+    return v;
+  }
+
+  PointerValue evalNew(const CXXNewExpr *n, State &s) {
+    for (const Expr *a : n->placement_arguments()) eval(a, s);
+    if (n->getNumPlacementArgs() > 0) return unknown();  // placement new: not an allocation
+    if (n->hasInitializer()) eval(n->getInitializer(), s);
+    bool nothrow = n->shouldNullCheckAllocation();
+    PointerValue v = allocation(n, n->isArray() ? AllocKind::NewArray : AllocKind::New,
+                                n->isArray() ? "new[]" : "new", nothrow, n->hasInitializer(), s);
+    return v;
+  }
+
+  void release(const Expr *ptr, const Expr *at, ReleaseKind kind, const std::string &releaser, State &s) {
+    PointerValue v = eval(ptr, s);
+    if (v.nulls.bits == NullFacts::Null) return;  // free(NULL) does nothing
+    if (reporting) {
+      MemoryEvent e;
+      e.kind = MemoryEvent::Kind::Release;
+      e.key = at;
+      e.location = loc(at);
+      e.subject = text(ptr);
+      e.callee = releaser;
+      e.release = kind;
+      e.nulls = v.nulls;
+      e.objects = objectsOf(v, s);
+      emit(e);
+    }
+    bool strong = v.objects.size() == 1;
+    for (const void *o : v.objects) {
+      auto it = s.objects.find(o);
+      if (it == s.objects.end()) continue;
+      if (strong) it->second.bits = (it->second.bits & MemoryObjectFacts::Escaped) | MemoryObjectFacts::Released;
+      else it->second.bits |= MemoryObjectFacts::Released;
+      it->second.releasedAt = loc(at);
+      it->second.releaser = releaser;
+    }
+  }
+
+  void useThroughCall(const Expr *arg, const PointerValue &v, const CallExpr *call, const std::string &callee,
+                      bool dereferences, State &s) {
+    if (dereferences) {
+      noteParameterDereference(v);
+      assumeNonNullAfterUse(arg, s);
+    }
+    if (!reporting) return;
+    MemoryEvent e;
+    e.kind = dereferences ? MemoryEvent::Kind::Dereference : MemoryEvent::Kind::Use;
+    e.key = arg;
+    e.location = loc(arg);
+    e.subject = text(arg);
+    e.callee = callee;
+    e.nulls = v.nulls;
+    e.objects = objectsOf(v, s);
+    emit(e);
+  }
+
+  static bool pointsToConst(QualType t) {
+    if (const auto *pt = t->getAs<PointerType>()) return pt->getPointeeType().isConstQualified();
+    return false;
+  }
+
+  PointerValue evalCall(const CallExpr *call, State &s) {
+    auto cached = callCache_.find(call);
+    if (cached != callCache_.end()) return cached->second;
+    const FunctionDecl *callee = call->getDirectCallee();
+    std::string name = callee ? tu_.names.name(callee) : "";
+    LibRole role = callee ? libraryRole(name) : LibRole::None;
+    // A user's own function of the same name is what runs.
+    if (callee && callee->getDefinition() && !tu_.locations.isInSystemHeader(callee->getDefinition()->getLocation()))
+      role = LibRole::None;
+
+    if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call)) eval(mc->getImplicitObjectArgument(), s);
+    else if (!callee) eval(call->getCallee(), s);
+
+    PointerValue result = unknown();
+    switch (role) {
+    case LibRole::Allocates:
+    case LibRole::AllocatesZeroed:
+      for (const Expr *a : call->arguments()) eval(a, s);
+      result = allocation(call, AllocKind::Malloc, name, true, role == LibRole::AllocatesZeroed, s);
+      break;
+    case LibRole::Reallocates: {
+      if (call->getNumArgs() > 0) {
+        PointerValue old = eval(call->getArg(0), s);
+        escape(old, s);  // ownership moves to the new block (or stays, on failure)
+        for (unsigned i = 1; i < call->getNumArgs(); ++i) eval(call->getArg(i), s);
+      }
+      result = allocation(call, AllocKind::Malloc, name, true, true, s);
+      break;
+    }
+    case LibRole::Releases:
+      if (call->getNumArgs() > 0) release(call->getArg(0), call, ReleaseKind::Free, "'" + name + "'", s);
+      break;
+    case LibRole::ReadsArgs:
+    case LibRole::None: {
+      const MemorySummary *sum = callee ? tu_.summaryFor(callee) : nullptr;
+      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+        const Expr *arg = call->getArg(i);
+        PointerValue v = eval(arg, s);
+        if (!isPointerLike(arg->getType())) continue;
+        QualType paramType = callee && i < callee->getNumParams() ? callee->getParamDecl(i)->getType() : arg->getType();
+        bool constParam = pointsToConst(paramType);
+        if (sum && sum->releases.count(i)) {
+          release(arg, arg, ReleaseKind::Free, "'" + name + "'", s);
+          continue;
+        }
+        bool derefs = role == LibRole::ReadsArgs || (sum && sum->dereferences.count(i));
+        useThroughCall(arg, v, call, name.empty() ? "an indirect call" : name, derefs, s);
+        // Reading uninitialized memory through a const pointer; a non-const one may fill it.
+        if (constParam && role != LibRole::ReadsArgs) {
+          const Expr *x = stripParensAndCasts(arg);
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
+            if (const VarDecl *vd = rootVariable(u->getSubExpr()); vd && s.uninitialized.count(vd))
+              reportUninit(arg, vd, s);
+        } else {
+          markInitialized(arg, s);
+          for (const void *o : v.objects) s.uninitialized.erase(o);
+        }
+        if (sum) {
+          if (sum->escapes.count(i)) escape(v, s);
+        } else if (!constParam && role == LibRole::None) {
+          escape(v, s);  // an unknown function may keep or release it
+        }
+      }
+      if (sum && callee->getReturnType()->isPointerType()) {
+        if (sum->returnsFresh || sum->returnsReleased) {
+          result = allocation(call, AllocKind::Returned, name,
+                              (sum->returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc)) != 0, true, s);
+          if (sum->returnsReleased && !sum->returnsFresh) {
+            auto &obj = s.objects[call];
+            obj.bits = MemoryObjectFacts::Released;
+            obj.releasedAt = loc(call);
+            obj.releaser = "'" + name + "'";
+          }
+          if (!(sum->returnNulls & NullFacts::UncheckedAlloc)) {
+            result.nulls.bits &= ~NullFacts::UncheckedAlloc;
+            if (sum->returnNulls & NullFacts::Null) result.nulls.bits |= NullFacts::Unknown;
+          }
+        }
+      }
+      break;
+    }
+    }
+    callCache_[call] = result;
+    return result;
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// TU driver
+// ---------------------------------------------------------------------------------------
+
+class Collector : public RecursiveASTVisitor<Collector> {
+public:
+  explicit Collector(MemTu &tu) : tu_(tu) {}
+  std::vector<const FunctionDecl *> functions;
+  bool VisitFunctionDecl(FunctionDecl *fd) {
+    if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
+    if (tu_.locations.isInSystemHeader(fd->getLocation())) return true;
+    functions.push_back(fd);
+    return true;
+  }
+
+private:
+  MemTu &tu_;
+};
+
+class Callees : public RecursiveASTVisitor<Callees> {
+public:
+  std::vector<const FunctionDecl *> refs;
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) refs.push_back(fd);
+    return true;
+  }
+};
+
+// Callees before callers (depth-first post-order; recursion is cut, not iterated: a
+// recursive function sees its own summary from the previous visit, or none).
+std::vector<const FunctionDecl *> bottomUp(const std::vector<const FunctionDecl *> &fns) {
+  std::map<const FunctionDecl *, const FunctionDecl *> defs;
+  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
+  std::vector<const FunctionDecl *> order;
+  std::set<const FunctionDecl *> seen;
+  for (const FunctionDecl *root : fns) {
+    if (seen.count(root)) continue;
+    std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
+    auto push = [&](const FunctionDecl *fd) {
+      seen.insert(fd);
+      Callees c;
+      c.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
+      std::vector<const FunctionDecl *> next;
+      for (const FunctionDecl *r : c.refs) {
+        auto it = defs.find(r->getCanonicalDecl());
+        if (it != defs.end() && !seen.count(it->second)) next.push_back(it->second);
+      }
+      stack.push_back({fd, next});
+    };
+    push(root);
+    while (!stack.empty()) {
+      auto &[fd, next] = stack.back();
+      if (!next.empty()) {
+        const FunctionDecl *n = next.back();
+        next.pop_back();
+        if (!seen.count(n)) push(n);
+        continue;
+      }
+      order.push_back(fd);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+}  // namespace
+
+MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const MemoryChecker *> &checkers,
+                                   const ExternalSummaries *external) {
+  MemTu tu(ctx, checkers, external);
+  Collector collector(tu);
+  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  MemoryAnalysisResult result;
+
+  for (const FunctionDecl *fd : bottomUp(collector.functions)) {
+    CFG::BuildOptions o;
+    o.PruneTriviallyFalseEdges = true;
+    o.AddInitializers = true;
+    std::unique_ptr<CFG> cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);
+    if (!cfg) continue;
+    MemorySummary summary;
+    FunctionMemory analysis(tu, fd, summary);
+    analysis.setCfg(cfg.get());
+    ForwardDataflow<FunctionMemory> solver(analysis, 32);
+    auto in = solver.run(*cfg);
+    // Report from the converged states only: an intermediate state lacks paths that
+    // arrive later and would raise false alarms.
+    analysis.reporting = true;
+    std::vector<const CFGBlock *> blocks(cfg->begin(), cfg->end());
+    for (const CFGBlock *b : blocks) {
+      if (!in[b->getBlockID()]) continue;
+      MemState s = *in[b->getBlockID()];
+      analysis.transferBlock(*b, s);
+    }
+    const auto &exit = in[cfg->getExit().getBlockID()];
+    if (exit) analysis.summarize(*exit);
+    // Dereferences of parameters, for callers: a dereference event on a parameter object.
+    tu.summaries[fd->getCanonicalDecl()] = summary;
+    ++result.functionsAnalyzed;
+  }
+
+  for (const FunctionDecl *fd : collector.functions) {
+    if (!fd->isExternallyVisible() || llvm::isa<CXXMethodDecl>(fd)) continue;
+    auto it = tu.summaries.find(fd->getCanonicalDecl());
+    if (it == tu.summaries.end() || it->second.empty()) continue;
+    const std::string &usr = tu.usrOf(fd);
+    if (!usr.empty()) result.summaries[usr] = summaryToJson(it->second).dump();
+  }
+  result.usedExternal = tu.usedExternal;
+  for (auto &[k, f] : tu.found) result.findings.push_back(std::move(f));
+  std::sort(result.findings.begin(), result.findings.end(), [](const Finding &a, const Finding &b) {
+    return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
+  });
+  return result;
+}
+
+}  // namespace mamori

@@ -1,0 +1,34 @@
+// Memory-safety analysis of one translation unit: allocation state (allocated, released,
+// escaped), null-ness and definite initialization, flow-sensitively over clang::CFG with the
+// shared dataflow solver, with per-function summaries (frees / stores / dereferences a
+// parameter, returns fresh or released memory) used within the TU and across TUs.
+#pragma once
+
+#include "core/Finding.h"
+#include "engine/MemoryChecker.h"
+#include "engine/TaintAnalysis.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace mamori {
+
+struct MemoryAnalysisResult {
+  std::vector<Finding> findings;
+  std::map<std::string, std::string> summaries;  // USR -> JSON, externally visible functions
+  std::set<std::string> usedExternal;
+  unsigned functionsAnalyzed = 0;
+};
+
+// `external`: summaries of other TUs keyed by USR; each value is a JSON object whose
+// "memory" member this analysis reads.
+MemoryAnalysisResult analyzeMemory(clang::ASTContext &ctx, const std::vector<const MemoryChecker *> &checkers,
+                                   const ExternalSummaries *external);
+
+}  // namespace mamori
