@@ -20,6 +20,9 @@ public:
   std::optional<Verdict> judge(const MemoryEvent &e) const override {
     for (const MemoryObjectFacts &o : e.objects) {
       if (!(o.bits & MemoryObjectFacts::Released) || o.kind == AllocKind::Stack) continue;
+      // Released by this same statement on an earlier loop iteration: whether the loop runs
+      // twice without a new allocation needs loop bounds, which this checker does not have.
+      if (o.releasedAt == e.location) continue;
       Verdict v;
       v.message = "double free: '" + e.subject + "' was already released by " + o.releaser + " at " +
                   shortLocation(o.releasedAt);

@@ -16,9 +16,17 @@ public:
                             "cleanup label that every error path jumps to."};
     return r;
   }
-  bool watches(MemoryEvent::Kind k) const override { return k == MemoryEvent::Kind::Exit; }
+  bool watches(MemoryEvent::Kind k) const override {
+    return k == MemoryEvent::Kind::Exit || k == MemoryEvent::Kind::LostOnReallocFailure;
+  }
 
   std::optional<Verdict> judge(const MemoryEvent &e) const override {
+    if (e.kind == MemoryEvent::Kind::LostOnReallocFailure) {
+      Verdict v;
+      v.message = "memory leak: if '" + e.callee + "' fails it returns NULL, which overwrites '" + e.subject +
+                  "' and loses the original block; assign the result to a temporary first";
+      return v;
+    }
     if (e.objects.empty()) return std::nullopt;
     const MemoryObjectFacts &o = e.objects.front();
     Verdict v;

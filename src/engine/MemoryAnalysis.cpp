@@ -109,22 +109,26 @@ struct MemState {
 
 struct MemorySummary {
   std::set<unsigned> releases, escapes, dereferences;  // parameters
+  std::set<unsigned> dereferencesUnchecked;  // dereferenced before any NULL check
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
 
   bool empty() const {
-    return releases.empty() && escapes.empty() && dereferences.empty() && !returnsFresh && !returnsReleased &&
+    return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
+           !returnsFresh && !returnsReleased &&
            !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
   }
   bool operator==(const MemorySummary &o) const {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
+           dereferencesUnchecked == o.dereferencesUnchecked &&
            returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
   }
 };
 
 nlohmann::json summaryToJson(const MemorySummary &s) {
   return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
+          {"dereferences_unchecked", s.dereferencesUnchecked},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
           {"return_nulls", s.returnNulls}};
 }
@@ -135,6 +139,7 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
   s.releases = j.value("releases", std::set<unsigned>{});
   s.escapes = j.value("escapes", std::set<unsigned>{});
   s.dereferences = j.value("dereferences", std::set<unsigned>{});
+  s.dereferencesUnchecked = j.value("dereferences_unchecked", std::set<unsigned>{});
   s.returnsFresh = j.value("returns_fresh", false);
   s.returnsReleased = j.value("returns_released", false);
   s.returnNulls = j.value("return_nulls", 0u);
@@ -143,11 +148,12 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
 
 // Library functions by what they do to memory. These are facts of the C library, not
 // configuration: allocation, release, and which arguments a function reads through.
-enum class LibRole { None, Allocates, AllocatesZeroed, Reallocates, Releases, ReadsArgs };
+enum class LibRole { None, Allocates, AllocatesZeroed, AllocatesOnStack, Reallocates, Releases, ReadsArgs };
 
 LibRole libraryRole(const std::string &name) {
   static const std::map<std::string, LibRole> roles = {
       {"malloc", LibRole::Allocates},       {"valloc", LibRole::Allocates},
+      {"alloca", LibRole::AllocatesOnStack},
       {"aligned_alloc", LibRole::Allocates}, {"strdup", LibRole::AllocatesZeroed},
       {"strndup", LibRole::AllocatesZeroed}, {"wcsdup", LibRole::AllocatesZeroed},
       {"calloc", LibRole::AllocatesZeroed}, {"realloc", LibRole::Reallocates},
@@ -219,11 +225,14 @@ struct MemTu {
     return &externalCache.emplace(usr, summaryFromJson(j["memory"])).first->second;
   }
 
-  void emit(const MemoryEvent &e) {
+  template <typename PathSet, typename Path>
+  void emit(const MemoryEvent &e, PathSet *reportedPaths, const Path *path) {
     for (const MemoryChecker *c : checkers) {
       if (!c->watches(e.kind)) continue;
+      if (reportedPaths && reportedPaths->count({*path, c})) continue;
       std::optional<MemoryChecker::Verdict> v = c->judge(e);
       if (!v) continue;
+      if (reportedPaths) reportedPaths->insert({*path, c});
       auto key = std::make_pair(e.key, c);
       if (found.count(key)) continue;
       Finding f;
@@ -280,14 +289,6 @@ public:
     callCache_.clear();
     for (const CFGElement &el : block)
       if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
-    // Falling off the end of the function, or a path that leaves without a return.
-    if (reporting && block.succ_size() == 1 && block.succ_begin()->getReachableBlock() == &cfg_->getExit() &&
-        !block.hasNoReturnElement()) {
-      bool endsWithReturn = false;
-      if (!block.empty())
-        if (auto cs = block.back().getAs<CFGStmt>()) endsWithReturn = llvm::isa<ReturnStmt>(cs->getStmt());
-      if (!endsWithReturn) checkExit(s, fd_->getBody()->getEndLoc(), fd_->getBody());
-    }
   }
 
   void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
@@ -299,6 +300,13 @@ public:
   }
 
   void setCfg(const CFG *cfg) { cfg_ = cfg; }
+
+  // Leaving the function by falling off its end: the exit state joins every path, so an
+  // allocation released on any of them is not reported here (each `return` was checked on
+  // its own path already).
+  void checkFunctionEnd(const State &exit) {
+    if (fd_->getBody()) checkExit(exit, fd_->getBody()->getEndLoc(), fd_->getBody());
+  }
 
   // After the fixpoint, from the exit state: what the function does to its parameters.
   void summarize(const State &exit) {
@@ -334,16 +342,23 @@ private:
       const auto *fd = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
       const auto *base = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(m->getBase()));
       if (fd && base)
-        if (const auto *vd = llvm::dyn_cast<VarDecl>(base->getDecl())) return PathKey{vd, fd};
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(base->getDecl())) {
+          // The members of a union share one storage: they are one path.
+          if (fd->getParent()->isUnion()) return PathKey{vd, *fd->getParent()->field_begin()};
+          return PathKey{vd, fd};
+        }
     }
     return std::nullopt;
   }
 
-  void emit(MemoryEvent e) {
+  void emit(MemoryEvent e, const PathKey *path = nullptr) {
     if (!reporting) return;
     e.function = fnName_;
-    tu_.emit(e);
+    tu_.emit(e, path ? &reportedPaths_ : nullptr, path);
   }
+  // (path, checker) pairs already reported in this function: the first NULL dereference
+  // of a pointer is the finding; the later ones are its consequences.
+  std::set<std::pair<PathKey, const MemoryChecker *>> reportedPaths_;
 
   std::vector<MemoryObjectFacts> objectsOf(const PointerValue &v, const State &s) {
     std::vector<MemoryObjectFacts> out;
@@ -533,7 +548,9 @@ private:
     ev.subject = text(e);
     ev.declaredAt = loc(vd);
     emit(ev);
-    s.uninitialized.erase(vd);  // report the first read only
+    // Report the first read of a block only. Not while solving: erasing there would make the
+    // loop head forget the variable is uninitialized on entry.
+    if (reporting) s.uninitialized.erase(vd);
   }
 
   void markInitialized(const Expr *target, State &s) {
@@ -552,6 +569,9 @@ private:
   // Past a dereference the pointer was not NULL (or the program stopped): one report, not
   // one per later use.
   void assumeNonNullAfterUse(const Expr *ptrExpr, State &s) {
+    // Only while reporting, for the same reason as uninitialized reads: while solving, a
+    // loop's back edge would hide the NULL that enters the loop.
+    if (!reporting) return;
     if (std::optional<PathKey> key = pathOf(ptrExpr)) {
       auto it = s.pointers.find(*key);
       if (it != s.pointers.end()) it->second.nulls.bits = NullFacts::NonNull;
@@ -561,7 +581,11 @@ private:
   void noteParameterDereference(const PointerValue &v) {
     for (const void *o : v.objects)
       for (unsigned i = 0; i < fd_->getNumParams(); ++i)
-        if (o == fd_->getParamDecl(i)) summary_.dereferences.insert(i);
+        if (o == fd_->getParamDecl(i)) {
+          summary_.dereferences.insert(i);
+          // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
+          if (v.nulls.bits & NullFacts::Unknown) summary_.dereferencesUnchecked.insert(i);
+        }
   }
 
   void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
@@ -576,7 +600,8 @@ private:
     e.subject = text(ptrExpr);
     e.nulls = v.nulls;
     e.objects = objectsOf(v, s);
-    emit(e);
+    std::optional<PathKey> path = pathOf(ptrExpr);
+    emit(e, path ? &*path : nullptr);
   }
 
   PointerValue evalInner(const Expr *e, State &s) {
@@ -675,7 +700,11 @@ private:
       const auto *b = llvm::cast<BinaryOperator>(e);
       if (b->getOpcode() == BO_Assign) {
         PointerValue v = eval(b->getRHS(), s);
+        if (const auto *rc = llvm::dyn_cast<CallExpr>(stripParensAndCasts(b->getRHS())))
+          if (rc->getDirectCallee() && libraryRole(tu_.names.name(rc->getDirectCallee())) == LibRole::Reallocates)
+            pendingRealloc_ = rc;
         assign(b->getLHS(), v, s);
+        pendingRealloc_ = nullptr;
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
@@ -766,11 +795,34 @@ private:
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
       return;
     }
+    reallocOverwrite(l, s);
     const auto *base = llvm::dyn_cast<VarDecl>(key->base);
     bool callerVisible = base && (base->hasGlobalStorage() || (key->field && llvm::isa<ParmVarDecl>(base)) ||
                                   (key->field && base->getType()->isPointerType()));
     if (callerVisible) escape(v, s);
     s.pointers[*key] = v;
+  }
+
+  // `p = realloc(p, n)`: when realloc fails it returns NULL and the block p pointed to is
+  // lost. Raised as an exit-like event for that block.
+  const Expr *pendingRealloc_ = nullptr;
+  void reallocOverwrite(const Expr *lhs, State &s) {
+    if (!pendingRealloc_ || !reporting) return;
+    const auto *call = llvm::dyn_cast<CallExpr>(pendingRealloc_);
+    pendingRealloc_ = nullptr;
+    if (!call || call->getNumArgs() == 0) return;
+    std::optional<PathKey> target = pathOf(lhs), source = pathOf(call->getArg(0));
+    if (!target || !source || !(*target == *source)) return;
+    // realloc(NULL, n) is malloc(n): there is no old block to lose.
+    auto old = s.pointers.find(*source);
+    if (old == s.pointers.end() || !(old->second.nulls.bits & (NullFacts::NonNull | NullFacts::Unknown))) return;
+    MemoryEvent e;
+    e.kind = MemoryEvent::Kind::LostOnReallocFailure;
+    e.key = call;
+    e.location = loc(call);
+    e.subject = text(lhs);
+    e.callee = tu_.names.name(call->getDirectCallee());
+    emit(e);
   }
 
   PointerValue allocation(const Expr *at, AllocKind kind, const std::string &allocator, bool mayBeNull, bool zeroed,
@@ -830,21 +882,61 @@ private:
   }
 
   void useThroughCall(const Expr *arg, const PointerValue &v, const CallExpr *call, const std::string &callee,
-                      bool dereferences, State &s) {
-    if (dereferences) {
-      noteParameterDereference(v);
-      assumeNonNullAfterUse(arg, s);
-    }
+                      bool dereferences, bool unchecked, State &s) {
+    if (dereferences) noteParameterDereference(v);
+    if (unchecked) assumeNonNullAfterUse(arg, s);
     if (!reporting) return;
     MemoryEvent e;
-    e.kind = dereferences ? MemoryEvent::Kind::Dereference : MemoryEvent::Kind::Use;
+    // A callee that checks for NULL before dereferencing is a plain use (for use after free).
+    e.kind = unchecked ? MemoryEvent::Kind::Dereference : MemoryEvent::Kind::Use;
     e.key = arg;
     e.location = loc(arg);
     e.subject = text(arg);
     e.callee = callee;
     e.nulls = v.nulls;
     e.objects = objectsOf(v, s);
-    emit(e);
+    std::optional<PathKey> path = pathOf(arg);
+    emit(e, path ? &*path : nullptr);
+  }
+
+  // `void (*sink)(char *) = badSink; sink(data);`: a local function pointer initialized
+  // with one function and never assigned again calls that function.
+  const FunctionDecl *functionPointerTarget(const Expr *calleeExpr) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(calleeExpr));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !vd->hasInit() || vd->hasGlobalStorage()) return nullptr;
+    const auto *init = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(vd->getInit()));
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(vd->getInit()));
+        u && u->getOpcode() == UO_AddrOf)
+      init = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+    const auto *fd = init ? llvm::dyn_cast<FunctionDecl>(init->getDecl()) : nullptr;
+    if (!fd || assignedVariables().count(vd)) return nullptr;
+    return fd;
+  }
+
+  std::set<const VarDecl *> *assigned_ = nullptr;
+  std::set<const VarDecl *> assignedStorage_;
+  const std::set<const VarDecl *> &assignedVariables() {
+    if (assigned_) return *assigned_;
+    struct Finder : RecursiveASTVisitor<Finder> {
+      std::set<const VarDecl *> &out;
+      explicit Finder(std::set<const VarDecl *> &o) : out(o) {}
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->isAssignmentOp())
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
+            if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) out.insert(v);
+        return true;
+      }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->getOpcode() == UO_AddrOf)
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())))
+            if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) out.insert(v);
+        return true;
+      }
+    } finder(assignedStorage_);
+    finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+    assigned_ = &assignedStorage_;
+    return *assigned_;
   }
 
   static bool pointsToConst(QualType t) {
@@ -856,6 +948,7 @@ private:
     auto cached = callCache_.find(call);
     if (cached != callCache_.end()) return cached->second;
     const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee) callee = functionPointerTarget(call->getCallee());
     std::string name = callee ? tu_.names.name(callee) : "";
     LibRole role = callee ? libraryRole(name) : LibRole::None;
     // A user's own function of the same name is what runs.
@@ -867,6 +960,11 @@ private:
 
     PointerValue result = unknown();
     switch (role) {
+    case LibRole::AllocatesOnStack:
+      for (const Expr *a : call->arguments()) eval(a, s);
+      result = allocation(call, AllocKind::Stack, name, false, false, s);
+      s.objects[call].bits = 0;  // released with the frame, never by the program
+      break;
     case LibRole::Allocates:
     case LibRole::AllocatesZeroed:
       for (const Expr *a : call->arguments()) eval(a, s);
@@ -898,7 +996,9 @@ private:
           continue;
         }
         bool derefs = role == LibRole::ReadsArgs || (sum && sum->dereferences.count(i));
-        useThroughCall(arg, v, call, name.empty() ? "an indirect call" : name, derefs, s);
+        bool unchecked = role == LibRole::ReadsArgs || (sum && sum->dereferencesUnchecked.count(i));
+        // A function whose summary shows it never touches the memory does not use it.
+        if (!sum || derefs) useThroughCall(arg, v, call, name.empty() ? "an indirect call" : name, derefs, unchecked, s);
         // Reading uninitialized memory through a const pointer; a non-const one may fill it.
         if (constParam && role != LibRole::ReadsArgs) {
           const Expr *x = stripParensAndCasts(arg);
@@ -1034,7 +1134,10 @@ MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const Memo
       analysis.transferBlock(*b, s);
     }
     const auto &exit = in[cfg->getExit().getBlockID()];
-    if (exit) analysis.summarize(*exit);
+    if (exit) {
+      analysis.checkFunctionEnd(*exit);
+      analysis.summarize(*exit);
+    }
     // Dereferences of parameters, for callers: a dereference event on a parameter object.
     tu.summaries[fd->getCanonicalDecl()] = summary;
     ++result.functionsAnalyzed;

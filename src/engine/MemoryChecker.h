@@ -37,7 +37,7 @@ struct NullFacts {
 };
 
 struct MemoryEvent {
-  enum class Kind { Release, Use, Dereference, Exit, UninitializedRead };
+  enum class Kind { Release, Use, Dereference, Exit, UninitializedRead, LostOnReallocFailure };
   Kind kind = Kind::Use;
   const void *key = nullptr;  // the statement, for de-duplication
   Location location;
