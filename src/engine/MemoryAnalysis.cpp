@@ -547,10 +547,8 @@ private:
     ev.location = loc(e);
     ev.subject = text(e);
     ev.declaredAt = loc(vd);
-    emit(ev);
-    // Report the first read of a block only. Not while solving: erasing there would make the
-    // loop head forget the variable is uninitialized on entry.
-    if (reporting) s.uninitialized.erase(vd);
+    PathKey path{vd, nullptr};
+    emit(ev, &path);  // the first read of a variable is the finding, later ones follow from it
   }
 
   void markInitialized(const Expr *target, State &s) {
@@ -569,12 +567,9 @@ private:
   // Past a dereference the pointer was not NULL (or the program stopped): one report, not
   // one per later use.
   void assumeNonNullAfterUse(const Expr *ptrExpr, State &s) {
-    // Only while reporting, for the same reason as uninitialized reads: while solving, a
-    // loop's back edge would hide the NULL that enters the loop.
-    if (!reporting) return;
     if (std::optional<PathKey> key = pathOf(ptrExpr)) {
       auto it = s.pointers.find(*key);
-      if (it != s.pointers.end()) it->second.nulls.bits = NullFacts::NonNull;
+      if (it != s.pointers.end()) it->second.nulls.bits = NullFacts::AssumedNonNull;
     }
   }
 
@@ -1008,6 +1003,12 @@ private:
         } else {
           markInitialized(arg, s);
           for (const void *o : v.objects) s.uninitialized.erase(o);
+          // f(&p): the callee may store a new pointer into p (getline, strtol's end, ...).
+          const Expr *x = stripParensAndCasts(arg);
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
+            if (const VarDecl *vd = rootVariable(u->getSubExpr()))
+              for (auto it = s.pointers.begin(); it != s.pointers.end(); ++it)
+                if (it->first.base == vd) it->second = unknown();
         }
         if (sum) {
           if (sum->escapes.count(i)) escape(v, s);

@@ -30,7 +30,9 @@ struct MemoryObjectFacts {
 
 // Null-ness of a pointer value, as bits of what it may be on some path.
 struct NullFacts {
-  enum Bits : unsigned { Null = 1, NonNull = 2, UncheckedAlloc = 4, Unknown = 8 };
+  // AssumedNonNull: dereferenced earlier on this path, so not NULL from here on if the
+  // program survived; it silences later reports but proves nothing about entry states.
+  enum Bits : unsigned { Null = 1, NonNull = 2, UncheckedAlloc = 4, Unknown = 8, AssumedNonNull = 16 };
   unsigned bits = Unknown;
   Location nullAt;          // where NULL was assigned, or the unchecked allocation
   std::string nullWhy;      // "assigned NULL", "result of 'malloc' not checked"

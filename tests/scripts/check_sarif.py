@@ -57,7 +57,9 @@ def main():
     for res in results:
         assert res["locations"][0]["physicalLocation"]["region"]["startLine"] >= 1
         flow = res["codeFlows"][0]["threadFlows"][0]["locations"]
-        assert len(flow) >= 2, "a trace has at least a source and a sink"
+        assert len(flow) >= 1, "every result has a code flow"
+        if res["ruleId"].startswith("mamori.taint."):
+            assert len(flow) >= 2, "a taint trace has at least a source and a sink"
         assert res["partialFingerprints"]["mamori/v1"]
         assert res["properties"]["status"] == "suspected"
     print(f"ok    {len(results)} results have locations, codeFlows and fingerprints")
