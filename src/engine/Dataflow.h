@@ -71,7 +71,7 @@ public:
         if (!target) {
           target = std::move(edge);
           push(succ->getBlockID());
-        } else if (analysis_.join(*target, edge)) {
+        } else if (widens(*target, edge, visits[succ->getBlockID()])) {
           push(succ->getBlockID());
         }
       }
@@ -80,6 +80,15 @@ public:
   }
 
 private:
+  // An analysis with infinite ascending chains (value ranges) provides widen(); it is used
+  // once a block has been revisited a few times, so loops converge.
+  bool widens(State &into, const State &from, unsigned visits) {
+    if constexpr (requires(Analysis &a, State &x, const State &y) { a.widen(x, y); }) {
+      if (visits >= 2) return analysis_.widen(into, from);
+    }
+    return analysis_.join(into, from);
+  }
+
   Analysis &analysis_;
   unsigned maxVisits_;
 

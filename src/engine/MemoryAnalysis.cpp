@@ -110,25 +110,29 @@ struct MemState {
 struct MemorySummary {
   std::set<unsigned> releases, escapes, dereferences;  // parameters
   std::set<unsigned> dereferencesUnchecked;  // dereferenced before any NULL check
+  std::map<unsigned, unsigned> releaseKinds;  // parameter -> ReleaseKind it is released with
+  std::map<unsigned, std::set<std::string>> releasesFields;  // parameter -> fields it frees (p->buf)
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
 
   bool empty() const {
     return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
+           releasesFields.empty() &&
            !returnsFresh && !returnsReleased &&
            !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
   }
   bool operator==(const MemorySummary &o) const {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
-           dereferencesUnchecked == o.dereferencesUnchecked &&
+           dereferencesUnchecked == o.dereferencesUnchecked && releasesFields == o.releasesFields &&
            returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
   }
 };
 
 nlohmann::json summaryToJson(const MemorySummary &s) {
   return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
-          {"dereferences_unchecked", s.dereferencesUnchecked},
+          {"dereferences_unchecked", s.dereferencesUnchecked}, {"release_kinds", s.releaseKinds},
+          {"releases_fields", s.releasesFields},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
           {"return_nulls", s.returnNulls}};
 }
@@ -140,6 +144,15 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
   s.escapes = j.value("escapes", std::set<unsigned>{});
   s.dereferences = j.value("dereferences", std::set<unsigned>{});
   s.dereferencesUnchecked = j.value("dereferences_unchecked", std::set<unsigned>{});
+  if (j.contains("releases_fields") && j["releases_fields"].is_object())
+    for (const auto &[k, v] : j["releases_fields"].items())
+      if (!k.empty() && k.size() < 5 && k.find_first_not_of("0123456789") == std::string::npos && v.is_array())
+        for (const auto &f : v)
+          if (f.is_string()) s.releasesFields[static_cast<unsigned>(std::stoul(k))].insert(f.get<std::string>());
+  if (j.contains("release_kinds") && j["release_kinds"].is_object())
+    for (const auto &[k, v] : j["release_kinds"].items())
+      if (!k.empty() && k.size() < 5 && k.find_first_not_of("0123456789") == std::string::npos && v.is_number_unsigned())
+        s.releaseKinds[static_cast<unsigned>(std::stoul(k))] = v.get<unsigned>();
   s.returnsFresh = j.value("returns_fresh", false);
   s.returnsReleased = j.value("returns_released", false);
   s.returnNulls = j.value("return_nulls", 0u);
@@ -310,10 +323,19 @@ public:
 
   // After the fixpoint, from the exit state: what the function does to its parameters.
   void summarize(const State &exit) {
+    for (const auto &entry : entryObjects_) {
+      auto it = exit.objects.find(&entry);
+      if (it == exit.objects.end() || !(it->second.bits & MemoryObjectFacts::Released)) continue;
+      for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+        if (fd_->getParamDecl(i) == entry.first) summary_.releasesFields[i].insert(entry.second->getNameAsString());
+    }
     for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
       auto it = exit.objects.find(fd_->getParamDecl(i));
       if (it == exit.objects.end()) continue;
-      if (it->second.bits & MemoryObjectFacts::Released) summary_.releases.insert(i);
+      if (it->second.bits & MemoryObjectFacts::Released) {
+        summary_.releases.insert(i);
+        summary_.releaseKinds[i] = static_cast<unsigned>(it->second.releasedWith);
+      }
       if (it->second.bits & MemoryObjectFacts::Escaped) summary_.escapes.insert(i);
     }
   }
@@ -325,6 +347,8 @@ private:
   std::string fnName_;
   const CFG *cfg_ = nullptr;
   std::map<const Expr *, PointerValue> callCache_;
+  std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
+  std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
   unsigned depth_ = 0;
 
   Location loc(const Decl *d) { return tu_.locations.map(d->getLocation()); }
@@ -468,8 +492,13 @@ private:
       it->second.nulls.bits = NullFacts::NonNull;
     } else {
       it->second.nulls.bits = NullFacts::Null;
-      // On the path where an allocation returned NULL there is nothing to release.
+      // On the path where an allocation returned NULL there is nothing to release, and a
+      // failed realloc left the old block with its owner.
       for (const void *o : it->second.objects) {
+        if (auto re = reallocatedFrom_.find(static_cast<const Expr *>(o)); re != reallocatedFrom_.end())
+          for (const void *oldObj : re->second)
+            if (auto old = s.objects.find(oldObj); old != s.objects.end() && old->second.kind != AllocKind::Parameter)
+              old->second.bits = (old->second.bits & ~MemoryObjectFacts::Escaped) | MemoryObjectFacts::Allocated;
         auto obj = s.objects.find(o);
         if (obj != s.objects.end() && obj->second.kind != AllocKind::Parameter && obj->second.kind != AllocKind::Stack)
           obj->second.bits &= ~MemoryObjectFacts::Allocated;
@@ -643,6 +672,21 @@ private:
       if (auto key = pathOf(m)) {
         auto it = s.pointers.find(*key);
         if (it != s.pointers.end()) return it->second;
+        // `req->buf` of a parameter: the memory it points to on entry, so that freeing it
+        // twice or using it after free is seen.
+        if (m->getType()->isPointerType() && llvm::isa<ParmVarDecl>(key->base)) {
+          const void *obj = &*entryObjects_.insert({key->base, key->field}).first;
+          MemoryObjectFacts facts;
+          facts.kind = AllocKind::Parameter;
+          facts.allocatedAt = loc(m);
+          facts.allocator = "'" + text(m) + "' on entry";
+          s.objects.emplace(obj, facts);
+          PointerValue v;
+          v.nulls.bits = NullFacts::Unknown;
+          v.objects.push_back(obj);
+          s.pointers[*key] = v;
+          return v;
+        }
       }
       if (m->getType()->isArrayType()) {
         PointerValue v;
@@ -683,6 +727,7 @@ private:
         return v;
       }
       if (u->isIncrementDecrementOp()) {
+        checkRead(u->getSubExpr(), s);  // x++ reads x
         PointerValue v = eval(u->getSubExpr(), s);
         markInitialized(u->getSubExpr(), s);
         return v;
@@ -703,6 +748,7 @@ private:
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
+        checkRead(b->getLHS(), s);  // x += y reads x
         eval(b->getRHS(), s);
         PointerValue v = eval(b->getLHS(), s);
         markInitialized(b->getLHS(), s);
@@ -788,6 +834,10 @@ private:
     if (!key) {
       escape(v, s);  // stored somewhere we do not follow
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
+      else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
+        eval(a->getIdx(), s);
+        if (!stripParensAndCasts(a->getBase())->getType()->isArrayType()) dereference(a->getBase(), a, s);
+      }
       return;
     }
     reallocOverwrite(l, s);
@@ -795,7 +845,24 @@ private:
     bool callerVisible = base && (base->hasGlobalStorage() || (key->field && llvm::isa<ParmVarDecl>(base)) ||
                                   (key->field && base->getType()->isPointerType()));
     if (callerVisible) escape(v, s);
+    PointerValue old;
+    if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
     s.pointers[*key] = v;
+    forgetUnreachableReleased(old, s);
+  }
+
+  // A released object that no pointer refers to any more cannot be released or used again
+  // on this path; dropping it keeps `free(p); p = NULL;` on one branch from looking like a
+  // double free when the branches join, and `next = n->next; free(n); n = next;` loops clean.
+  void forgetUnreachableReleased(const PointerValue &old, State &s) {
+    for (const void *o : old.objects) {
+      auto obj = s.objects.find(o);
+      if (obj == s.objects.end() || !(obj->second.bits & MemoryObjectFacts::Released)) continue;
+      bool referenced = false;
+      for (const auto &[k, pv] : s.pointers)
+        if (std::find(pv.objects.begin(), pv.objects.end(), o) != pv.objects.end()) referenced = true;
+      if (!referenced) s.objects.erase(obj);
+    }
   }
 
   // `p = realloc(p, n)`: when realloc fails it returns NULL and the block p pointed to is
@@ -810,7 +877,9 @@ private:
     if (!target || !source || !(*target == *source)) return;
     // realloc(NULL, n) is malloc(n): there is no old block to lose.
     auto old = s.pointers.find(*source);
-    if (old == s.pointers.end() || !(old->second.nulls.bits & (NullFacts::NonNull | NullFacts::Unknown))) return;
+    if (old == s.pointers.end() ||
+        !(old->second.nulls.bits & (NullFacts::NonNull | NullFacts::Unknown | NullFacts::AssumedNonNull)))
+      return;
     MemoryEvent e;
     e.kind = MemoryEvent::Kind::LostOnReallocFailure;
     e.key = call;
@@ -873,6 +942,7 @@ private:
       else it->second.bits |= MemoryObjectFacts::Released;
       it->second.releasedAt = loc(at);
       it->second.releaser = releaser;
+      it->second.releasedWith = kind;
     }
   }
 
@@ -892,6 +962,24 @@ private:
     e.objects = objectsOf(v, s);
     std::optional<PathKey> path = pathOf(arg);
     emit(e, path ? &*path : nullptr);
+  }
+
+  // f(&rec) or f(p) where f frees rec.msg / p->msg: release what those fields point to here.
+  void releaseFieldsThrough(const Expr *arg, const std::set<std::string> &fields, const std::string &callee, State &s) {
+    const Expr *x = stripParensAndCasts(arg);
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf) x = stripParensAndCasts(u->getSubExpr());
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(x);
+    if (!d) return;
+    for (auto &[key, pv] : s.pointers) {
+      if (key.base != d->getDecl() || !key.field || !fields.count(key.field->getNameAsString())) continue;
+      for (const void *o : pv.objects) {
+        auto obj = s.objects.find(o);
+        if (obj == s.objects.end()) continue;
+        obj->second.bits = (obj->second.bits & MemoryObjectFacts::Escaped) | MemoryObjectFacts::Released;
+        obj->second.releasedAt = loc(arg);
+        obj->second.releaser = "'" + callee + "'";
+      }
+    }
   }
 
   // `void (*sink)(char *) = badSink; sink(data);`: a local function pointer initialized
@@ -950,7 +1038,11 @@ private:
     if (callee && callee->getDefinition() && !tu_.locations.isInSystemHeader(callee->getDefinition()->getLocation()))
       role = LibRole::None;
 
-    if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call)) eval(mc->getImplicitObjectArgument(), s);
+    if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call)) {
+      const Expr *obj = mc->getImplicitObjectArgument();
+      if (obj && obj->getType()->isPointerType()) dereference(obj, call, s);  // p->method()
+      else if (obj) eval(obj, s);
+    }
     else if (!callee) eval(call->getCallee(), s);
 
     PointerValue result = unknown();
@@ -969,6 +1061,7 @@ private:
       if (call->getNumArgs() > 0) {
         PointerValue old = eval(call->getArg(0), s);
         escape(old, s);  // ownership moves to the new block (or stays, on failure)
+        reallocatedFrom_[call] = old.objects;
         for (unsigned i = 1; i < call->getNumArgs(); ++i) eval(call->getArg(i), s);
       }
       result = allocation(call, AllocKind::Malloc, name, true, true, s);
@@ -986,8 +1079,11 @@ private:
         if (!isPointerLike(arg->getType())) continue;
         QualType paramType = callee && i < callee->getNumParams() ? callee->getParamDecl(i)->getType() : arg->getType();
         bool constParam = pointsToConst(paramType);
+        if (sum && sum->releasesFields.count(i)) releaseFieldsThrough(arg, sum->releasesFields.at(i), name, s);
         if (sum && sum->releases.count(i)) {
-          release(arg, arg, ReleaseKind::Free, "'" + name + "'", s);
+          auto k = sum->releaseKinds.find(i);
+          ReleaseKind kind = k == sum->releaseKinds.end() ? ReleaseKind::Free : static_cast<ReleaseKind>(k->second);
+          release(arg, arg, kind, "'" + name + "'", s);
           continue;
         }
         bool derefs = role == LibRole::ReadsArgs || (sum && sum->dereferences.count(i));
@@ -1005,10 +1101,16 @@ private:
           for (const void *o : v.objects) s.uninitialized.erase(o);
           // f(&p): the callee may store a new pointer into p (getline, strtol's end, ...).
           const Expr *x = stripParensAndCasts(arg);
-          if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
-            if (const VarDecl *vd = rootVariable(u->getSubExpr()))
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf) {
+            const Expr *target = stripParensAndCasts(u->getSubExpr());
+            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(target)) {
+              // &p or &s: the callee may rewrite p, or any pointer field of s.
               for (auto it = s.pointers.begin(); it != s.pointers.end(); ++it)
-                if (it->first.base == vd) it->second = unknown();
+                if (it->first.base == d->getDecl()) it->second = unknown();
+            } else if (const auto *m = llvm::dyn_cast<MemberExpr>(target); m && !m->isArrow()) {
+              if (std::optional<PathKey> key = pathOf(m)) s.pointers[*key] = unknown();
+            }
+          }
         }
         if (sum) {
           if (sum->escapes.count(i)) escape(v, s);

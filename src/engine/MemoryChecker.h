@@ -26,6 +26,7 @@ struct MemoryObjectFacts {
   std::string allocator;    // "malloc", "new[]", "a local array 'buf'"
   Location releasedAt;      // where it was released, if it was
   std::string releaser;     // "free", "delete"
+  ReleaseKind releasedWith = ReleaseKind::Free;
 };
 
 // Null-ness of a pointer value, as bits of what it may be on some path.

@@ -1,6 +1,7 @@
 #include "scan/Scanner.h"
 
 #include "checkers/MemoryCheckers.h"
+#include "checkers/RangeCheckers.h"
 #include "checkers/TaintCheckers.h"
 #include "core/FindingJson.h"
 #include "engine/TaintModels.h"
@@ -185,6 +186,7 @@ std::vector<RuleInfo> allRules() {
   std::vector<RuleInfo> rules;
   for (const auto &c : makeTaintCheckers()) rules.push_back(c->rule());
   for (const auto &c : makeMemoryCheckers()) rules.push_back(c->rule());
+  for (const auto &c : makeRangeCheckers()) rules.push_back(c->rule());
   return rules;
 }
 

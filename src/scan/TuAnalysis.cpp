@@ -1,6 +1,8 @@
 #include "scan/TuAnalysis.h"
 
 #include "checkers/MemoryCheckers.h"
+#include "checkers/RangeCheckers.h"
+#include "engine/RangeAnalysis.h"
 #include "checkers/TaintCheckers.h"
 #include "engine/MemoryAnalysis.h"
 #include "engine/TaintAnalysis.h"
@@ -21,6 +23,9 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
   std::vector<const TaintSinkChecker *> taintCheckers;
   for (const auto &c : checkers) taintCheckers.push_back(c.get());
 
+  static const auto range = makeRangeCheckers();
+  std::vector<const RangeChecker *> rangeCheckers;
+  for (const auto &c : range) rangeCheckers.push_back(c.get());
   static const auto memory = makeMemoryCheckers();
   std::vector<const MemoryChecker *> memoryCheckers;
   for (const auto &c : memory) memoryCheckers.push_back(c.get());
@@ -29,6 +34,8 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     TaintAnalysisOptions opts;
     TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, opts, external);
     MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
+    RangeAnalysisResult ranges = analyzeRanges(ctx, rangeCheckers);
+    for (Finding &f : ranges.findings) result.findings.push_back(std::move(f));
     result.functions += taint.functionsAnalyzed;
     // One summary per function for other TUs, with a section per analysis.
     std::map<std::string, nlohmann::json> combined;

@@ -1,0 +1,13 @@
+#include "checkers/RangeCheckers.h"
+
+namespace mamori {
+
+std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
+  std::vector<std::unique_ptr<RangeChecker>> v;
+  v.push_back(makeDivideByZeroChecker());
+  v.push_back(makeIntegerOverflowChecker());
+  v.push_back(makeBufferOverflowChecker());
+  return v;
+}
+
+}  // namespace mamori

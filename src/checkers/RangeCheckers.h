@@ -1,0 +1,17 @@
+// Checkers built on the value-range analysis, one per file.
+#pragma once
+
+#include "engine/RangeChecker.h"
+
+#include <memory>
+#include <vector>
+
+namespace mamori {
+
+std::unique_ptr<RangeChecker> makeDivideByZeroChecker();    // CWE-369
+std::unique_ptr<RangeChecker> makeIntegerOverflowChecker(); // CWE-190 / CWE-191
+std::unique_ptr<RangeChecker> makeBufferOverflowChecker();  // CWE-121/122/124/125/127 (787)
+
+std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers();
+
+}  // namespace mamori

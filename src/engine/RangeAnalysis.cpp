@@ -1,0 +1,1046 @@
+#include "engine/RangeAnalysis.h"
+
+#include "core/Fingerprint.h"
+#include "engine/Dataflow.h"
+#include "frontend/AstUtil.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace mamori {
+
+using namespace clang;
+
+namespace {
+
+using i128 = __int128;
+constexpr i128 kPosInf = static_cast<i128>(1) << 100;
+constexpr i128 kNegInf = -kPosInf;
+
+ValueRange top() {
+  ValueRange r;
+  r.lo = kNegInf;
+  r.hi = kPosInf;
+  return r;
+}
+
+ValueRange exact(i128 v) {
+  ValueRange r;
+  r.lo = r.hi = v;
+  r.known = true;
+  r.nonZero = v != 0;
+  return r;
+}
+
+ValueRange normalize(ValueRange r) {
+  if (r.lo < kNegInf) r.lo = kNegInf;
+  if (r.hi > kPosInf) r.hi = kPosInf;
+  r.known = r.lo > kNegInf && r.hi < kPosInf;
+  if (r.lo > 0 || r.hi < 0) r.nonZero = true;
+  return r;
+}
+
+ValueRange hull(const ValueRange &a, const ValueRange &b) {
+  ValueRange r;
+  r.lo = std::min(a.lo, b.lo);
+  r.hi = std::max(a.hi, b.hi);
+  r.external = a.external || b.external;
+  r.nonZero = a.nonZero && b.nonZero;
+  r.origin = a.external ? a.origin : b.origin;
+  r.originWhat = a.external ? a.originWhat : b.originWhat;
+  return normalize(r);
+}
+
+bool sameRange(const ValueRange &a, const ValueRange &b) {
+  return a.lo == b.lo && a.hi == b.hi && a.external == b.external && a.nonZero == b.nonZero;
+}
+
+// What a pointer refers to: a buffer of known size, and the length of the string in it.
+struct BufferFacts {
+  long long bytes = -1;
+  long long stringLength = -1;  // strlen of its content, when known
+  bool heap = false;
+  std::string name;
+  Location declaredAt;
+  bool operator==(const BufferFacts &o) const {
+    return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap;
+  }
+};
+
+struct RangeState {
+  std::map<const VarDecl *, ValueRange> values;
+  std::map<const VarDecl *, BufferFacts> buffers;
+  bool infeasible = false;  // a branch condition contradicted what is known
+
+  bool join(const RangeState &o, bool widen) {
+    bool changed = false;
+    for (auto it = values.begin(); it != values.end();) {
+      auto other = o.values.find(it->first);
+      if (other == o.values.end()) {
+        it = values.erase(it);
+        changed = true;
+        continue;
+      }
+      ValueRange j = hull(it->second, other->second);
+      if (widen) {
+        if (other->second.hi > it->second.hi) j.hi = kPosInf;
+        if (other->second.lo < it->second.lo) j.lo = kNegInf;
+        j = normalize(j);
+      }
+      if (!sameRange(j, it->second)) {
+        it->second = j;
+        changed = true;
+      }
+      ++it;
+    }
+    for (auto it = buffers.begin(); it != buffers.end();) {
+      auto other = o.buffers.find(it->first);
+      if (other == o.buffers.end()) {
+        it = buffers.erase(it);
+        changed = true;
+        continue;
+      }
+      BufferFacts j = it->second;
+      if (other->second.bytes >= 0 && (j.bytes < 0 || other->second.bytes < j.bytes)) {
+        j.bytes = other->second.bytes;
+        j.name = other->second.name;
+        j.declaredAt = other->second.declaredAt;
+      }
+      if (j.stringLength != other->second.stringLength) j.stringLength = -1;
+      j.heap = j.heap || other->second.heap;
+      if (!(j == it->second)) {
+        it->second = j;
+        changed = true;
+      }
+      ++it;
+    }
+    return changed;
+  }
+};
+
+// Copying functions: which argument is the destination, which the length, and the unit
+// of the length (bytes, or wide characters).
+struct CopyModel {
+  unsigned dst, len;
+  bool wide;
+};
+const CopyModel *copyModel(const std::string &name) {
+  static const std::map<std::string, CopyModel> models = {
+      {"memcpy", {0, 2, false}},   {"memmove", {0, 2, false}},  {"memset", {0, 2, false}},
+      {"strncpy", {0, 2, false}},  {"strncat", {0, 2, false}},  {"fgets", {0, 1, false}},
+      {"read", {1, 2, false}},     {"recv", {1, 2, false}},     {"snprintf", {0, 1, false}},
+      {"vsnprintf", {0, 1, false}}, {"wmemcpy", {0, 2, true}},  {"wmemmove", {0, 2, true}},
+      {"wmemset", {0, 2, true}},   {"wcsncpy", {0, 2, true}},   {"wcsncat", {0, 2, true}},
+      {"fread", {0, 2, false}},    {"swprintf", {0, 1, true}},  {"fgetws", {0, 1, true}},
+  };
+  auto it = models.find(name);
+  return it == models.end() ? nullptr : &it->second;
+}
+
+bool isExternalNumberSource(const std::string &name) {
+  static const std::set<std::string> names = {"atoi",  "atol",    "atoll",   "strtol", "strtoul", "strtoll",
+                                              "strtoull", "strtod", "strtof", "atof",  "strtold", "rand",
+                                              "random", "lrand48", "mrand48", "getchar", "fgetc",  "getc",
+                                              "ntohl", "ntohs"};
+  return names.count(name) != 0;
+}
+
+struct RangeTu {
+  ASTContext &ctx;
+  const std::vector<const RangeChecker *> &checkers;
+  LocationMapper locations;
+  CalleeNamer names;
+  std::map<std::pair<const void *, const RangeChecker *>, Finding> found;
+  // File-scope variables with a constant initializer that nothing in the TU writes or
+  // takes the address of (`static int staticFive = 5;`): they keep that value.
+  std::map<const VarDecl *, i128> constantGlobals;
+
+  RangeTu(ASTContext &c, const std::vector<const RangeChecker *> &ch)
+      : ctx(c), checkers(ch), locations(c.getSourceManager()) {}
+
+  void findConstantGlobals() {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      ASTContext &ctx;
+      std::map<const VarDecl *, i128> candidates;
+      std::set<const VarDecl *> written;
+      explicit Finder(ASTContext &c) : ctx(c) {}
+      bool VisitVarDecl(VarDecl *vd) {
+        if (!vd->hasGlobalStorage() || vd->isStaticLocal() || !vd->getType()->isIntegerType()) return true;
+        // Visible to other TUs and not const: another file may change it.
+        if (vd->isExternallyVisible() && !vd->getType().isConstQualified()) return true;
+        const VarDecl *def = vd->getDefinition();
+        if (!def || !def->getInit()) return true;
+        Expr::EvalResult r;
+        if (!def->getInit()->isValueDependent() && def->getInit()->EvaluateAsInt(r, ctx))
+          candidates[vd->getCanonicalDecl()] = r.Val.getInt().getExtValue();
+        return true;
+      }
+      void mark(const Expr *e) {
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts()))
+          if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) written.insert(v->getCanonicalDecl());
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->isAssignmentOp()) mark(b->getLHS());
+        return true;
+      }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) mark(u->getSubExpr());
+        return true;
+      }
+    } finder(ctx);
+    finder.TraverseDecl(ctx.getTranslationUnitDecl());
+    for (auto &[vd, v] : finder.candidates)
+      if (!finder.written.count(vd)) constantGlobals[vd] = v;
+  }
+
+  void emit(const RangeEvent &e) {
+    for (const RangeChecker *c : checkers) {
+      if (!c->watches(e.kind)) continue;
+      auto key = std::make_pair(e.key, c);
+      if (found.count(key)) continue;
+      std::optional<RangeChecker::Verdict> v = c->judge(e);
+      if (!v) continue;
+      Finding f;
+      const RuleInfo &r = c->rule();
+      f.ruleId = r.id;
+      f.cwe = v->cwe ? v->cwe : r.cwe;
+      f.severity = r.severity;
+      f.message = v->message;
+      f.location = e.location;
+      f.function = e.function;
+      f.trace = v->trace;
+      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});
+      f.fingerprint = computeFingerprint(f, e.subject + "|" + e.op);
+      found.emplace(key, std::move(f));
+    }
+  }
+};
+
+class FunctionRanges {
+public:
+  using State = RangeState;
+
+  FunctionRanges(RangeTu &tu, const FunctionDecl *fd) : tu_(tu), fd_(fd), fnName_(fd->getNameAsString()) {}
+  bool reporting = false;
+
+  State entryState() { return {}; }
+  bool join(State &into, const State &from) { return into.join(from, false); }
+  bool widen(State &into, const State &from) { return into.join(from, true); }
+  bool isFeasible(const State &s) const { return !s.infeasible; }
+
+  void transferBlock(const CFGBlock &block, State &s) {
+    cache_.clear();
+    for (const CFGElement &el : block)
+      if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
+  }
+
+  void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
+    if (succIndex > 1 || from.succ_size() != 2) return;
+    const Stmt *term = from.getTerminatorStmt();
+    if (!term || llvm::isa<SwitchStmt>(term)) return;
+    if (const auto *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition()))
+      refine(cond, succIndex == 0, s, 0);
+  }
+
+private:
+  RangeTu &tu_;
+  const FunctionDecl *fd_;
+  std::string fnName_;
+  std::map<const Expr *, ValueRange> cache_;
+  unsigned depth_ = 0;
+
+  Location loc(const Stmt *st) { return tu_.locations.map(st->getBeginLoc()); }
+  Location loc(const Decl *d) { return tu_.locations.map(d->getLocation()); }
+  std::string text(const Stmt *st) { return tu_.locations.text(st->getSourceRange(), tu_.ctx.getLangOpts()); }
+
+  void emit(RangeEvent e) {
+    if (!reporting) return;
+    e.function = fnName_;
+    tu_.emit(e);
+  }
+
+  bool typeBounds(QualType t, i128 &lo, i128 &hi) {
+    t = t.getCanonicalType();
+    if (const auto *et = t->getAs<EnumType>()) t = et->getDecl()->getIntegerType();
+    if (!t->isIntegerType() || t->isBooleanType()) return false;
+    unsigned bits = tu_.ctx.getTypeSize(t);
+    if (bits == 0 || bits > 64) return false;
+    if (t->isSignedIntegerType()) {
+      lo = -(static_cast<i128>(1) << (bits - 1));
+      hi = (static_cast<i128>(1) << (bits - 1)) - 1;
+    } else {
+      lo = 0;
+      hi = (static_cast<i128>(1) << bits) - 1;
+    }
+    return true;
+  }
+
+  ValueRange externalOf(QualType t, const Expr *at, const std::string &what) {
+    ValueRange r = top();
+    i128 lo, hi;
+    if (typeBounds(t, lo, hi)) {
+      r.lo = lo;
+      r.hi = hi;
+    }
+    r.external = true;
+    r.origin = loc(at);
+    r.originWhat = what;
+    return normalize(r);
+  }
+
+  static bool isTracked(const VarDecl *vd) {
+    return vd && !vd->hasGlobalStorage() && (vd->getType()->isIntegerType() || vd->getType()->isRealFloatingType());
+  }
+
+  // ----- statements -----
+
+  void evalStmt(const Stmt *st, State &s) {
+    if (const auto *ds = llvm::dyn_cast<DeclStmt>(st)) {
+      for (const Decl *d : ds->decls())
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(d)) declare(vd, s);
+      return;
+    }
+    if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
+      if (rs->getRetValue()) eval(rs->getRetValue(), s);
+      return;
+    }
+    if (const auto *e = llvm::dyn_cast<Expr>(st)) eval(e, s);
+  }
+
+  void declare(const VarDecl *vd, State &s) {
+    if (vd->hasGlobalStorage()) return;
+    QualType t = vd->getType();
+    if (const auto *at = tu_.ctx.getAsConstantArrayType(t)) {
+      BufferFacts b;
+      b.bytes = tu_.ctx.getTypeSizeInChars(at).getQuantity();
+      b.name = vd->getNameAsString();
+      b.declaredAt = loc(vd);
+      if (vd->hasInit()) {
+        if (const auto *lit = llvm::dyn_cast<StringLiteral>(vd->getInit()->IgnoreParenImpCasts()))
+          b.stringLength = lit->getLength();
+        else
+          eval(vd->getInit(), s);
+      }
+      s.buffers[vd] = b;
+      return;
+    }
+    if (!vd->hasInit()) {
+      s.values.erase(vd);
+      s.buffers.erase(vd);
+      return;
+    }
+    if (t->isPointerType()) {
+      std::optional<BufferFacts> b = evalBuffer(vd->getInit(), s);
+      if (b) s.buffers[vd] = *b;
+      else s.buffers.erase(vd);
+      return;
+    }
+    ValueRange v = eval(vd->getInit(), s);
+    if (isTracked(vd)) store(vd, v, vd->getInit(), s);
+  }
+
+  void store(const VarDecl *vd, ValueRange v, const Expr *from, State &s) {
+    i128 lo, hi;
+    if ((v.known || v.external) && typeBounds(vd->getType(), lo, hi) && (v.lo < lo || v.hi > hi)) {
+      // The value wraps or is truncated here; what is left is within the type.
+      ValueRange w = v;
+      w.lo = lo;
+      w.hi = hi;
+      w.nonZero = false;
+      v = normalize(w);
+    }
+    s.values[vd] = v;
+  }
+
+  // ----- conditions -----
+
+  std::optional<i128> constant(const Expr *e) {
+    if (e->isValueDependent()) return std::nullopt;
+    Expr::EvalResult r;
+    if (!e->HasSideEffects(tu_.ctx) && e->EvaluateAsInt(r, tu_.ctx)) return static_cast<i128>(r.Val.getInt().getExtValue());
+    if (std::optional<double> d = floating(e); d && std::fabs(*d) < 1e30) return static_cast<i128>(std::floor(*d));
+    return std::nullopt;
+  }
+
+  // Constant folding of floating expressions, including sqrt() of a constant.
+  std::optional<double> floating(const Expr *e) {
+    e = e->IgnoreParens();
+    if (e->isValueDependent()) return std::nullopt;
+    if (const auto *c = llvm::dyn_cast<CastExpr>(e)) {
+      std::optional<double> d = floating(c->getSubExpr());
+      if (d && e->getType()->isIntegerType()) return std::trunc(*d);
+      return d;
+    }
+    if (const auto *call = llvm::dyn_cast<CallExpr>(e)) {
+      const FunctionDecl *fd = call->getDirectCallee();
+      std::string n = fd ? tu_.names.name(fd) : "";
+      if (call->getNumArgs() == 1 && (n == "sqrt" || n == "sqrtf" || n == "sqrtl")) {
+        std::optional<double> a = floating(call->getArg(0));
+        if (a && *a >= 0) return std::sqrt(*a);
+      }
+      return std::nullopt;
+    }
+    llvm::APFloat f(0.0);
+    if (e->getType()->isRealFloatingType() && !e->HasSideEffects(tu_.ctx) && e->EvaluateAsFloat(f, tu_.ctx))
+      return f.convertToDouble();
+    Expr::EvalResult r;
+    if (e->getType()->isIntegerType() && !e->HasSideEffects(tu_.ctx) && e->EvaluateAsInt(r, tu_.ctx))
+      return static_cast<double>(r.Val.getInt().getExtValue());
+    return std::nullopt;
+  }
+
+  // The variable a condition constrains: `x`, `(long)x`, `abs(x)` (then `absolute` is set).
+  const VarDecl *subject(const Expr *e, bool &absolute) {
+    e = stripParensAndCasts(e);
+    absolute = false;
+    if (const auto *call = llvm::dyn_cast<CallExpr>(e)) {
+      const FunctionDecl *fd = call->getDirectCallee();
+      std::string n = fd ? tu_.names.name(fd) : "";
+      if (call->getNumArgs() == 1 && (n == "abs" || n == "labs" || n == "llabs" || n == "imaxabs" || n == "fabs" ||
+                                      n == "fabsf" || n == "fabsl")) {
+        absolute = true;
+        e = stripParensAndCasts(call->getArg(0));
+      }
+    }
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(e);
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    return isTracked(vd) ? vd : nullptr;
+  }
+
+  void constrain(const VarDecl *vd, bool absolute, BinaryOperatorKind op, i128 k, State &s) {
+    auto it = s.values.find(vd);
+    ValueRange r = it == s.values.end() ? top() : it->second;
+    if (absolute) {
+      // |x| op k
+      switch (op) {
+      case BO_LT: r.lo = std::max(r.lo, -k + 1); r.hi = std::min(r.hi, k - 1); break;
+      case BO_LE: r.lo = std::max(r.lo, -k); r.hi = std::min(r.hi, k); break;
+      case BO_GT: case BO_GE: if (k >= 0) r.nonZero = true; break;
+      default: break;
+      }
+    } else {
+      switch (op) {
+      case BO_LT: r.hi = std::min(r.hi, k - 1); break;
+      case BO_LE: r.hi = std::min(r.hi, k); break;
+      case BO_GT: r.lo = std::max(r.lo, k + 1); break;
+      case BO_GE: r.lo = std::max(r.lo, k); break;
+      case BO_EQ: r.lo = std::max(r.lo, k); r.hi = std::min(r.hi, k); break;
+      case BO_NE: if (k == 0) r.nonZero = true; else if (r.lo == k) r.lo = k + 1; else if (r.hi == k) r.hi = k - 1; break;
+      default: break;
+      }
+    }
+    i128 tlo, thi;
+    bool wasKnown = it != s.values.end() && (it->second.known || it->second.external);
+    if (wasKnown && typeBounds(vd->getType(), tlo, thi)) {
+      r.lo = std::max(r.lo, tlo);
+      r.hi = std::min(r.hi, thi);
+    }
+    if (r.lo > r.hi) {
+      s.infeasible = true;  // e.g. `if (x < 10)` when x is known to be 127: that branch never runs
+      return;
+    }
+    bool ext = r.external;
+    r = normalize(r);
+    r.external = ext;
+    s.values[vd] = r;
+  }
+
+  std::optional<i128> constantOrGlobal(const Expr *e) {
+    e = e->IgnoreParenImpCasts();
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(e))
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+        auto g = tu_.constantGlobals.find(vd->getCanonicalDecl());
+        if (g != tu_.constantGlobals.end()) return g->second;
+      }
+    if (e->getType()->isIntegerType() && !e->isValueDependent() && !e->HasSideEffects(tu_.ctx)) {
+      Expr::EvalResult r;
+      if (e->EvaluateAsInt(r, tu_.ctx)) return static_cast<i128>(r.Val.getInt().getExtValue());
+    }
+    return std::nullopt;
+  }
+
+  std::optional<bool> decide(const Expr *cond) {
+    const Expr *c = cond->IgnoreParenImpCasts();
+    if (const auto *b = llvm::dyn_cast<BinaryOperator>(c); b && b->isComparisonOp()) {
+      std::optional<i128> l = constantOrGlobal(b->getLHS()), r = constantOrGlobal(b->getRHS());
+      if (!l || !r) return std::nullopt;
+      switch (b->getOpcode()) {
+      case BO_LT: return *l < *r;
+      case BO_LE: return *l <= *r;
+      case BO_GT: return *l > *r;
+      case BO_GE: return *l >= *r;
+      case BO_EQ: return *l == *r;
+      case BO_NE: return *l != *r;
+      default: return std::nullopt;
+      }
+    }
+    if (llvm::isa<DeclRefExpr>(c))
+      if (std::optional<i128> v = constantOrGlobal(c)) return *v != 0;
+    return std::nullopt;
+  }
+
+  static BinaryOperatorKind negate(BinaryOperatorKind op) {
+    switch (op) {
+    case BO_LT: return BO_GE;
+    case BO_LE: return BO_GT;
+    case BO_GT: return BO_LE;
+    case BO_GE: return BO_LT;
+    case BO_EQ: return BO_NE;
+    case BO_NE: return BO_EQ;
+    default: return op;
+    }
+  }
+  static BinaryOperatorKind mirror(BinaryOperatorKind op) {
+    switch (op) {
+    case BO_LT: return BO_GT;
+    case BO_LE: return BO_GE;
+    case BO_GT: return BO_LT;
+    case BO_GE: return BO_LE;
+    default: return op;
+    }
+  }
+
+  void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
+    if (depth > 16) return;
+    cond = cond->IgnoreParenImpCasts();
+    // A condition over constants (including never-written file-scope variables) decides
+    // which branch runs.
+    if (std::optional<bool> known = decide(cond)) {
+      if (*known != truth) s.infeasible = true;
+      return;
+    }
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
+      if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
+      return;
+    }
+    const auto *b = llvm::dyn_cast<BinaryOperator>(cond);
+    if (!b) {
+      bool abs = false;
+      if (const VarDecl *vd = subject(cond, abs)) constrain(vd, abs, truth ? BO_NE : BO_EQ, 0, s);
+      return;
+    }
+    if (b->getOpcode() == BO_LAnd) {
+      if (truth) refine(b->getLHS(), true, s, depth + 1);
+      refine(b->getRHS(), truth, s, depth + 1);
+      return;
+    }
+    if (b->getOpcode() == BO_LOr) {
+      if (!truth) refine(b->getLHS(), false, s, depth + 1);
+      refine(b->getRHS(), truth, s, depth + 1);
+      return;
+    }
+    if (!b->isComparisonOp()) return;
+    BinaryOperatorKind op = truth ? b->getOpcode() : negate(b->getOpcode());
+    bool abs = false;
+    if (const VarDecl *vd = subject(b->getLHS(), abs)) {
+      std::optional<i128> k = constant(b->getRHS());
+      if (!k) {
+        // Against another variable: use what is known of it.
+        bool abs2 = false;
+        if (const VarDecl *other = subject(b->getRHS(), abs2); other && !abs2) {
+          auto it = s.values.find(other);
+          if (it != s.values.end() && it->second.known)
+            k = (op == BO_LT || op == BO_LE) ? it->second.hi : it->second.lo;
+        }
+      }
+      if (k) constrain(vd, abs, op, *k, s);
+      else if (!abs && (op == BO_LT || op == BO_LE)) boundedByCheck(vd, s);
+      else if (std::optional<double> f = floating(b->getRHS()); f && abs && (op == BO_GT || op == BO_GE) && *f >= 0)
+        constrain(vd, true, BO_GT, 0, s);
+      return;
+    }
+    if (const VarDecl *vd = subject(b->getRHS(), abs)) {
+      if (std::optional<i128> k = constant(b->getLHS())) constrain(vd, abs, mirror(op), *k, s);
+      else if (!abs && (op == BO_GT || op == BO_GE)) boundedByCheck(vd, s);
+    }
+  }
+
+  // `if (len < cap)` with a cap we know nothing about: the input was validated against an
+  // upper bound of the program's choosing; it no longer counts as attacker-chosen.
+  void boundedByCheck(const VarDecl *vd, State &s) {
+    auto it = s.values.find(vd);
+    if (it != s.values.end() && it->second.external) it->second.external = false;
+  }
+
+  // ----- expressions -----
+
+  ValueRange eval(const Expr *e, State &s) {
+    if (!e || depth_ > 1500) return top();
+    ++depth_;
+    ValueRange v = evalInner(e, s);
+    --depth_;
+    return v;
+  }
+
+  ValueRange arithmetic(BinaryOperatorKind op, const ValueRange &l, const ValueRange &r) {
+    ValueRange out = top();
+    out.external = l.external || r.external;
+    out.origin = l.external ? l.origin : r.origin;
+    out.originWhat = l.external ? l.originWhat : r.originWhat;
+    bool bounded = l.lo > kNegInf && l.hi < kPosInf && r.lo > kNegInf && r.hi < kPosInf;
+    if (!bounded) return out;
+    switch (op) {
+    case BO_Add: out.lo = l.lo + r.lo; out.hi = l.hi + r.hi; break;
+    case BO_Sub: out.lo = l.lo - r.hi; out.hi = l.hi - r.lo; break;
+    case BO_Mul: {
+      i128 c[4] = {l.lo * r.lo, l.lo * r.hi, l.hi * r.lo, l.hi * r.hi};
+      out.lo = *std::min_element(c, c + 4);
+      out.hi = *std::max_element(c, c + 4);
+      break;
+    }
+    case BO_Div:
+      if (r.lo > 0 || r.hi < 0) {
+        i128 c[4] = {l.lo / r.lo, l.lo / r.hi, l.hi / r.lo, l.hi / r.hi};
+        out.lo = *std::min_element(c, c + 4);
+        out.hi = *std::max_element(c, c + 4);
+      }
+      break;
+    case BO_Rem: {
+      i128 m = std::max(r.lo < 0 ? -r.lo : r.lo, r.hi < 0 ? -r.hi : r.hi);
+      if (m > 0) {
+        out.lo = l.lo >= 0 ? 0 : -(m - 1);
+        out.hi = l.hi <= 0 ? 0 : m - 1;
+      }
+      break;
+    }
+    default:
+      return out;
+    }
+    bool ext = out.external;
+    out = normalize(out);
+    out.external = ext;
+    out.nonZero = false;
+    if (out.lo > 0 || out.hi < 0) out.nonZero = true;
+    return out;
+  }
+
+  void checkArithmetic(const Expr *e, const ValueRange &result, QualType type, const std::string &op) {
+    i128 lo, hi;
+    if (!typeBounds(type, lo, hi)) return;
+    if (!(result.lo < lo || result.hi > hi)) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::Arithmetic;
+    ev.key = e;
+    ev.location = loc(e);
+    ev.subject = text(e);
+    ev.value = result;
+    ev.typeMin = lo;
+    ev.typeMax = hi;
+    ev.typeName = type.getAsString();
+    ev.op = op;
+    emit(ev);
+  }
+
+  ValueRange evalInner(const Expr *e, State &s) {
+    e = e->IgnoreParens();
+    if (e->getType()->isIntegerType() || e->getType()->isRealFloatingType()) {
+      if (std::optional<i128> k = constant(e)) {
+        ValueRange r = exact(*k);
+        if (e->getType()->isRealFloatingType()) {
+          std::optional<double> d = floating(e);
+          r.nonZero = d && *d != 0.0;
+        }
+        return r;
+      }
+    }
+    if (const auto *c = llvm::dyn_cast<ImplicitCastExpr>(e)) {
+      ValueRange v = eval(c->getSubExpr(), s);
+      if (c->getCastKind() == CK_IntegralCast && reporting) {
+        // A wider result stored into a narrower type (char c = x + 1): checked where it narrows.
+        const Expr *inner = c->getSubExpr()->IgnoreParenImpCasts();
+        auto overflowingOp = [](const Expr *x) {
+          if (const auto *b = llvm::dyn_cast<BinaryOperator>(x))
+            return b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub || b->getOpcode() == BO_Mul;
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(x)) return u->isIncrementDecrementOp() || u->getOpcode() == UO_Minus;
+          return false;
+        };
+        if (overflowingOp(inner) &&
+            tu_.ctx.getTypeSize(c->getType()) < tu_.ctx.getTypeSize(c->getSubExpr()->getType()))
+          checkArithmetic(inner, v, c->getType(), "conversion");
+      }
+      return v;
+    }
+    if (const auto *c = llvm::dyn_cast<CastExpr>(e)) return eval(c->getSubExpr(), s);
+    switch (e->getStmtClass()) {
+    case Stmt::DeclRefExprClass: {
+      const auto *vd = llvm::dyn_cast<VarDecl>(llvm::cast<DeclRefExpr>(e)->getDecl());
+      if (vd) {
+        auto g = tu_.constantGlobals.find(vd->getCanonicalDecl());
+        if (g != tu_.constantGlobals.end()) return exact(g->second);
+      }
+      if (!isTracked(vd)) return top();
+      auto it = s.values.find(vd);
+      return it == s.values.end() ? top() : it->second;
+    }
+    case Stmt::UnaryOperatorClass: {
+      const auto *u = llvm::cast<UnaryOperator>(e);
+      if (u->isIncrementDecrementOp()) {
+        ValueRange v = eval(u->getSubExpr(), s);
+        ValueRange one = exact(1);
+        ValueRange r = arithmetic(u->isIncrementOp() ? BO_Add : BO_Sub, v, one);
+        if (u->getType()->isIntegerType() && (v.external || v.known))
+          checkArithmetic(u, r, u->getType(), u->isIncrementOp() ? "++" : "--");
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())))
+          if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd)) store(vd, r, u, s);
+        return u->isPrefix() ? r : v;
+      }
+      if (u->getOpcode() == UO_Minus) {
+        ValueRange v = eval(u->getSubExpr(), s);
+        // Negating an unsigned value is deliberate modular arithmetic: no range survives it.
+        if (u->getType()->isUnsignedIntegerType()) return top();
+        return arithmetic(BO_Sub, exact(0), v);
+      }
+      if (u->getOpcode() == UO_Deref) {
+        evalBuffer(u->getSubExpr(), s);
+        return top();
+      }
+      eval(u->getSubExpr(), s);
+      return top();
+    }
+    case Stmt::BinaryOperatorClass:
+    case Stmt::CompoundAssignOperatorClass: {
+      const auto *b = llvm::cast<BinaryOperator>(e);
+      if (b->getOpcode() == BO_Assign) {
+        if (b->getLHS()->getType()->isPointerType()) {
+          std::optional<BufferFacts> buf = evalBuffer(b->getRHS(), s);
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
+            if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+              if (buf) s.buffers[vd] = *buf;
+              else s.buffers.erase(vd);
+            }
+          return top();
+        }
+        ValueRange v = eval(b->getRHS(), s);
+        assignTo(b->getLHS(), v, b->getRHS(), s);
+        return v;
+      }
+      if (b->isCompoundAssignmentOp()) {
+        ValueRange l = eval(b->getLHS(), s);
+        ValueRange r = eval(b->getRHS(), s);
+        BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
+        if (op == BO_Div || op == BO_Rem) checkDivision(b, b->getRHS(), r);
+        ValueRange res = arithmetic(op, l, r);
+        if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
+            (res.external || (l.known && r.known)))
+          checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
+        assignTo(b->getLHS(), res, b, s);
+        return res;
+      }
+      if (b->getOpcode() == BO_Comma) {
+        eval(b->getLHS(), s);
+        return eval(b->getRHS(), s);
+      }
+      ValueRange l = eval(b->getLHS(), s);
+      ValueRange r = eval(b->getRHS(), s);
+      if (b->isComparisonOp() || b->isLogicalOp()) return top();
+      if (b->getOpcode() == BO_Div || b->getOpcode() == BO_Rem) checkDivision(b, b->getRHS(), r);
+      if (e->getType()->isPointerType()) return top();
+      ValueRange res = arithmetic(b->getOpcode(), l, r);
+      if ((b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub || b->getOpcode() == BO_Mul) &&
+          e->getType()->isIntegerType() && (res.external || (l.known && r.known)))
+        checkArithmetic(b, res, e->getType(), BinaryOperator::getOpcodeStr(b->getOpcode()).str());
+      return res;
+    }
+    case Stmt::ArraySubscriptExprClass: {
+      const auto *a = llvm::cast<ArraySubscriptExpr>(e);
+      checkIndex(a, false, s);
+      return top();
+    }
+    case Stmt::ConditionalOperatorClass: {
+      const auto *c = llvm::cast<ConditionalOperator>(e);
+      eval(c->getCond(), s);
+      return hull(eval(c->getTrueExpr(), s), eval(c->getFalseExpr(), s));
+    }
+    case Stmt::CallExprClass:
+      return evalCall(llvm::cast<CallExpr>(e), s);
+    default:
+      break;
+    }
+    for (const Stmt *child : e->children())
+      if (const auto *ce = llvm::dyn_cast_or_null<Expr>(child)) eval(ce, s);
+    return top();
+  }
+
+  void assignTo(const Expr *lhs, const ValueRange &v, const Expr *from, State &s) {
+    const Expr *l = stripParensAndCasts(lhs);
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(l)) {
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd)) store(vd, v, from, s);
+      return;
+    }
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
+      checkIndex(a, true, s);
+      // buf[k] = '\0' ends the string at k.
+      if (std::optional<i128> k = constant(a->getIdx()))
+        if (v.known && v.lo == 0 && v.hi == 0)
+          if (const VarDecl *root = rootVariable(a->getBase())) {
+            auto it = s.buffers.find(root);
+            if (it != s.buffers.end() && (it->second.stringLength < 0 || it->second.stringLength > *k))
+              it->second.stringLength = static_cast<long long>(*k);
+          }
+      return;
+    }
+    eval(lhs, s);
+  }
+
+  void checkDivision(const Expr *at, const Expr *divisor, const ValueRange &r) {
+    if (r.nonZero || r.lo > 0 || r.hi < 0) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::Division;
+    ev.key = at;
+    ev.location = loc(at);
+    ev.subject = text(divisor);
+    ev.value = r;
+    emit(ev);
+  }
+
+  // ----- buffers -----
+
+  std::optional<BufferFacts> evalBuffer(const Expr *e, State &s) {
+    const Expr *x = e->IgnoreParens();
+    while (const auto *c = llvm::dyn_cast<CastExpr>(x)) x = c->getSubExpr()->IgnoreParens();
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+      const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+      if (!vd) return std::nullopt;
+      auto it = s.buffers.find(vd);
+      if (it != s.buffers.end()) return it->second;
+      return std::nullopt;
+    }
+    if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
+      BufferFacts b;
+      b.bytes = lit->getByteLength() + lit->getCharByteWidth();
+      b.stringLength = lit->getLength();
+      b.name = "a string literal";
+      return b;
+    }
+    if (const auto *call = llvm::dyn_cast<CallExpr>(x)) {
+      evalCall(call, s);
+      const FunctionDecl *fd = call->getDirectCallee();
+      std::string n = fd ? tu_.names.name(fd) : "";
+      std::optional<i128> size;
+      if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) size = constant(call->getArg(0));
+      if (n == "calloc" && call->getNumArgs() == 2) {
+        std::optional<i128> a = constant(call->getArg(0)), b = constant(call->getArg(1));
+        if (a && b) size = *a * *b;
+      }
+      if (n == "realloc" && call->getNumArgs() == 2) size = constant(call->getArg(1));
+      if (!size || *size < 0) return std::nullopt;
+      BufferFacts b;
+      b.bytes = static_cast<long long>(*size);
+      b.heap = n != "alloca";
+      b.name = "the block from '" + n + "'";
+      b.declaredAt = loc(call);
+      return b;
+    }
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf) {
+      if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(u->getSubExpr()->IgnoreParens()))
+        if (std::optional<i128> k = constant(a->getIdx()); k && *k == 0) return evalBuffer(a->getBase(), s);
+      return std::nullopt;
+    }
+    eval(e, s);
+    return std::nullopt;
+  }
+
+  void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
+    ValueRange idx = eval(a->getIdx(), s);
+    std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
+    if (!buf || buf->bytes < 0) return;
+    long long elem = tu_.ctx.getTypeSizeInChars(a->getType()).getQuantity();
+    if (elem <= 0) return;
+    long long count = buf->bytes / elem;
+    if (!(idx.hi >= count || idx.lo < 0)) return;
+    if (!idx.external && !idx.known) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::Index;
+    ev.key = a;
+    ev.location = loc(a);
+    ev.subject = text(a);
+    ev.value = idx;
+    ev.bufferBytes = buf->bytes;
+    ev.elementBytes = elem;
+    ev.onHeap = buf->heap;
+    ev.write = write;
+    ev.buffer = buf->name;
+    ev.bufferDeclaredAt = buf->declaredAt;
+    emit(ev);
+  }
+
+  void checkCopy(const CallExpr *call, const std::string &name, unsigned dstArg, const ValueRange &bytes, State &s) {
+    if (dstArg >= call->getNumArgs()) return;
+    std::optional<BufferFacts> buf = evalBuffer(call->getArg(dstArg), s);
+    if (!buf || buf->bytes < 0) return;
+    if (!(bytes.hi > buf->bytes)) return;
+    if (!bytes.external && !bytes.known) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::Copy;
+    ev.key = call;
+    ev.location = loc(call);
+    ev.subject = text(call->getArg(dstArg));
+    ev.value = bytes;
+    ev.bufferBytes = buf->bytes;
+    ev.onHeap = buf->heap;
+    ev.write = true;
+    ev.op = name;
+    ev.buffer = buf->name;
+    ev.bufferDeclaredAt = buf->declaredAt;
+    emit(ev);
+  }
+
+  void setStringLength(const Expr *dst, long long len, State &s) {
+    if (const VarDecl *root = rootVariable(dst)) {
+      auto it = s.buffers.find(root);
+      if (it != s.buffers.end()) it->second.stringLength = len;
+    }
+  }
+
+  ValueRange evalCall(const CallExpr *call, State &s) {
+    auto cached = cache_.find(call);
+    if (cached != cache_.end()) return cached->second;
+    const FunctionDecl *fd = call->getDirectCallee();
+    std::string name = fd ? tu_.names.name(fd) : "";
+    std::vector<ValueRange> args;
+    for (const Expr *a : call->arguments()) args.push_back(eval(a, s));
+    ValueRange result = top();
+
+    if (isExternalNumberSource(name)) {
+      result = externalOf(call->getType(), call, "'" + name + "'");
+      if (name == "rand" || name == "random") {
+        result.lo = 0;
+        result.hi = 2147483647;
+        result = normalize(result);
+        result.external = true;
+      }
+    } else if ((name == "read" || name == "recv" || name == "recvfrom" || name == "pread" || name == "fread") &&
+               call->getNumArgs() >= 3) {
+      // Returns at most the length asked for (or -1).
+      const ValueRange &len = args[name == "fread" ? 2 : 2];
+      if (len.known) {
+        ValueRange r;
+        r.lo = name == "fread" ? 0 : -1;
+        r.hi = len.hi;
+        result = normalize(r);
+      }
+    } else if (name == "strlen" || name == "wcslen") {
+      if (call->getNumArgs() == 1)
+        if (std::optional<BufferFacts> b = evalBuffer(call->getArg(0), s); b && b->stringLength >= 0)
+          result = exact(b->stringLength);
+    }
+    // scanf family: every pointer argument after the format receives external data.
+    unsigned firstOut = name == "scanf" || name == "__isoc99_scanf" ? 1
+                        : name == "fscanf" || name == "sscanf" || name == "__isoc99_fscanf" || name == "__isoc99_sscanf" ? 2
+                                                                                                                     : ~0u;
+    for (unsigned i = firstOut; i < call->getNumArgs(); ++i) {
+      const Expr *x = stripParensAndCasts(call->getArg(i));
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())))
+          if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd))
+            s.values[vd] = externalOf(vd->getType(), call, "'" + name + "'");
+    }
+    // Copies into a buffer of known size.
+    if (const CopyModel *m = copyModel(name); m && m->len < args.size()) {
+      ValueRange bytes = args[m->len];
+      if (m->wide && bytes.lo > kNegInf && bytes.hi < kPosInf) {
+        bytes.lo *= 4;
+        bytes.hi *= 4;
+      }
+      checkCopy(call, name, m->dst, bytes, s);
+      if (name == "memset" && call->getNumArgs() == 3) {
+        std::optional<i128> c = constant(call->getArg(1)), n = constant(call->getArg(2));
+        if (c && n) setStringLength(call->getArg(0), *c == 0 ? 0 : static_cast<long long>(*n), s);
+      }
+      if (name == "strncpy" || name == "memcpy" || name == "memmove") setStringLength(call->getArg(0), -1, s);
+    }
+    if ((name == "strcpy" || name == "strcat" || name == "wcscpy" || name == "wcscat") && call->getNumArgs() == 2) {
+      std::optional<BufferFacts> src = evalBuffer(call->getArg(1), s);
+      std::optional<BufferFacts> dst = evalBuffer(call->getArg(0), s);
+      if (src && src->stringLength >= 0) {
+        long long unit = name[0] == 'w' ? 4 : 1;
+        long long already = (name == "strcat" || name == "wcscat") ? (dst ? dst->stringLength : -1) : 0;
+        if (already >= 0) {
+          checkCopy(call, name, 0, exact((already + src->stringLength + 1) * unit), s);
+          setStringLength(call->getArg(0), already + src->stringLength, s);
+        }
+      } else {
+        setStringLength(call->getArg(0), -1, s);
+      }
+    }
+    // Anything else that gets `&x` may change x.
+    if (firstOut == ~0u && !isExternalNumberSource(name))
+      for (const Expr *a : call->arguments()) {
+        const Expr *x = stripParensAndCasts(a);
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
+          if (const VarDecl *vd = rootVariable(u->getSubExpr())) s.values.erase(vd);
+      }
+    cache_[call] = result;
+    return result;
+  }
+};
+
+class Collector : public RecursiveASTVisitor<Collector> {
+public:
+  explicit Collector(RangeTu &tu) : tu_(tu) {}
+  std::vector<const FunctionDecl *> functions;
+  bool VisitFunctionDecl(FunctionDecl *fd) {
+    if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
+    if (tu_.locations.isInSystemHeader(fd->getLocation())) return true;
+    functions.push_back(fd);
+    return true;
+  }
+
+private:
+  RangeTu &tu_;
+};
+
+}  // namespace
+
+std::string rangeText(const ValueRange &r) {
+  auto num = [](i128 v) -> std::string {
+    if (v <= kNegInf) return "-inf";
+    if (v >= kPosInf) return "+inf";
+    bool neg = v < 0;
+    unsigned __int128 u = neg ? static_cast<unsigned __int128>(-v) : static_cast<unsigned __int128>(v);
+    std::string s;
+    do {
+      s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+      u /= 10;
+    } while (u);
+    return neg ? "-" + s : s;
+  };
+  if (r.lo == r.hi) return num(r.lo);
+  return "[" + num(r.lo) + ", " + num(r.hi) + "]";
+}
+
+RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const RangeChecker *> &checkers) {
+  RangeTu tu(ctx, checkers);
+  tu.findConstantGlobals();
+  Collector collector(tu);
+  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  RangeAnalysisResult result;
+  for (const FunctionDecl *fd : collector.functions) {
+    CFG::BuildOptions o;
+    o.PruneTriviallyFalseEdges = true;
+    std::unique_ptr<CFG> cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);
+    if (!cfg) continue;
+    FunctionRanges analysis(tu, fd);
+    ForwardDataflow<FunctionRanges> solver(analysis, 24);
+    auto in = solver.run(*cfg);
+    analysis.reporting = true;
+    for (const CFGBlock *b : *cfg) {
+      if (!in[b->getBlockID()]) continue;
+      RangeState s = *in[b->getBlockID()];
+      analysis.transferBlock(*b, s);
+    }
+    ++result.functionsAnalyzed;
+  }
+  for (auto &[k, f] : tu.found) result.findings.push_back(std::move(f));
+  std::sort(result.findings.begin(), result.findings.end(), [](const Finding &a, const Finding &b) {
+    return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
+  });
+  return result;
+}
+
+}  // namespace mamori

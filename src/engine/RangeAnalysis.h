@@ -1,0 +1,25 @@
+// Value-range analysis of one translation unit: integer intervals per local variable
+// (widened at loop heads, narrowed by branch conditions), whether a value is external
+// (parsed, read or random), proven non-zero facts, and the sizes of the buffers pointers
+// refer to (arrays, malloc/alloca/calloc with computable sizes) and of the strings they hold.
+#pragma once
+
+#include "core/Finding.h"
+#include "engine/RangeChecker.h"
+
+#include <vector>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace mamori {
+
+struct RangeAnalysisResult {
+  std::vector<Finding> findings;
+  unsigned functionsAnalyzed = 0;
+};
+
+RangeAnalysisResult analyzeRanges(clang::ASTContext &ctx, const std::vector<const RangeChecker *> &checkers);
+
+}  // namespace mamori

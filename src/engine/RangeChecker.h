@@ -1,0 +1,61 @@
+// The interface of checkers built on the value-range analysis (RangeAnalysis.h): integer
+// overflow, division by zero, out-of-bounds indexing and copies larger than their buffer.
+// The analysis computes integer ranges (with whether a value comes from outside the
+// program) and buffer sizes; a checker decides whether an event is a finding.
+#pragma once
+
+#include "core/Finding.h"
+#include "core/Rule.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+// An integer interval. Bounds are wide enough for any C integer arithmetic result.
+struct ValueRange {
+  __int128 lo = 0, hi = 0;
+  bool known = false;     // false: nothing is known (the type's full range)
+  bool external = false;  // derived from input, parsing or randomness: an attacker may choose it
+  bool nonZero = false;   // proven != 0 on this path (a check that a range cannot express)
+  Location origin;        // where the external value entered, for traces
+  std::string originWhat;
+};
+
+struct RangeEvent {
+  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy };
+  Kind kind = Kind::Arithmetic;
+  const void *key = nullptr;
+  Location location;
+  std::string function;
+  std::string subject;      // the expression as written
+  ValueRange value;         // divisor, arithmetic result, index, or copy length
+  __int128 typeMin = 0, typeMax = 0;  // Arithmetic/Narrowing: bounds of the result type
+  std::string typeName;
+  std::string op;           // "+", "*", "++", "memcpy", ...
+  // Index/Copy: the buffer.
+  long long bufferBytes = -1;   // size of the destination buffer
+  long long elementBytes = 1;   // Index: size of one element
+  bool onHeap = false;
+  bool write = true;
+  std::string buffer;       // its name
+  Location bufferDeclaredAt;
+};
+
+class RangeChecker {
+public:
+  virtual ~RangeChecker() = default;
+  virtual const RuleInfo &rule() const = 0;
+  virtual bool watches(RangeEvent::Kind kind) const = 0;
+  struct Verdict {
+    std::string message;
+    unsigned cwe = 0;  // 0: the rule's CWE; otherwise a more precise one (191, 122, 125, ...)
+    std::vector<TraceStep> trace;
+  };
+  virtual std::optional<Verdict> judge(const RangeEvent &e) const = 0;
+};
+
+std::string rangeText(const ValueRange &r);
+
+}  // namespace mamori
