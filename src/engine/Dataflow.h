@@ -71,7 +71,7 @@ public:
         if (!target) {
           target = std::move(edge);
           push(succ->getBlockID());
-        } else if (widens(*target, edge, visits[succ->getBlockID()])) {
+        } else if (widens(*target, edge, visits[succ->getBlockID()], rank[id] >= rank[succ->getBlockID()])) {
           push(succ->getBlockID());
         }
       }
@@ -82,9 +82,11 @@ public:
 private:
   // An analysis with infinite ascending chains (value ranges) provides widen(); it is used
   // once a block has been revisited a few times, so loops converge.
-  bool widens(State &into, const State &from, unsigned visits) {
+  bool widens(State &into, const State &from, unsigned visits, bool backEdge) {
     if constexpr (requires(Analysis &a, State &x, const State &y) { a.widen(x, y); }) {
-      if (visits >= 2) return analysis_.widen(into, from);
+      // Only where a loop closes: widening elsewhere would lose the bounds that the loop
+      // condition puts on the body.
+      if (backEdge && visits >= 2) return analysis_.widen(into, from);
     }
     return analysis_.join(into, from);
   }

@@ -22,6 +22,12 @@ using i128 = __int128;
 constexpr i128 kPosInf = static_cast<i128>(1) << 100;
 constexpr i128 kNegInf = -kPosInf;
 
+// APSInt to a wide integer, respecting signedness (SIZE_MAX is not -1).
+i128 toI128(const llvm::APSInt &v) {
+  if (v.getBitWidth() > 64) return v.isNegative() ? kNegInf : kPosInf;
+  return v.isUnsigned() ? static_cast<i128>(v.getZExtValue()) : static_cast<i128>(v.getSExtValue());
+}
+
 ValueRange top() {
   ValueRange r;
   r.lo = kNegInf;
@@ -98,15 +104,23 @@ struct RangeState {
       }
       ++it;
     }
+    // Buffers: a pointer absent on one path was not assigned there (using it would be
+    // undefined), so the other path decides; an unknown assignment is an entry with bytes -1.
+    for (const auto &[k, v] : o.buffers)
+      if (!buffers.count(k)) {
+        buffers.emplace(k, v);
+        changed = true;
+      }
     for (auto it = buffers.begin(); it != buffers.end();) {
       auto other = o.buffers.find(it->first);
       if (other == o.buffers.end()) {
-        it = buffers.erase(it);
-        changed = true;
+        ++it;
         continue;
       }
       BufferFacts j = it->second;
-      if (other->second.bytes >= 0 && (j.bytes < 0 || other->second.bytes < j.bytes)) {
+      if (j.bytes >= 0 && other->second.bytes < 0) {
+        j = other->second;  // unknown on one path: nothing can be said
+      } else if (other->second.bytes >= 0 && j.bytes >= 0 && other->second.bytes < j.bytes) {
         j.bytes = other->second.bytes;
         j.name = other->second.name;
         j.declaredAt = other->second.declaredAt;
@@ -150,8 +164,18 @@ bool isExternalNumberSource(const std::string &name) {
   return names.count(name) != 0;
 }
 
+// What the callers of a function pass as one parameter, joined over every call site.
+struct ParamFacts {
+  std::optional<ValueRange> value;
+  std::optional<BufferFacts> buffer;
+  bool sawUnknownBuffer = false;
+  unsigned calls = 0;
+};
+
 struct RangeTu {
   ASTContext &ctx;
+  std::map<const FunctionDecl *, std::vector<ParamFacts>> parameterFacts;
+  std::set<const FunctionDecl *> addressTaken;  // may be called from anywhere: no caller facts
   const std::vector<const RangeChecker *> &checkers;
   LocationMapper locations;
   CalleeNamer names;
@@ -177,7 +201,7 @@ struct RangeTu {
         if (!def || !def->getInit()) return true;
         Expr::EvalResult r;
         if (!def->getInit()->isValueDependent() && def->getInit()->EvaluateAsInt(r, ctx))
-          candidates[vd->getCanonicalDecl()] = r.Val.getInt().getExtValue();
+          candidates[vd->getCanonicalDecl()] = toI128(r.Val.getInt());
         return true;
       }
       void mark(const Expr *e) {
@@ -228,7 +252,19 @@ public:
   FunctionRanges(RangeTu &tu, const FunctionDecl *fd) : tu_(tu), fd_(fd), fnName_(fd->getNameAsString()) {}
   bool reporting = false;
 
-  State entryState() { return {}; }
+  State entryState() {
+    State s;
+    // Facts every caller in this TU agrees on (joined over the call sites).
+    auto it = tu_.parameterFacts.find(fd_->getCanonicalDecl());
+    if (it == tu_.parameterFacts.end()) return s;
+    for (unsigned i = 0; i < fd_->getNumParams() && i < it->second.size(); ++i) {
+      const ParmVarDecl *p = fd_->getParamDecl(i);
+      const ParamFacts &f = it->second[i];
+      if (f.value && isTracked(p)) s.values[p] = *f.value;
+      if (f.buffer && f.buffer->bytes >= 0) s.buffers[p] = *f.buffer;
+    }
+    return s;
+  }
   bool join(State &into, const State &from) { return into.join(from, false); }
   bool widen(State &into, const State &from) { return into.join(from, true); }
   bool isFeasible(const State &s) const { return !s.infeasible; }
@@ -336,8 +372,7 @@ private:
     }
     if (t->isPointerType()) {
       std::optional<BufferFacts> b = evalBuffer(vd->getInit(), s);
-      if (b) s.buffers[vd] = *b;
-      else s.buffers.erase(vd);
+      s.buffers[vd] = b ? *b : BufferFacts{};
       return;
     }
     ValueRange v = eval(vd->getInit(), s);
@@ -362,7 +397,7 @@ private:
   std::optional<i128> constant(const Expr *e) {
     if (e->isValueDependent()) return std::nullopt;
     Expr::EvalResult r;
-    if (!e->HasSideEffects(tu_.ctx) && e->EvaluateAsInt(r, tu_.ctx)) return static_cast<i128>(r.Val.getInt().getExtValue());
+    if (!e->HasSideEffects(tu_.ctx) && e->EvaluateAsInt(r, tu_.ctx)) return toI128(r.Val.getInt());
     if (std::optional<double> d = floating(e); d && std::fabs(*d) < 1e30) return static_cast<i128>(std::floor(*d));
     return std::nullopt;
   }
@@ -390,7 +425,7 @@ private:
       return f.convertToDouble();
     Expr::EvalResult r;
     if (e->getType()->isIntegerType() && !e->HasSideEffects(tu_.ctx) && e->EvaluateAsInt(r, tu_.ctx))
-      return static_cast<double>(r.Val.getInt().getExtValue());
+      return static_cast<double>(toI128(r.Val.getInt()));
     return std::nullopt;
   }
 
@@ -412,6 +447,17 @@ private:
     return isTracked(vd) ? vd : nullptr;
   }
 
+  // Floating variables: only whether the value can be zero matters (division).
+  void constrainFloating(const VarDecl *vd, bool absolute, BinaryOperatorKind op, double k, State &s) {
+    bool nonZero = (op == BO_GT && k >= 0) || (op == BO_GE && k > 0) || (op == BO_NE && k == 0) ||
+                   (op == BO_EQ && k != 0) || (!absolute && ((op == BO_LT && k <= 0) || (op == BO_LE && k < 0)));
+    if (!nonZero) return;
+    auto it = s.values.find(vd);
+    ValueRange r = it == s.values.end() ? top() : it->second;
+    r.nonZero = true;
+    s.values[vd] = r;
+  }
+
   void constrain(const VarDecl *vd, bool absolute, BinaryOperatorKind op, i128 k, State &s) {
     auto it = s.values.find(vd);
     ValueRange r = it == s.values.end() ? top() : it->second;
@@ -420,7 +466,8 @@ private:
       switch (op) {
       case BO_LT: r.lo = std::max(r.lo, -k + 1); r.hi = std::min(r.hi, k - 1); break;
       case BO_LE: r.lo = std::max(r.lo, -k); r.hi = std::min(r.hi, k); break;
-      case BO_GT: case BO_GE: if (k >= 0) r.nonZero = true; break;
+      case BO_GT: if (k >= 0) r.nonZero = true; break;
+      case BO_GE: if (k >= 1) r.nonZero = true; break;
       default: break;
       }
     } else {
@@ -459,7 +506,7 @@ private:
       }
     if (e->getType()->isIntegerType() && !e->isValueDependent() && !e->HasSideEffects(tu_.ctx)) {
       Expr::EvalResult r;
-      if (e->EvaluateAsInt(r, tu_.ctx)) return static_cast<i128>(r.Val.getInt().getExtValue());
+      if (e->EvaluateAsInt(r, tu_.ctx)) return toI128(r.Val.getInt());
     }
     return std::nullopt;
   }
@@ -537,6 +584,14 @@ private:
     if (!b->isComparisonOp()) return;
     BinaryOperatorKind op = truth ? b->getOpcode() : negate(b->getOpcode());
     bool abs = false;
+    if (const VarDecl *vd = subject(b->getLHS(), abs); vd && vd->getType()->isRealFloatingType()) {
+      if (std::optional<double> f = floating(b->getRHS())) constrainFloating(vd, abs, op, *f, s);
+      return;
+    }
+    if (const VarDecl *vd = subject(b->getRHS(), abs); vd && vd->getType()->isRealFloatingType()) {
+      if (std::optional<double> f = floating(b->getLHS())) constrainFloating(vd, abs, mirror(op), *f, s);
+      return;
+    }
     if (const VarDecl *vd = subject(b->getLHS(), abs)) {
       std::optional<i128> k = constant(b->getRHS());
       if (!k) {
@@ -579,6 +634,8 @@ private:
 
   ValueRange arithmetic(BinaryOperatorKind op, const ValueRange &l, const ValueRange &r) {
     ValueRange out = top();
+    // An operand we know nothing about makes the result unknown, not attacker-chosen.
+    if ((!l.known && !l.external) || (!r.known && !r.external)) return out;
     out.external = l.external || r.external;
     out.origin = l.external ? l.origin : r.origin;
     out.originWhat = l.external ? l.originWhat : r.originWhat;
@@ -680,6 +737,7 @@ private:
     case Stmt::UnaryOperatorClass: {
       const auto *u = llvm::cast<UnaryOperator>(e);
       if (u->isIncrementDecrementOp()) {
+        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(u->getSubExpr()))) checkIndex(a, true, s);
         ValueRange v = eval(u->getSubExpr(), s);
         ValueRange one = exact(1);
         ValueRange r = arithmetic(u->isIncrementOp() ? BO_Add : BO_Sub, v, one);
@@ -707,11 +765,11 @@ private:
       const auto *b = llvm::cast<BinaryOperator>(e);
       if (b->getOpcode() == BO_Assign) {
         if (b->getLHS()->getType()->isPointerType()) {
+          if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()))) checkIndex(a, true, s);
           std::optional<BufferFacts> buf = evalBuffer(b->getRHS(), s);
           if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
             if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
-              if (buf) s.buffers[vd] = *buf;
-              else s.buffers.erase(vd);
+              s.buffers[vd] = buf ? *buf : BufferFacts{};
             }
           return top();
         }
@@ -720,6 +778,7 @@ private:
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
+        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()))) checkIndex(a, true, s);
         ValueRange l = eval(b->getLHS(), s);
         ValueRange r = eval(b->getRHS(), s);
         BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
@@ -890,6 +949,35 @@ private:
     emit(ev);
   }
 
+  // Converged states only (the reporting pass): the argument facts of this call site.
+  void recordCall(const FunctionDecl *callee, const CallExpr *call, const std::vector<ValueRange> &args, State &s) {
+    if (tu_.addressTaken.count(callee->getCanonicalDecl())) return;
+    auto &facts = tu_.parameterFacts[callee->getCanonicalDecl()];
+    facts.resize(callee->getNumParams());
+    for (unsigned i = 0; i < callee->getNumParams() && i < call->getNumArgs(); ++i) {
+      ParamFacts &f = facts[i];
+      const Expr *arg = call->getArg(i);
+      if (i < args.size()) f.value = f.calls == 0 ? args[i] : hull(*f.value, args[i]);
+      if (arg->getType()->isPointerType() || arg->getType()->isArrayType()) {
+        std::optional<BufferFacts> b = evalBufferQuiet(arg, s);
+        if (!b || b->bytes < 0) f.sawUnknownBuffer = true;
+        else if (f.calls == 0 || (f.buffer && b->bytes < f.buffer->bytes)) f.buffer = b;
+        if (f.sawUnknownBuffer) f.buffer.reset();
+      }
+    }
+    for (ParamFacts &f : facts) ++f.calls;
+  }
+
+  std::optional<BufferFacts> evalBufferQuiet(const Expr *e, State &s) {
+    const Expr *x = stripParensAndCasts(e);
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x))
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+        auto it = s.buffers.find(vd);
+        if (it != s.buffers.end()) return it->second;
+      }
+    return std::nullopt;
+  }
+
   void setStringLength(const Expr *dst, long long len, State &s) {
     if (const VarDecl *root = rootVariable(dst)) {
       auto it = s.buffers.find(root);
@@ -905,9 +993,16 @@ private:
     std::vector<ValueRange> args;
     for (const Expr *a : call->arguments()) args.push_back(eval(a, s));
     ValueRange result = top();
+    if (reporting && fd && fd->getDefinition()) recordCall(fd->getDefinition(), call, args, s);
 
     if (isExternalNumberSource(name)) {
       result = externalOf(call->getType(), call, "'" + name + "'");
+      if (name == "getchar" || name == "fgetc" || name == "getc") {
+        result.lo = -1;
+        result.hi = 255;
+        result = normalize(result);
+        result.external = true;
+      }
       if (name == "rand" || name == "random") {
         result.lo = 0;
         result.hi = 2147483647;
@@ -943,6 +1038,7 @@ private:
     // Copies into a buffer of known size.
     if (const CopyModel *m = copyModel(name); m && m->len < args.size()) {
       ValueRange bytes = args[m->len];
+      if (name == "fread" && args.size() >= 3) bytes = arithmetic(BO_Mul, args[1], args[2]);  // size * nmemb
       if (m->wide && bytes.lo > kNegInf && bytes.hi < kPosInf) {
         bytes.lo *= 4;
         bytes.hi *= 4;
@@ -990,10 +1086,62 @@ public:
     functions.push_back(fd);
     return true;
   }
+  bool VisitCallExpr(CallExpr *c) {
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getCallee()->IgnoreParenImpCasts())) callees.insert(d);
+    return true;
+  }
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    if (llvm::isa<FunctionDecl>(e->getDecl())) refs.push_back(e);
+    return true;
+  }
+  std::set<const DeclRefExpr *> callees;
+  std::vector<const DeclRefExpr *> refs;
 
 private:
   RangeTu &tu_;
 };
+
+// Callers before callees, so that every call site's argument facts are known when a
+// function is analyzed (a reversed depth-first post-order of the call graph).
+std::vector<const FunctionDecl *> topDown(const std::vector<const FunctionDecl *> &fns) {
+  std::map<const FunctionDecl *, const FunctionDecl *> defs;
+  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
+  struct Calls : RecursiveASTVisitor<Calls> {
+    std::vector<const FunctionDecl *> out;
+    bool VisitCallExpr(CallExpr *c) {
+      if (const FunctionDecl *f = c->getDirectCallee()) out.push_back(f);
+      return true;
+    }
+  };
+  std::vector<const FunctionDecl *> post;
+  std::set<const FunctionDecl *> seen;
+  for (const FunctionDecl *root : fns) {
+    if (seen.count(root)) continue;
+    std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
+    auto push = [&](const FunctionDecl *fd) {
+      seen.insert(fd);
+      Calls c;
+      c.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
+      std::vector<const FunctionDecl *> next;
+      for (const FunctionDecl *f : c.out)
+        if (auto it = defs.find(f->getCanonicalDecl()); it != defs.end() && !seen.count(it->second)) next.push_back(it->second);
+      stack.push_back({fd, next});
+    };
+    push(root);
+    while (!stack.empty()) {
+      auto &[fd, next] = stack.back();
+      if (!next.empty()) {
+        const FunctionDecl *n = next.back();
+        next.pop_back();
+        if (!seen.count(n)) push(n);
+        continue;
+      }
+      post.push_back(fd);
+      stack.pop_back();
+    }
+  }
+  return {post.rbegin(), post.rend()};
+}
 
 }  // namespace
 
@@ -1019,8 +1167,10 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
   tu.findConstantGlobals();
   Collector collector(tu);
   collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  for (const DeclRefExpr *r : collector.refs)
+    if (!collector.callees.count(r)) tu.addressTaken.insert(llvm::cast<FunctionDecl>(r->getDecl())->getCanonicalDecl());
   RangeAnalysisResult result;
-  for (const FunctionDecl *fd : collector.functions) {
+  for (const FunctionDecl *fd : topDown(collector.functions)) {
     CFG::BuildOptions o;
     o.PruneTriviallyFalseEdges = true;
     std::unique_ptr<CFG> cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);

@@ -4,6 +4,7 @@
 #include "checkers/RangeCheckers.h"
 #include "checkers/TaintCheckers.h"
 #include "core/FindingJson.h"
+#include "core/Fingerprint.h"
 #include "engine/TaintModels.h"
 #include "scan/TuAnalysis.h"
 
@@ -386,6 +387,14 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding &a, const Finding &b) {
     return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
   });
+  // Identical code in one function (two `free(p);` lines) gives identical fingerprints: the
+  // second and later get their occurrence number mixed in, in source order, which stays
+  // stable as long as the identical statements keep their relative order.
+  std::map<std::string, unsigned> occurrences;
+  for (Finding &f : report.findings) {
+    unsigned n = occurrences[f.fingerprint]++;
+    if (n > 0) f.fingerprint = stableHash(f.fingerprint + "#" + std::to_string(n));
+  }
   report.stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return report;
 }
