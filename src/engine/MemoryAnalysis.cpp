@@ -301,7 +301,18 @@ public:
   void transferBlock(const CFGBlock &block, State &s) {
     callCache_.clear();
     for (const CFGElement &el : block)
-      if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
+      if (auto cs = el.getAs<CFGStmt>()) {
+        current_ = cs->getStmt();
+        evalStmt(cs->getStmt(), s);
+      }
+    current_ = nullptr;
+    // Paths that leave the function normally (not through exit()/abort()).
+    if (reporting && !block.hasNoReturnElement())
+      for (auto it = block.succ_begin(); it != block.succ_end(); ++it)
+        if (it->getReachableBlock() == &cfg_->getExit()) {
+          if (!endState_) endState_ = s;
+          else endState_->join(s);
+        }
   }
 
   void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
@@ -312,13 +323,19 @@ public:
     if (cond) refine(cond, succIndex == 0, s, 0);
   }
 
-  void setCfg(const CFG *cfg) { cfg_ = cfg; }
+  void setCfg(const CFG *cfg) {
+    cfg_ = cfg;
+    for (const CFGBlock *b : *cfg)
+      for (const CFGElement &el : *b)
+        if (auto cs = el.getAs<CFGStmt>()) elements_.insert(cs->getStmt());
+  }
+  std::optional<MemState> endState_;  // joined states of the normal ways out (reporting pass)
 
   // Leaving the function by falling off its end: the exit state joins every path, so an
   // allocation released on any of them is not reported here (each `return` was checked on
   // its own path already).
-  void checkFunctionEnd(const State &exit) {
-    if (fd_->getBody()) checkExit(exit, fd_->getBody()->getEndLoc(), fd_->getBody());
+  void checkFunctionEnd() {
+    if (fd_->getBody() && endState_) checkExit(*endState_, fd_->getBody()->getEndLoc(), fd_->getBody());
   }
 
   // After the fixpoint, from the exit state: what the function does to its parameters.
@@ -403,6 +420,10 @@ private:
     }
     if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
       if (const Expr *rv = rs->getRetValue()) {
+        // Returning a struct by value hands over what its pointer fields point to.
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(rv)); d && rv->getType()->isRecordType())
+          for (const auto &[k, pv] : s.pointers)
+            if (k.base == d->getDecl()) escape(pv, s);
         PointerValue v = eval(rv, s);
         if (isPointerLike(rv->getType())) {
           summary_.returnNulls |= v.nulls.bits;
@@ -514,6 +535,9 @@ private:
   // ----- exits: leaks -----
 
   void checkExit(const State &s, SourceLocation where, const Stmt *key) {
+    // Returning from main ends the process, which releases its memory: not a leak that
+    // can grow.
+    if (fd_->isMain()) return;
     for (const auto &[k, obj] : s.objects) {
       if (obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack) continue;
       if (obj.bits != MemoryObjectFacts::Allocated) continue;  // released or escaped on some path
@@ -537,11 +561,21 @@ private:
 
   PointerValue eval(const Expr *e, State &s) {
     if (!e || depth_ > 2000) return unknown();
+    // A sub-expression the CFG evaluates as an element of its own (a call, an arm of ?:)
+    // already ran on this path: use its value, do not repeat its effects (a second free).
+    if (e != current_ && elements_.count(e)) {
+      auto it = elementValues_.find(e);
+      return it == elementValues_.end() ? unknown() : it->second;
+    }
     ++depth_;
     PointerValue v = evalInner(e, s);
     --depth_;
+    if (e == current_) elementValues_[e] = v;
     return v;
   }
+  const Stmt *current_ = nullptr;
+  std::set<const Stmt *> elements_;
+  std::map<const Stmt *, PointerValue> elementValues_;
 
   void checkRead(const Expr *e, State &s) {
     // An rvalue read of a variable, an element or a field: must it be uninitialized?
@@ -602,13 +636,13 @@ private:
     }
   }
 
-  void noteParameterDereference(const PointerValue &v) {
+  void noteParameterDereference(const PointerValue &v, bool unchecked = true) {
     for (const void *o : v.objects)
       for (unsigned i = 0; i < fd_->getNumParams(); ++i)
         if (o == fd_->getParamDecl(i)) {
           summary_.dereferences.insert(i);
           // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
-          if (v.nulls.bits & NullFacts::Unknown) summary_.dereferencesUnchecked.insert(i);
+          if (unchecked && (v.nulls.bits & NullFacts::Unknown)) summary_.dereferencesUnchecked.insert(i);
         }
   }
 
@@ -948,7 +982,7 @@ private:
 
   void useThroughCall(const Expr *arg, const PointerValue &v, const CallExpr *call, const std::string &callee,
                       bool dereferences, bool unchecked, State &s) {
-    if (dereferences) noteParameterDereference(v);
+    if (dereferences) noteParameterDereference(v, unchecked);
     if (unchecked) assumeNonNullAfterUse(arg, s);
     if (!reporting) return;
     MemoryEvent e;
@@ -1073,9 +1107,13 @@ private:
     case LibRole::ReadsArgs:
     case LibRole::None: {
       const MemorySummary *sum = callee ? tu_.summaryFor(callee) : nullptr;
+      // All arguments are evaluated before the callee runs: `xfree(o, o->tag)` reads o->tag
+      // before xfree releases o.
+      std::vector<PointerValue> argValues;
+      for (const Expr *a : call->arguments()) argValues.push_back(eval(a, s));
       for (unsigned i = 0; i < call->getNumArgs(); ++i) {
         const Expr *arg = call->getArg(i);
-        PointerValue v = eval(arg, s);
+        PointerValue v = argValues[i];
         if (!isPointerLike(arg->getType())) continue;
         QualType paramType = callee && i < callee->getNumParams() ? callee->getParamDecl(i)->getType() : arg->getType();
         bool constParam = pointsToConst(paramType);
@@ -1105,10 +1143,17 @@ private:
             const Expr *target = stripParensAndCasts(u->getSubExpr());
             if (const auto *d = llvm::dyn_cast<DeclRefExpr>(target)) {
               // &p or &s: the callee may rewrite p, or any pointer field of s.
+              // What p pointed to is now the callee's business too (it may free or keep it).
               for (auto it = s.pointers.begin(); it != s.pointers.end(); ++it)
-                if (it->first.base == d->getDecl()) it->second = unknown();
+                if (it->first.base == d->getDecl()) {
+                  escape(it->second, s);
+                  it->second = unknown();
+                }
             } else if (const auto *m = llvm::dyn_cast<MemberExpr>(target); m && !m->isArrow()) {
-              if (std::optional<PathKey> key = pathOf(m)) s.pointers[*key] = unknown();
+              if (std::optional<PathKey> key = pathOf(m)) {
+                if (auto it = s.pointers.find(*key); it != s.pointers.end()) escape(it->second, s);
+                s.pointers[*key] = unknown();
+              }
             }
           }
         }
@@ -1238,7 +1283,7 @@ MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const Memo
     }
     const auto &exit = in[cfg->getExit().getBlockID()];
     if (exit) {
-      analysis.checkFunctionEnd(*exit);
+      analysis.checkFunctionEnd();
       analysis.summarize(*exit);
     }
     // Dereferences of parameters, for callers: a dereference event on a parameter object.

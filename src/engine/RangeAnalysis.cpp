@@ -957,11 +957,17 @@ private:
     for (unsigned i = 0; i < callee->getNumParams() && i < call->getNumArgs(); ++i) {
       ParamFacts &f = facts[i];
       const Expr *arg = call->getArg(i);
-      if (i < args.size()) f.value = f.calls == 0 ? args[i] : hull(*f.value, args[i]);
+      // Call sites must agree: joining them independently would pair one caller's buffer
+      // with another caller's length.
+      if (i < args.size()) {
+        if (f.calls == 0) f.value = args[i];
+        else if (f.value && !sameRange(*f.value, args[i])) f.value.reset();
+      }
       if (arg->getType()->isPointerType() || arg->getType()->isArrayType()) {
         std::optional<BufferFacts> b = evalBufferQuiet(arg, s);
         if (!b || b->bytes < 0) f.sawUnknownBuffer = true;
-        else if (f.calls == 0 || (f.buffer && b->bytes < f.buffer->bytes)) f.buffer = b;
+        else if (f.calls == 0) f.buffer = b;
+        else if (f.buffer && b->bytes != f.buffer->bytes) f.sawUnknownBuffer = true;
         if (f.sawUnknownBuffer) f.buffer.reset();
       }
     }

@@ -50,10 +50,16 @@ struct FunctionSummary {
   Taint returns;                          // source and parameter origins of the return value
   std::map<unsigned, Taint> paramEffects;  // written through pointer parameter N
   std::map<std::pair<const void *, const TaintSinkChecker *>, SummarySink> sinks;
+  // A validator: for each constant the function returns, the sink kinds each parameter is
+  // proven safe for on every path returning it. `validatorBroken`: some return is not a
+  // constant, so the return value proves nothing.
+  std::map<long long, std::map<unsigned, unsigned>> validates;
+  bool validatorBroken = false;
 
-  bool empty() const { return returns.empty() && paramEffects.empty() && sinks.empty(); }
+  bool empty() const { return returns.empty() && paramEffects.empty() && sinks.empty() && validates.empty(); }
 
   bool sameAs(const FunctionSummary &o) const {
+    if (validates != o.validates || validatorBroken != o.validatorBroken) return false;
     if (!returns.sameAs(o.returns) || paramEffects.size() != o.paramEffects.size() || sinks.size() != o.sinks.size())
       return false;
     for (auto a = paramEffects.begin(), b = o.paramEffects.begin(); a != paramEffects.end(); ++a, ++b)
@@ -297,6 +303,7 @@ private:
         AbstractValue v = eval(rv, s);
         Taint t = contentTaint(v, s);
         summary_.returns.join(t);
+        recordValidation(rv, s);
       }
       return;
     }
@@ -304,6 +311,110 @@ private:
       eval(e, s);
       return;
     }
+  }
+
+  // What each parameter is proven safe for when the function returns this constant:
+  // its own facts, or those of a canonicalized copy of it (realpath + prefix check).
+  void recordValidation(const Expr *rv, State &s) {
+    if (summary_.validatorBroken || fd_->getNumParams() == 0 || !rv->getType()->isIntegerType()) return;
+    Expr::EvalResult r;
+    if (rv->isValueDependent() || !rv->EvaluateAsInt(r, tu_.ctx)) {
+      summary_.validatorBroken = true;
+      summary_.validates.clear();
+      return;
+    }
+    long long value = r.Val.getInt().getExtValue();
+    std::map<unsigned, unsigned> proven;
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
+      unsigned mask = kAllKinds;
+      bool seen = false;
+      for (const auto &[loc, val] : s.locs)
+        for (const auto &[o, f] : val.taint.facts()) {
+          if (o.param != static_cast<int>(i)) continue;
+          bool own = loc.ptr == fd_->getParamDecl(i) || f.canonical;
+          if (!own) continue;
+          seen = true;
+          mask &= f.sanitized;
+        }
+      if (seen && mask) proven[i] = mask;
+    }
+    auto it = summary_.validates.find(value);
+    if (it == summary_.validates.end()) {
+      summary_.validates[value] = proven;
+      return;
+    }
+    // Every path returning this value must prove it.
+    for (auto p = it->second.begin(); p != it->second.end();) {
+      auto q = proven.find(p->first);
+      if (q == proven.end()) p = it->second.erase(p);
+      else {
+        p->second &= q->second;
+        ++p;
+      }
+    }
+  }
+
+  // `if (!isalpha(s[i]) && s[i] != '.') return ...;` inside a loop over s: on the branch
+  // that goes on, this character passed an allow-list; the loop only completes if all did.
+  // Returns the sink kinds the allow-list excludes, or 0 if `cond` is not such a test.
+  unsigned allowListKinds(const Expr *rejectCond, const Expr *&subject) {
+    std::vector<const Expr *> terms;
+    std::vector<const Expr *> work{rejectCond->IgnoreParenImpCasts()};
+    while (!work.empty()) {
+      const Expr *e = work.back()->IgnoreParenImpCasts();
+      work.pop_back();
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->getOpcode() == BO_LAnd) {
+        work.push_back(b->getLHS());
+        work.push_back(b->getRHS());
+      } else {
+        terms.push_back(e);
+      }
+    }
+    bool sawClass = false;
+    std::string allowedExtra;
+    subject = nullptr;
+    auto sameSubject = [&](const Expr *x) {
+      x = stripParensAndCasts(x);
+      const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x);
+      const Expr *base = nullptr;
+      if (a) {
+        if (a->getIdx()->isIntegerConstantExpr(tu_.ctx)) return false;  // s[0] is one character
+        base = a->getBase();
+      } else if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_Deref) {
+        base = u->getSubExpr();
+      }
+      if (!base) return false;
+      const VarDecl *root = rootVariable(base);
+      if (!root) return false;
+      if (!subject) subject = base;
+      return rootVariable(subject) == root;
+    };
+    static const std::set<std::string> classes = {"isalpha", "isdigit", "isalnum", "isxdigit", "islower", "isupper"};
+    for (const Expr *t : terms) {
+      // !isclass(c)
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(t); u && u->getOpcode() == UO_LNot) {
+        const auto *call = llvm::dyn_cast<CallExpr>(u->getSubExpr()->IgnoreParenImpCasts());
+        const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+        if (!fd || call->getNumArgs() != 1 || !classes.count(tu_.names.name(fd)) || !sameSubject(call->getArg(0))) return 0;
+        sawClass = true;
+        continue;
+      }
+      // c != 'x'
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_NE) {
+        const auto *ch = llvm::dyn_cast<CharacterLiteral>(b->getRHS()->IgnoreParenImpCasts());
+        if (!ch || !sameSubject(b->getLHS())) return 0;
+        allowedExtra += static_cast<char>(ch->getValue());
+        continue;
+      }
+      return 0;
+    }
+    if (!sawClass || !subject) return 0;
+    unsigned kinds = 0;
+    if (allowedExtra.find_first_of(";|&`$<>()\\n'\" *?[]{}!~") == std::string::npos) kinds |= sinkKindBit(SinkKind::Command);
+    if (allowedExtra.find('%') == std::string::npos) kinds |= sinkKindBit(SinkKind::Format);
+    if (allowedExtra.find('/') == std::string::npos && allowedExtra.find('.') == std::string::npos)
+      kinds |= sinkKindBit(SinkKind::Path);
+    return kinds;
   }
 
   void declare(const VarDecl *vd, State &s) {
@@ -354,9 +465,32 @@ private:
     }
     if (const auto *b = llvm::dyn_cast<BinaryOperator>(cond)) {
       switch (b->getOpcode()) {
+      case BO_LT:
+      case BO_LE:
+      case BO_GT:
+      case BO_GE: {
+        const auto *call = llvm::dyn_cast<CallExpr>(b->getLHS()->IgnoreParenImpCasts());
+        Expr::EvalResult k;
+        if (call && call->getDirectCallee() && !b->getRHS()->isValueDependent() && b->getRHS()->EvaluateAsInt(k, tu_.ctx)) {
+          long long c = k.Val.getInt().getExtValue();
+          BinaryOperatorKind op = b->getOpcode();
+          inferredValidation(call, call->getDirectCallee(), [&](long long v) {
+            bool holds = op == BO_LT ? v < c : op == BO_LE ? v <= c : op == BO_GT ? v > c : v >= c;
+            return holds == truth;
+          }, s);
+        }
+        return;
+      }
       case BO_EQ:
       case BO_NE: {
         bool eq = b->getOpcode() == BO_EQ;
+        if (const auto *call = llvm::dyn_cast<CallExpr>(b->getLHS()->IgnoreParenImpCasts()); call && call->getDirectCallee()) {
+          Expr::EvalResult k;
+          if (!b->getRHS()->isValueDependent() && b->getRHS()->EvaluateAsInt(k, tu_.ctx)) {
+            long long c = k.Val.getInt().getExtValue();
+            inferredValidation(call, call->getDirectCallee(), [&](long long v) { return (v == c) == (eq == truth); }, s);
+          }
+        }
         if (isZero(b->getRHS(), tu_.ctx)) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
         else if (isZero(b->getLHS(), tu_.ctx)) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
         return;
@@ -374,10 +508,16 @@ private:
         return;
       }
     }
+    // The reject test of an allow-list loop: on its false branch the character passed.
+    if (!truth) {
+      const Expr *subject = nullptr;
+      if (unsigned kinds = allowListKinds(cond, subject)) sanitizeWhole(subject, kinds, s);
+    }
     const auto *call = llvm::dyn_cast<CallExpr>(cond);
     if (!call) return;
     const FunctionDecl *callee = call->getDirectCallee();
     if (!callee) return;
+    inferredValidation(call, callee, [&](long long v) { return (v != 0) == truth; }, s);
     const FunctionModel *model = tu_.modelFor(callee);
     if (!model) return;
     for (const ValidatorModel *v : model->validators) {
@@ -415,6 +555,49 @@ private:
       }
       sanitizeExpr(subject, mask, v->requiresCanonical, s);
     }
+  }
+
+  // A user function whose summary shows it validates a parameter: on this branch the
+  // result is one of the values `possible` accepts; if every such value proves the
+  // parameter safe, it is safe here.
+  template <typename Accepts>
+  void inferredValidation(const CallExpr *call, const FunctionDecl *callee, Accepts possible, State &s) {
+    const FunctionDecl *def = callee->getDefinition();
+    if (!def) return;
+    auto it = tu_.summaries.find(def->getCanonicalDecl());
+    if (it == tu_.summaries.end() || it->second.validatorBroken || it->second.validates.empty()) return;
+    std::map<unsigned, unsigned> proven;
+    bool first = true;
+    for (const auto &[value, params] : it->second.validates) {
+      if (!possible(value)) continue;
+      if (first) {
+        proven = params;
+        first = false;
+        continue;
+      }
+      for (auto p = proven.begin(); p != proven.end();) {
+        auto q = params.find(p->first);
+        if (q == params.end()) p = proven.erase(p);
+        else {
+          p->second &= q->second;
+          ++p;
+        }
+      }
+    }
+    if (first) return;
+    for (const auto &[i, mask] : proven)
+      if (i < call->getNumArgs() && mask) sanitizeWhole(call->getArg(i), mask, s);
+  }
+
+  // Like sanitizeExpr, but a whole-value check of `argv[1]` counts for that argument (the
+  // array shares one location, so this also covers its other elements: a known limit).
+  void sanitizeWhole(const Expr *e, unsigned mask, State &s) {
+    const VarDecl *root = rootVariable(e);
+    if (!root) return;
+    Loc l{root, Loc::Var};
+    AbstractValue v = read(l, s);
+    sanitizeLoc(l, mask, false, s);
+    for (const Loc &p : v.pointsTo) sanitizeLoc(p, mask, false, s);
   }
 
   void sanitizeLoc(const Loc &l, unsigned mask, bool onlyCanonical, State &s) {
