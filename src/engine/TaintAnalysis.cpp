@@ -12,6 +12,8 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Index/USRGeneration.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 #include <nlohmann/json.hpp>
 
@@ -205,6 +207,10 @@ public:
     if (succIndex > 1 || from.succ_size() != 2) return;
     const Stmt *term = from.getTerminatorStmt();
     if (!term || llvm::isa<SwitchStmt>(term)) return;
+    // Leaving an allow-list loop normally: every character passed the test.
+    if (succIndex == 1 && (llvm::isa<ForStmt>(term) || llvm::isa<WhileStmt>(term) || llvm::isa<DoStmt>(term))) {
+      for (const auto &[subject, kinds] : allowListLoop(term)) sanitizeWhole(subject, kinds, s);
+    }
     const Expr *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition());
     if (!cond) return;
     refine(cond, succIndex == 0, s, 0);
@@ -326,17 +332,19 @@ private:
     long long value = r.Val.getInt().getExtValue();
     std::map<unsigned, unsigned> proven;
     for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
-      unsigned mask = kAllKinds;
+      // The parameter's own facts, or a canonical copy of it that passed a check.
+      unsigned own = kAllKinds, canonical = 0;
       bool seen = false;
       for (const auto &[loc, val] : s.locs)
         for (const auto &[o, f] : val.taint.facts()) {
           if (o.param != static_cast<int>(i)) continue;
-          bool own = loc.ptr == fd_->getParamDecl(i) || f.canonical;
-          if (!own) continue;
+          if (f.canonical) canonical |= f.sanitized;
+          if (loc.ptr != fd_->getParamDecl(i)) continue;
           seen = true;
-          mask &= f.sanitized;
+          own &= f.sanitized;
         }
-      if (seen && mask) proven[i] = mask;
+      unsigned mask = (seen ? own : 0) | canonical;
+      if (mask) proven[i] = mask;
     }
     auto it = summary_.validates.find(value);
     if (it == summary_.validates.end()) {
@@ -353,6 +361,44 @@ private:
       }
     }
   }
+
+  // The allow-list tests in a loop's body whose failure leaves the function (return) or
+  // stops the program: when the loop ends normally, its subject passed them all.
+  std::vector<std::pair<const Expr *, unsigned>> allowListLoop(const Stmt *loop) {
+    auto cached = allowLoops_.find(loop);
+    if (cached != allowLoops_.end()) return cached->second;
+    std::vector<std::pair<const Expr *, unsigned>> out;
+    const Stmt *body = nullptr;
+    if (const auto *f = llvm::dyn_cast<ForStmt>(loop)) body = f->getBody();
+    else if (const auto *w = llvm::dyn_cast<WhileStmt>(loop)) body = w->getBody();
+    else if (const auto *d = llvm::dyn_cast<DoStmt>(loop)) body = d->getBody();
+    struct Finder : RecursiveASTVisitor<Finder> {
+      std::vector<const IfStmt *> ifs;
+      bool VisitIfStmt(IfStmt *i) {
+        ifs.push_back(i);
+        return true;
+      }
+    } finder;
+    if (body) finder.TraverseStmt(const_cast<Stmt *>(body));
+    for (const IfStmt *i : finder.ifs) {
+      bool exits = false;
+      struct ReturnFinder : RecursiveASTVisitor<ReturnFinder> {
+        bool found = false;
+        bool VisitReturnStmt(ReturnStmt *) {
+          found = true;
+          return true;
+        }
+      } rf;
+      rf.TraverseStmt(const_cast<Stmt *>(i->getThen()));
+      exits = rf.found;
+      if (!exits) continue;
+      const Expr *subject = nullptr;
+      if (unsigned kinds = allowListKinds(i->getCond(), subject)) out.push_back({subject, kinds});
+    }
+    allowLoops_[loop] = out;
+    return out;
+  }
+  std::map<const Stmt *, std::vector<std::pair<const Expr *, unsigned>>> allowLoops_;
 
   // `if (!isalpha(s[i]) && s[i] != '.') return ...;` inside a loop over s: on the branch
   // that goes on, this character passed an allow-list; the loop only completes if all did.
@@ -393,11 +439,19 @@ private:
     for (const Expr *t : terms) {
       // !isclass(c)
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(t); u && u->getOpcode() == UO_LNot) {
-        const auto *call = llvm::dyn_cast<CallExpr>(u->getSubExpr()->IgnoreParenImpCasts());
+        const Expr *test = u->getSubExpr()->IgnoreParenImpCasts();
+        const auto *call = llvm::dyn_cast<CallExpr>(test);
         const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
-        if (!fd || call->getNumArgs() != 1 || !classes.count(tu_.names.name(fd)) || !sameSubject(call->getArg(0))) return 0;
-        sawClass = true;
-        continue;
+        if (fd && call->getNumArgs() == 1 && classes.count(tu_.names.name(fd)) && sameSubject(call->getArg(0))) {
+          sawClass = true;
+          continue;
+        }
+        // glibc's isalpha(c) is a macro over its class table: (*__ctype_b_loc())[(int)(c)] & _ISalpha
+        if (const Expr *c = ctypeMacroArgument(test, classes); c && sameSubject(c)) {
+          sawClass = true;
+          continue;
+        }
+        return 0;
       }
       // c != 'x'
       if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_NE) {
@@ -415,6 +469,26 @@ private:
     if (allowedExtra.find('/') == std::string::npos && allowedExtra.find('.') == std::string::npos)
       kinds |= sinkKindBit(SinkKind::Path);
     return kinds;
+  }
+
+  // The argument of a character-class test written as a libc macro (isalpha(c) expanding
+  // to a table lookup): recognized by the macro's name at the expansion site.
+  const Expr *ctypeMacroArgument(const Expr *test, const std::set<std::string> &classes) {
+    const SourceManager &sm = tu_.ctx.getSourceManager();
+    SourceLocation loc = test->getBeginLoc();
+    if (!loc.isMacroID()) return nullptr;
+    llvm::StringRef macro = Lexer::getImmediateMacroNameForDiagnostics(loc, sm, tu_.ctx.getLangOpts());
+    // Walk out to the outermost expansion (isalpha may expand to __isctype(...)).
+    SourceLocation expansion = sm.getImmediateMacroCallerLoc(loc);
+    while (expansion.isMacroID()) {
+      macro = Lexer::getImmediateMacroNameForDiagnostics(expansion, sm, tu_.ctx.getLangOpts());
+      expansion = sm.getImmediateMacroCallerLoc(expansion);
+    }
+    if (!classes.count(macro.str())) return nullptr;
+    const auto *b = llvm::dyn_cast<BinaryOperator>(test);
+    if (!b || b->getOpcode() != BO_And) return nullptr;
+    const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(b->getLHS()->IgnoreParenImpCasts());
+    return a ? a->getIdx() : nullptr;
   }
 
   void declare(const VarDecl *vd, State &s) {
@@ -459,6 +533,14 @@ private:
   void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
     if (depth > 16) return;
     cond = cond->IgnoreParenImpCasts();
+    // The reject test of an allow-list loop: on its false branch the character passed.
+    if (!truth) {
+      const Expr *subject = nullptr;
+      if (unsigned kinds = allowListKinds(cond, subject)) {
+        sanitizeWhole(subject, kinds, s);
+        return;
+      }
+    }
     if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
       if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
       return;
@@ -507,11 +589,6 @@ private:
       default:
         return;
       }
-    }
-    // The reject test of an allow-list loop: on its false branch the character passed.
-    if (!truth) {
-      const Expr *subject = nullptr;
-      if (unsigned kinds = allowListKinds(cond, subject)) sanitizeWhole(subject, kinds, s);
     }
     const auto *call = llvm::dyn_cast<CallExpr>(cond);
     if (!call) return;
