@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <poll.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -26,6 +29,19 @@ double nowSeconds() {
 void setLimit(int resource, unsigned long long value) {
   rlimit rl{static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
   setrlimit(resource, &rl);
+}
+
+// In a fresh network namespace only `lo` exists, and it is down.
+void bringUpLoopback() {
+  int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  ifreq ifr{};
+  std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+  if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+    ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+    ioctl(fd, SIOCSIFFLAGS, &ifr);
+  }
+  close(fd);
 }
 
 }  // namespace
@@ -66,7 +82,10 @@ ProcessResult runSandboxed(const std::vector<std::string> &argv, const std::stri
   if (pid == 0) {
     setpgid(0, 0);
     char isolated = 0;
-    if (limits.noNetwork && unshare(CLONE_NEWNET) == 0) isolated = 1;
+    if (limits.noNetwork && unshare(CLONE_NEWNET) == 0) {
+      isolated = 1;
+      bringUpLoopback();  // tools like bear talk to themselves over 127.0.0.1
+    }
     (void)!write(status[1], &isolated, 1);
     dup2(out[1], 1);
     dup2(out[1], 2);

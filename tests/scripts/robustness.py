@@ -163,6 +163,29 @@ def case_crash_and_hang(tmp: Path):
     check("the other TUs' findings survive", files == {"fine.c"} and code == 3, f"{files} exit {code}")
 
 
+def case_generation(tmp: Path):
+    # A Makefile project: the database is generated with bear on a scratch copy, and the
+    # user's tree is left exactly as it was.
+    d = tmp / "makeproj"
+    d.mkdir()
+    (d / "main.c").write_text(GOOD_C)
+    (d / "Makefile").write_text("app: main.o\n\tcc -o app main.o\nmain.o: main.c\n\tcc -c main.c -o main.o\n")
+    before = sorted(p.name for p in d.iterdir())
+    code, out, err = run(["scan", str(d), "--scratch", str(tmp / "makescratch"), "--format", "json"])
+    files = {Path(f["location"]["file"]) for f in json.loads(out)["findings"]} if out.strip() else set()
+    check("Makefile project: database generated with bear, finding in the user's file",
+          code == 1 and files == {d / "main.c"}, f"exit {code} {files} {err[-300:]}")
+    check("Makefile project: the user's tree is not modified", sorted(p.name for p in d.iterdir()) == before,
+          sorted(p.name for p in d.iterdir()))
+    # Neither a database nor a build system: say what to do.
+    e = tmp / "plain"
+    e.mkdir()
+    (e / "a.c").write_text(GOOD_C)
+    code, out, err = run(["scan", str(e), "--scratch", str(tmp / "plainscratch")])
+    check("no database and no build system -> exit 2 saying what to run",
+          code == 2 and "compile_commands.json" in err and "bear" in err, err)
+
+
 def case_no_network(tmp: Path):
     if not shutil.which("strace"):
         check("strace available for the no-network check", False, "install strace")
@@ -184,7 +207,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="mamori-robust-") as t:
         tmp = Path(t)
         for case in (case_missing_folder, case_invalid_json, case_bad_entries, case_huge_file, case_deep_nesting,
-                     case_models_typo, case_user_models, case_crash_and_hang, case_no_network):
+                     case_models_typo, case_user_models, case_crash_and_hang, case_generation, case_no_network):
             try:
                 case(tmp)
             except Exception as e:  # a broken case must fail, not vanish
