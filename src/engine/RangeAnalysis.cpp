@@ -81,6 +81,7 @@ struct BufferFacts {
 struct RangeState {
   std::map<const VarDecl *, ValueRange> values;
   std::map<const VarDecl *, BufferFacts> buffers;
+  std::map<const VarDecl *, const VarDecl *> aliases;  // int *p = &x: *p is x
   bool infeasible = false;  // a branch condition contradicted what is known
 
   bool join(const RangeState &o, bool widen) {
@@ -103,6 +104,15 @@ struct RangeState {
         changed = true;
       }
       ++it;
+    }
+    for (auto it = aliases.begin(); it != aliases.end();) {
+      auto other = o.aliases.find(it->first);
+      if (other == o.aliases.end() || other->second != it->second) {
+        it = aliases.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
     }
     // Buffers: a pointer absent on one path was not assigned there (using it would be
     // undefined), so the other path decides; an unknown assignment is an entry with bytes -1.
@@ -174,6 +184,9 @@ struct ParamFacts {
 
 struct RangeTu {
   ASTContext &ctx;
+  bool emitting = true;  // false in the first pass, which only gathers facts
+  std::map<const FunctionDecl *, ValueRange> returnRanges;   // hull of what a function returns
+  std::map<const VarDecl *, ValueRange> staticWrites;        // hull of what is stored in a file-scope static
   std::map<const FunctionDecl *, std::vector<ParamFacts>> parameterFacts;
   std::set<const FunctionDecl *> addressTaken;  // may be called from anywhere: no caller facts
   const std::vector<const RangeChecker *> &checkers;
@@ -223,6 +236,7 @@ struct RangeTu {
   }
 
   void emit(const RangeEvent &e) {
+    if (!emitting) return;
     for (const RangeChecker *c : checkers) {
       if (!c->watches(e.kind)) continue;
       auto key = std::make_pair(e.key, c);
@@ -329,6 +343,56 @@ private:
     return normalize(r);
   }
 
+  // A file-scope static integer: only this TU writes it, so its values are the hull of
+  // its initial value and every store (gathered in the first pass).
+  static bool isStaticScalar(const VarDecl *vd) {
+    return vd && vd->hasGlobalStorage() && !vd->isStaticLocal() && !vd->isExternallyVisible() &&
+           vd->getType()->isIntegerType();
+  }
+
+  void noteStaticWrite(const VarDecl *vd, const ValueRange &v) {
+    if (!reporting || !isStaticScalar(vd)) return;
+    const VarDecl *key = vd->getCanonicalDecl();
+    auto it = tu_.staticWrites.find(key);
+    if (it == tu_.staticWrites.end()) {
+      ValueRange init = exact(0);
+      if (const VarDecl *def = vd->getDefinition(); def && def->getInit())
+        if (std::optional<i128> k = constant(def->getInit())) init = exact(*k);
+      tu_.staticWrites[key] = hull(init, v);
+    } else {
+      it->second = hull(it->second, v);
+    }
+  }
+
+  // `u.a` of a local union: all members share the union's one value.
+  static const VarDecl *unionVariable(const Expr *e) {
+    const auto *m = llvm::dyn_cast<MemberExpr>(stripParensAndCasts(e));
+    if (!m || m->isArrow() || !m->getType()->isIntegerType()) return nullptr;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(m->getBase()));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || vd->hasGlobalStorage() || !vd->getType()->isUnionType()) return nullptr;
+    return vd;
+  }
+
+  // `*p` where p is known to point to a local integer.
+  static const VarDecl *aliasTarget(const Expr *e, const State &s) {
+    const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(e));
+    if (!u || u->getOpcode() != UO_Deref) return nullptr;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+    const auto *p = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!p) return nullptr;
+    auto it = s.aliases.find(p);
+    return it == s.aliases.end() ? nullptr : it->second;
+  }
+
+  static const VarDecl *addressOfLocal(const Expr *e) {
+    const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(e));
+    if (!u || u->getOpcode() != UO_AddrOf) return nullptr;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    return vd && !vd->hasGlobalStorage() && vd->getType()->isIntegerType() ? vd : nullptr;
+  }
+
   static bool isTracked(const VarDecl *vd) {
     return vd && !vd->hasGlobalStorage() && (vd->getType()->isIntegerType() || vd->getType()->isRealFloatingType());
   }
@@ -342,7 +406,14 @@ private:
       return;
     }
     if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
-      if (rs->getRetValue()) eval(rs->getRetValue(), s);
+      if (rs->getRetValue()) {
+        ValueRange v = eval(rs->getRetValue(), s);
+        if (reporting && rs->getRetValue()->getType()->isIntegerType()) {
+          auto it = tu_.returnRanges.find(fd_->getCanonicalDecl());
+          if (it == tu_.returnRanges.end()) tu_.returnRanges[fd_->getCanonicalDecl()] = v;
+          else it->second = hull(it->second, v);
+        }
+      }
       return;
     }
     if (const auto *e = llvm::dyn_cast<Expr>(st)) eval(e, s);
@@ -371,6 +442,8 @@ private:
       return;
     }
     if (t->isPointerType()) {
+      if (const VarDecl *target = addressOfLocal(vd->getInit())) s.aliases[vd] = target;
+      else s.aliases.erase(vd);
       std::optional<BufferFacts> b = evalBuffer(vd->getInit(), s);
       s.buffers[vd] = b ? *b : BufferFacts{};
       return;
@@ -729,6 +802,10 @@ private:
       if (vd) {
         auto g = tu_.constantGlobals.find(vd->getCanonicalDecl());
         if (g != tu_.constantGlobals.end()) return exact(g->second);
+        if (isStaticScalar(vd)) {
+          auto w = tu_.staticWrites.find(vd->getCanonicalDecl());
+          if (w != tu_.staticWrites.end()) return w->second;
+        }
       }
       if (!isTracked(vd)) return top();
       auto it = s.values.find(vd);
@@ -754,6 +831,10 @@ private:
         return arithmetic(BO_Sub, exact(0), v);
       }
       if (u->getOpcode() == UO_Deref) {
+        if (const VarDecl *target = aliasTarget(u, s)) {
+          auto it = s.values.find(target);
+          return it == s.values.end() ? top() : it->second;
+        }
         evalBuffer(u->getSubExpr(), s);
         return top();
       }
@@ -765,6 +846,11 @@ private:
       const auto *b = llvm::cast<BinaryOperator>(e);
       if (b->getOpcode() == BO_Assign) {
         if (b->getLHS()->getType()->isPointerType()) {
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
+            if (const auto *pv = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+              if (const VarDecl *target = addressOfLocal(b->getRHS())) s.aliases[pv] = target;
+              else s.aliases.erase(pv);
+            }
           if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()))) checkIndex(a, true, s);
           std::optional<BufferFacts> buf = evalBuffer(b->getRHS(), s);
           if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
@@ -810,6 +896,13 @@ private:
       checkIndex(a, false, s);
       return top();
     }
+    case Stmt::MemberExprClass: {
+      if (const VarDecl *u = unionVariable(e)) {
+        auto it = s.values.find(u);
+        return it == s.values.end() ? top() : it->second;
+      }
+      break;
+    }
     case Stmt::ConditionalOperatorClass: {
       const auto *c = llvm::cast<ConditionalOperator>(e);
       eval(c->getCond(), s);
@@ -829,6 +922,15 @@ private:
     const Expr *l = stripParensAndCasts(lhs);
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(l)) {
       if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd)) store(vd, v, from, s);
+      else if (isStaticScalar(vd)) noteStaticWrite(vd, v);
+      return;
+    }
+    if (const VarDecl *u = unionVariable(l)) {
+      s.values[u] = v;
+      return;
+    }
+    if (const VarDecl *target = aliasTarget(l, s)) {
+      store(target, v, from, s);
       return;
     }
     if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
@@ -949,6 +1051,40 @@ private:
     emit(ev);
   }
 
+  // `void (*sink)(int) = badSink; sink(x);` with the pointer never assigned again.
+  const FunctionDecl *functionPointerTarget(const Expr *calleeExpr) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(calleeExpr));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !vd->hasInit() || vd->hasGlobalStorage() || !vd->getType().isConstQualified() && assignedLater(vd))
+      return nullptr;
+    const Expr *init = stripParensAndCasts(vd->getInit());
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(init); u && u->getOpcode() == UO_AddrOf) init = stripParensAndCasts(u->getSubExpr());
+    const auto *f = llvm::dyn_cast<DeclRefExpr>(init);
+    return f ? llvm::dyn_cast<FunctionDecl>(f->getDecl()) : nullptr;
+  }
+
+  bool assignedLater(const VarDecl *vd) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      const VarDecl *target;
+      bool found = false;
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->isAssignmentOp())
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())); d && d->getDecl() == target)
+            found = true;
+        return true;
+      }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->getOpcode() == UO_AddrOf)
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())); d && d->getDecl() == target)
+            found = true;
+        return true;
+      }
+    } finder;
+    finder.target = vd;
+    finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+    return finder.found;
+  }
+
   // Converged states only (the reporting pass): the argument facts of this call site.
   void recordCall(const FunctionDecl *callee, const CallExpr *call, const std::vector<ValueRange> &args, State &s) {
     if (tu_.addressTaken.count(callee->getCanonicalDecl())) return;
@@ -995,11 +1131,16 @@ private:
     auto cached = cache_.find(call);
     if (cached != cache_.end()) return cached->second;
     const FunctionDecl *fd = call->getDirectCallee();
+    if (!fd) fd = functionPointerTarget(call->getCallee());
     std::string name = fd ? tu_.names.name(fd) : "";
     std::vector<ValueRange> args;
     for (const Expr *a : call->arguments()) args.push_back(eval(a, s));
     ValueRange result = top();
     if (reporting && fd && fd->getDefinition()) recordCall(fd->getDefinition(), call, args, s);
+    if (fd && fd->getDefinition() && call->getType()->isIntegerType()) {
+      auto r = tu_.returnRanges.find(fd->getDefinition()->getCanonicalDecl());
+      if (r != tu_.returnRanges.end()) result = r->second;
+    }
 
     if (isExternalNumberSource(name)) {
       result = externalOf(call->getType(), call, "'" + name + "'");
@@ -1176,21 +1317,33 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
   for (const DeclRefExpr *r : collector.refs)
     if (!collector.callees.count(r)) tu.addressTaken.insert(llvm::cast<FunctionDecl>(r->getDecl())->getCanonicalDecl());
   RangeAnalysisResult result;
-  for (const FunctionDecl *fd : topDown(collector.functions)) {
-    CFG::BuildOptions o;
-    o.PruneTriviallyFalseEdges = true;
-    std::unique_ptr<CFG> cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);
-    if (!cfg) continue;
-    FunctionRanges analysis(tu, fd);
-    ForwardDataflow<FunctionRanges> solver(analysis, 24);
-    auto in = solver.run(*cfg);
-    analysis.reporting = true;
-    for (const CFGBlock *b : *cfg) {
-      if (!in[b->getBlockID()]) continue;
-      RangeState s = *in[b->getBlockID()];
-      analysis.transferBlock(*b, s);
+  std::vector<const FunctionDecl *> order = topDown(collector.functions);
+  std::map<const FunctionDecl *, std::unique_ptr<CFG>> cfgs;
+  // Pass 1 gathers what functions return and what file-scope statics hold; pass 2 uses
+  // them (a value returned by a source helper, a static set in one function and read in
+  // another) and reports.
+  for (int pass = 0; pass < 2; ++pass) {
+    tu.emitting = pass == 1;
+    tu.parameterFacts.clear();
+    for (const FunctionDecl *fd : order) {
+      auto &cfg = cfgs[fd];
+      if (!cfg) {
+        CFG::BuildOptions o;
+        o.PruneTriviallyFalseEdges = true;
+        cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);
+      }
+      if (!cfg) continue;
+      FunctionRanges analysis(tu, fd);
+      ForwardDataflow<FunctionRanges> solver(analysis, 24);
+      auto in = solver.run(*cfg);
+      analysis.reporting = true;
+      for (const CFGBlock *b : *cfg) {
+        if (!in[b->getBlockID()]) continue;
+        RangeState s = *in[b->getBlockID()];
+        analysis.transferBlock(*b, s);
+      }
+      if (pass == 1) ++result.functionsAnalyzed;
     }
-    ++result.functionsAnalyzed;
   }
   for (auto &[k, f] : tu.found) result.findings.push_back(std::move(f));
   std::sort(result.findings.begin(), result.findings.end(), [](const Finding &a, const Finding &b) {
