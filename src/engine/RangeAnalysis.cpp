@@ -66,6 +66,8 @@ bool sameRange(const ValueRange &a, const ValueRange &b) {
   return a.lo == b.lo && a.hi == b.hi && a.external == b.external && a.nonZero == b.nonZero;
 }
 
+constexpr long long kNullBuffer = -2;
+
 // What a pointer refers to: a buffer of known size, and the length of the string in it.
 struct BufferFacts {
   long long bytes = -1;
@@ -128,7 +130,12 @@ struct RangeState {
         continue;
       }
       BufferFacts j = it->second;
-      if (j.bytes >= 0 && other->second.bytes < 0) {
+      // bytes -2: NULL on that path (no buffer to overflow there): the other path decides.
+      if (j.bytes == kNullBuffer) {
+        j = other->second;
+      } else if (other->second.bytes == kNullBuffer) {
+        // keep j
+      } else if (j.bytes >= 0 && other->second.bytes < 0) {
         j = other->second;  // unknown on one path: nothing can be said
       } else if (other->second.bytes >= 0 && j.bytes >= 0 && other->second.bytes < j.bytes) {
         j.bytes = other->second.bytes;
@@ -186,6 +193,7 @@ struct RangeTu {
   ASTContext &ctx;
   bool emitting = true;  // false in the first pass, which only gathers facts
   std::map<const FunctionDecl *, ValueRange> returnRanges;   // hull of what a function returns
+  std::map<const FunctionDecl *, BufferFacts> returnBuffers; // the buffer a function returns
   std::map<const VarDecl *, ValueRange> staticWrites;        // hull of what is stored in a file-scope static
   std::map<const FunctionDecl *, std::vector<ParamFacts>> parameterFacts;
   std::set<const FunctionDecl *> addressTaken;  // may be called from anywhere: no caller facts
@@ -408,6 +416,17 @@ private:
     if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
       if (rs->getRetValue()) {
         ValueRange v = eval(rs->getRetValue(), s);
+        if (reporting && rs->getRetValue()->getType()->isPointerType()) {
+          std::optional<BufferFacts> b = evalBuffer(rs->getRetValue(), s);
+          BufferFacts facts = b ? *b : BufferFacts{};
+          auto it = tu_.returnBuffers.find(fd_->getCanonicalDecl());
+          if (it == tu_.returnBuffers.end()) tu_.returnBuffers[fd_->getCanonicalDecl()] = facts;
+          else if (it->second.bytes == kNullBuffer) it->second = facts;
+          else if (facts.bytes != kNullBuffer && facts.bytes != it->second.bytes) {
+            if (facts.bytes < 0 || it->second.bytes < 0) it->second = BufferFacts{};
+            else if (facts.bytes < it->second.bytes) it->second = facts;
+          }
+        }
         if (reporting && rs->getRetValue()->getType()->isIntegerType()) {
           auto it = tu_.returnRanges.find(fd_->getCanonicalDecl());
           if (it == tu_.returnRanges.end()) tu_.returnRanges[fd_->getCanonicalDecl()] = v;
@@ -962,6 +981,12 @@ private:
   // ----- buffers -----
 
   std::optional<BufferFacts> evalBuffer(const Expr *e, State &s) {
+    if (e->getType()->isPointerType() && !e->isValueDependent() &&
+        e->isNullPointerConstant(tu_.ctx, Expr::NPC_ValueDependentIsNotNull)) {
+      BufferFacts b;
+      b.bytes = kNullBuffer;
+      return b;
+    }
     const Expr *x = e->IgnoreParens();
     while (const auto *c = llvm::dyn_cast<CastExpr>(x)) x = c->getSubExpr()->IgnoreParens();
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
@@ -981,6 +1006,10 @@ private:
     if (const auto *call = llvm::dyn_cast<CallExpr>(x)) {
       evalCall(call, s);
       const FunctionDecl *fd = call->getDirectCallee();
+      if (fd && fd->getDefinition()) {
+        auto r = tu_.returnBuffers.find(fd->getDefinition()->getCanonicalDecl());
+        if (r != tu_.returnBuffers.end() && r->second.bytes >= 0) return r->second;
+      }
       std::string n = fd ? tu_.names.name(fd) : "";
       std::optional<i128> size;
       if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) size = constant(call->getArg(0));
@@ -1239,6 +1268,15 @@ public:
   }
   bool VisitDeclRefExpr(DeclRefExpr *e) {
     if (llvm::isa<FunctionDecl>(e->getDecl())) refs.push_back(e);
+    return true;
+  }
+  // `void (*f)(int) = sink;` in a function: calls through f are resolved, so this use of
+  // sink's address does not hide its callers.
+  bool VisitVarDecl(VarDecl *vd) {
+    if (vd->hasGlobalStorage() || !vd->hasInit()) return true;
+    const Expr *init = stripParensAndCasts(vd->getInit());
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(init); u && u->getOpcode() == UO_AddrOf) init = stripParensAndCasts(u->getSubExpr());
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(init); d && llvm::isa<FunctionDecl>(d->getDecl())) callees.insert(d);
     return true;
   }
   std::set<const DeclRefExpr *> callees;
