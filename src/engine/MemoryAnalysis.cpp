@@ -580,27 +580,34 @@ private:
   void checkRead(const Expr *e, State &s) {
     // An rvalue read of a variable, an element or a field: must it be uninitialized?
     const Expr *x = e->IgnoreParens();
-    const VarDecl *vd = nullptr;
-    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) vd = llvm::dyn_cast<VarDecl>(d->getDecl());
-    else if (const auto *m = llvm::dyn_cast<MemberExpr>(x); m && !m->isArrow()) vd = rootVariable(m->getBase());
-    else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) {
-      const Expr *base = stripParensAndCasts(a->getBase());
-      if (const auto *d = llvm::dyn_cast<DeclRefExpr>(base)) {
-        const auto *bv = llvm::dyn_cast<VarDecl>(d->getDecl());
-        if (bv && bv->getType()->isArrayType()) vd = bv;
-        else if (bv) {
-          // Through a pointer: every object it may point to is uninitialized.
-          auto it = s.pointers.find({bv, nullptr});
-          if (it != s.pointers.end() && !it->second.objects.empty() && !(it->second.nulls.bits & NullFacts::Unknown)) {
-            bool all = true;
-            for (const void *o : it->second.objects) all &= s.uninitialized.count(o) > 0;
-            if (all) reportUninit(e, bv, s);
-          }
-          return;
-        }
-      }
+    // s.f, a[i].f: the field of an object is read from that object.
+    while (const auto *m = llvm::dyn_cast<MemberExpr>(x)) {
+      if (m->isArrow()) break;
+      x = m->getBase()->IgnoreParenImpCasts();
     }
-    if (vd && !vd->hasGlobalStorage() && s.uninitialized.count(vd)) reportUninit(e, vd, s);
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+      const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+      if (vd && !vd->hasGlobalStorage() && s.uninitialized.count(vd)) reportUninit(e, vd, s);
+      return;
+    }
+    const Expr *pointer = nullptr;
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) pointer = a->getBase();
+    else if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_Deref) pointer = u->getSubExpr();
+    else if (const auto *m = llvm::dyn_cast<MemberExpr>(x); m && m->isArrow()) pointer = m->getBase();
+    if (!pointer) return;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(pointer));
+    const auto *bv = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!bv || bv->hasGlobalStorage()) return;
+    if (bv->getType()->isArrayType()) {
+      if (s.uninitialized.count(bv)) reportUninit(e, bv, s);
+      return;
+    }
+    // Through a pointer: every object it may point to is uninitialized.
+    auto it = s.pointers.find({bv, nullptr});
+    if (it == s.pointers.end() || it->second.objects.empty() || (it->second.nulls.bits & NullFacts::Unknown)) return;
+    bool all = true;
+    for (const void *o : it->second.objects) all &= s.uninitialized.count(o) > 0;
+    if (all) reportUninit(e, bv, s);
   }
 
   void reportUninit(const Expr *e, const VarDecl *vd, State &s) {
