@@ -83,6 +83,10 @@ private:
   // An analysis with infinite ascending chains (value ranges) provides widen(); it is used
   // once a block has been revisited a few times, so loops converge.
   bool widens(State &into, const State &from, unsigned visits, bool backEdge) {
+    // An analysis may treat what a loop body carries back to its head specially.
+    if constexpr (requires(Analysis &a, State &x, const State &y) { a.joinBackEdge(x, y); }) {
+      if (backEdge) return analysis_.joinBackEdge(into, from);
+    }
     if constexpr (requires(Analysis &a, State &x, const State &y) { a.widen(x, y); }) {
       // Only where a loop closes: widening elsewhere would lose the bounds that the loop
       // condition puts on the body.

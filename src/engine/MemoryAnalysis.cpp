@@ -8,6 +8,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Index/USRGeneration.h"
 
@@ -58,6 +59,9 @@ struct MemState {
   std::map<PathKey, PointerValue> pointers;
   std::map<const void *, MemoryObjectFacts> objects;
   std::set<const void *> uninitialized;  // must-uninitialized variables and allocations
+  // Arrays and blocks whose first N elements are initialized on every path (a loop
+  // `for (i = 0; i < N; i++) a[i] = ...`), the rest not.
+  std::map<const void *, long long> initializedPrefix;
 
   bool join(const MemState &o) {
     bool changed = false;
@@ -88,6 +92,31 @@ struct MemState {
       if (!it->second.releasedAt.valid() && v.releasedAt.valid()) {
         it->second.releasedAt = v.releasedAt;
         it->second.releaser = v.releaser;
+      }
+    }
+    // Initialized prefixes of partially initialized arrays.
+    auto prefixOf = [](const MemState &st, const void *o) -> long long {
+      if (auto p = st.initializedPrefix.find(o); p != st.initializedPrefix.end()) return p->second;
+      if (st.uninitialized.count(o)) return 0;
+      return -1;  // fully initialized (or never tracked)
+    };
+    std::set<const void *> keys;
+    for (const auto &[k, v] : initializedPrefix) keys.insert(k);
+    for (const auto &[k, v] : o.initializedPrefix) keys.insert(k);
+    for (const void *k : keys) {
+      long long a = prefixOf(*this, k), b = prefixOf(o, k);
+      // Like must-uninitialized: an element counts as uninitialized only if it is on
+      // every path, so the longest initialized prefix wins.
+      long long joined = (a < 0 || b < 0) ? -1 : std::max(a, b);
+      auto it = initializedPrefix.find(k);
+      if (joined < 0) {
+        if (it != initializedPrefix.end()) {
+          initializedPrefix.erase(it);
+          changed = true;
+        }
+      } else if (it == initializedPrefix.end() || it->second != joined) {
+        initializedPrefix[k] = joined;
+        changed = true;
       }
     }
     // Must-uninitialized: only what is uninitialized on every incoming path.
@@ -296,6 +325,25 @@ public:
   }
 
   bool join(State &into, const State &from) { return into.join(from); }
+  // At a loop head, the prefix a loop has initialized so far is what the loop is building:
+  // keep the body's prefix rather than the 0 it had on entry.
+  bool joinBackEdge(State &into, const State &from) {
+    std::map<const void *, long long> carried;
+    for (const auto &[o, n] : from.initializedPrefix) {
+      auto mine = into.initializedPrefix.find(o);
+      if (into.uninitialized.count(o) || (mine != into.initializedPrefix.end() && mine->second < n)) carried[o] = n;
+    }
+    bool changed = into.join(from);
+    for (const auto &[o, n] : carried) {
+      auto it = into.initializedPrefix.find(o);
+      if (it == into.initializedPrefix.end() || it->second < n) {
+        into.initializedPrefix[o] = n;
+        into.uninitialized.erase(o);
+        changed = true;
+      }
+    }
+    return changed;
+  }
   bool isFeasible(const State &) const { return true; }
 
   void transferBlock(const CFGBlock &block, State &s) {
@@ -319,6 +367,10 @@ public:
     if (succIndex > 1 || from.succ_size() != 2) return;
     const Stmt *term = from.getTerminatorStmt();
     if (!term || llvm::isa<SwitchStmt>(term)) return;
+    // Leaving `for (i = 0; i < N; i++) a[i] = ...;`: the first N elements are written.
+    if (const auto *f = llvm::dyn_cast<ForStmt>(term); f && succIndex == 1) {
+      for (const Expr *lhs : elementWrites(f)) markInitialized(lhs, s);
+    }
     const Expr *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition());
     if (cond) refine(cond, succIndex == 0, s, 0);
   }
@@ -590,6 +642,24 @@ private:
       if (vd && !vd->hasGlobalStorage() && s.uninitialized.count(vd)) reportUninit(e, vd, s);
       return;
     }
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) {
+      // Reading a[i] in `for (i = 0; i < M; i++)` past what was initialized.
+      std::vector<const void *> objs = elementObjects(a, s);
+      std::optional<long long> m = loopBound(a->getIdx(), a);
+      Expr::EvalResult c;
+      if (!m && !a->getIdx()->isValueDependent() && a->getIdx()->EvaluateAsInt(c, tu_.ctx)) m = c.Val.getInt().getExtValue() + 1;
+      if (m && !objs.empty()) {
+        bool all = true;
+        for (const void *o : objs) {
+          auto p = s.initializedPrefix.find(o);
+          all &= p != s.initializedPrefix.end() && p->second < *m;
+        }
+        if (all) {
+          if (const VarDecl *root = rootVariable(a->getBase())) reportUninit(e, root, s);
+          return;
+        }
+      }
+    }
     const Expr *pointer = nullptr;
     if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) pointer = a->getBase();
     else if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_Deref) pointer = u->getSubExpr();
@@ -621,15 +691,91 @@ private:
     emit(ev, &path);  // the first read of a variable is the finding, later ones follow from it
   }
 
+  // The constant bound N of the `for (i = 0; i < N; i++)` loop that `index` (a plain
+  // variable) counts, found by walking up from the access.
+  std::optional<long long> loopBound(const Expr *index, const Stmt *access) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(index));
+    const auto *iv = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!iv) return std::nullopt;
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    for (const Stmt *p = parents_->getParent(access); p; p = parents_->getParent(p)) {
+      const auto *f = llvm::dyn_cast<ForStmt>(p);
+      if (!f) continue;
+      const auto *c = llvm::dyn_cast_or_null<BinaryOperator>(f->getCond() ? f->getCond()->IgnoreParenImpCasts() : nullptr);
+      if (!c || (c->getOpcode() != BO_LT && c->getOpcode() != BO_LE)) continue;
+      const auto *cv = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(c->getLHS()));
+      if (!cv || cv->getDecl() != iv) continue;
+      Expr::EvalResult r;
+      if (c->getRHS()->isValueDependent() || !c->getRHS()->EvaluateAsInt(r, tu_.ctx)) return std::nullopt;
+      // The loop must start at 0.
+      const Stmt *init = f->getInit();
+      const Expr *start = nullptr;
+      if (const auto *a = llvm::dyn_cast_or_null<BinaryOperator>(init); a && a->getOpcode() == BO_Assign) start = a->getRHS();
+      if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(init); ds && ds->isSingleDecl())
+        if (const auto *v = llvm::dyn_cast<VarDecl>(ds->getSingleDecl())) start = v->getInit();
+      Expr::EvalResult z;
+      if (!start || start->isValueDependent() || !start->EvaluateAsInt(z, tu_.ctx) || z.Val.getInt() != 0) return std::nullopt;
+      long long n = r.Val.getInt().getExtValue();
+      return c->getOpcode() == BO_LE ? n + 1 : n;
+    }
+    return std::nullopt;
+  }
+  std::unique_ptr<ParentMap> parents_;
+
+  // `a[i] = ...` stores in a for loop's body (a and i as written).
+  const std::vector<const Expr *> &elementWrites(const ForStmt *f) {
+    auto it = loopWrites_.find(f);
+    if (it != loopWrites_.end()) return it->second;
+    struct Finder : RecursiveASTVisitor<Finder> {
+      std::vector<const Expr *> out;
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->getOpcode() == BO_Assign && llvm::isa<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS())))
+          out.push_back(stripParensAndCasts(b->getLHS()));
+        return true;
+      }
+    } finder;
+    if (f->getBody()) finder.TraverseStmt(const_cast<Stmt *>(f->getBody()));
+    return loopWrites_[f] = finder.out;
+  }
+  std::map<const ForStmt *, std::vector<const Expr *>> loopWrites_;
+
+  // The objects an element access reaches: the array itself or what the pointer points to.
+  std::vector<const void *> elementObjects(const ArraySubscriptExpr *a, State &s) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getBase()));
+    const auto *bv = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!bv || bv->hasGlobalStorage()) return {};
+    if (bv->getType()->isArrayType()) return {bv};
+    auto it = s.pointers.find({bv, nullptr});
+    if (it == s.pointers.end() || (it->second.nulls.bits & NullFacts::Unknown)) return {};
+    return it->second.objects;
+  }
+
   void markInitialized(const Expr *target, State &s) {
+    // a[i] = ... in `for (i = 0; i < N; i++)`: the first N elements, not the whole array.
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(target))) {
+      if (std::optional<long long> n = loopBound(a->getIdx(), a)) {
+        for (const void *o : elementObjects(a, s)) {
+          long long before = s.uninitialized.count(o) ? 0 : -1;
+          if (auto p = s.initializedPrefix.find(o); p != s.initializedPrefix.end()) before = p->second;
+          if (before < 0) continue;  // already fully initialized
+          s.uninitialized.erase(o);
+          s.initializedPrefix[o] = std::max(before, *n);
+        }
+        return;
+      }
+    }
     if (const VarDecl *root = rootVariable(target)) {
+      s.initializedPrefix.erase(root);
       s.uninitialized.erase(root);
       auto it = s.pointers.find({root, nullptr});
       if (it != s.pointers.end() && stripParensAndCasts(target) != nullptr) {
         // Writing through a pointer initializes what it points to.
         const Expr *st = stripParensAndCasts(target);
         if (!llvm::isa<DeclRefExpr>(st) || root->getType()->isPointerType())
-          for (const void *o : it->second.objects) s.uninitialized.erase(o);
+          for (const void *o : it->second.objects) {
+            s.uninitialized.erase(o);
+            s.initializedPrefix.erase(o);
+          }
       }
     }
   }
@@ -1143,7 +1289,10 @@ private:
               reportUninit(arg, vd, s);
         } else {
           markInitialized(arg, s);
-          for (const void *o : v.objects) s.uninitialized.erase(o);
+          for (const void *o : v.objects) {
+            s.uninitialized.erase(o);
+            s.initializedPrefix.erase(o);
+          }
           // f(&p): the callee may store a new pointer into p (getline, strtol's end, ...).
           const Expr *x = stripParensAndCasts(arg);
           if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf) {
