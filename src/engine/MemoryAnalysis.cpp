@@ -3,6 +3,7 @@
 #include "core/Fingerprint.h"
 #include "engine/Dataflow.h"
 #include "frontend/AstUtil.h"
+#include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -1347,77 +1348,15 @@ private:
 // TU driver
 // ---------------------------------------------------------------------------------------
 
-class Collector : public RecursiveASTVisitor<Collector> {
-public:
-  explicit Collector(MemTu &tu) : tu_(tu) {}
-  std::vector<const FunctionDecl *> functions;
-  bool VisitFunctionDecl(FunctionDecl *fd) {
-    if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
-    if (tu_.locations.isInSystemHeader(fd->getLocation())) return true;
-    functions.push_back(fd);
-    return true;
-  }
-
-private:
-  MemTu &tu_;
-};
-
-class Callees : public RecursiveASTVisitor<Callees> {
-public:
-  std::vector<const FunctionDecl *> refs;
-  bool VisitDeclRefExpr(DeclRefExpr *e) {
-    if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) refs.push_back(fd);
-    return true;
-  }
-};
-
-// Callees before callers (depth-first post-order; recursion is cut, not iterated: a
-// recursive function sees its own summary from the previous visit, or none).
-std::vector<const FunctionDecl *> bottomUp(const std::vector<const FunctionDecl *> &fns) {
-  std::map<const FunctionDecl *, const FunctionDecl *> defs;
-  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
-  std::vector<const FunctionDecl *> order;
-  std::set<const FunctionDecl *> seen;
-  for (const FunctionDecl *root : fns) {
-    if (seen.count(root)) continue;
-    std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
-    auto push = [&](const FunctionDecl *fd) {
-      seen.insert(fd);
-      Callees c;
-      c.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
-      std::vector<const FunctionDecl *> next;
-      for (const FunctionDecl *r : c.refs) {
-        auto it = defs.find(r->getCanonicalDecl());
-        if (it != defs.end() && !seen.count(it->second)) next.push_back(it->second);
-      }
-      stack.push_back({fd, next});
-    };
-    push(root);
-    while (!stack.empty()) {
-      auto &[fd, next] = stack.back();
-      if (!next.empty()) {
-        const FunctionDecl *n = next.back();
-        next.pop_back();
-        if (!seen.count(n)) push(n);
-        continue;
-      }
-      order.push_back(fd);
-      stack.pop_back();
-    }
-  }
-  return order;
-}
-
 }  // namespace
 
 MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const MemoryChecker *> &checkers,
                                    const ExternalSummaries *external) {
   MemTu tu(ctx, checkers, external);
-  Collector collector(tu);
-  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  const std::vector<const FunctionDecl *> functions = analyzableFunctions(ctx);
   MemoryAnalysisResult result;
 
-  for (const FunctionDecl *fd : bottomUp(collector.functions)) {
+  for (const FunctionDecl *fd : calleesFirst(functions)) {
     CFG::BuildOptions o;
     o.PruneTriviallyFalseEdges = true;
     o.AddInitializers = true;
@@ -1447,7 +1386,7 @@ MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const Memo
     ++result.functionsAnalyzed;
   }
 
-  for (const FunctionDecl *fd : collector.functions) {
+  for (const FunctionDecl *fd : functions) {
     if (!fd->isExternallyVisible() || llvm::isa<CXXMethodDecl>(fd)) continue;
     auto it = tu.summaries.find(fd->getCanonicalDecl());
     if (it == tu.summaries.end() || it->second.empty()) continue;

@@ -3,6 +3,7 @@
 #include "core/Fingerprint.h"
 #include "engine/Dataflow.h"
 #include "frontend/AstUtil.h"
+#include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -1252,16 +1253,9 @@ private:
   }
 };
 
-class Collector : public RecursiveASTVisitor<Collector> {
+// Functions whose address escapes (their callers are not all visible as calls).
+class AddressTaken : public RecursiveASTVisitor<AddressTaken> {
 public:
-  explicit Collector(RangeTu &tu) : tu_(tu) {}
-  std::vector<const FunctionDecl *> functions;
-  bool VisitFunctionDecl(FunctionDecl *fd) {
-    if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
-    if (tu_.locations.isInSystemHeader(fd->getLocation())) return true;
-    functions.push_back(fd);
-    return true;
-  }
   bool VisitCallExpr(CallExpr *c) {
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getCallee()->IgnoreParenImpCasts())) callees.insert(d);
     return true;
@@ -1281,52 +1275,7 @@ public:
   }
   std::set<const DeclRefExpr *> callees;
   std::vector<const DeclRefExpr *> refs;
-
-private:
-  RangeTu &tu_;
 };
-
-// Callers before callees, so that every call site's argument facts are known when a
-// function is analyzed (a reversed depth-first post-order of the call graph).
-std::vector<const FunctionDecl *> topDown(const std::vector<const FunctionDecl *> &fns) {
-  std::map<const FunctionDecl *, const FunctionDecl *> defs;
-  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
-  struct Calls : RecursiveASTVisitor<Calls> {
-    std::vector<const FunctionDecl *> out;
-    bool VisitCallExpr(CallExpr *c) {
-      if (const FunctionDecl *f = c->getDirectCallee()) out.push_back(f);
-      return true;
-    }
-  };
-  std::vector<const FunctionDecl *> post;
-  std::set<const FunctionDecl *> seen;
-  for (const FunctionDecl *root : fns) {
-    if (seen.count(root)) continue;
-    std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
-    auto push = [&](const FunctionDecl *fd) {
-      seen.insert(fd);
-      Calls c;
-      c.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
-      std::vector<const FunctionDecl *> next;
-      for (const FunctionDecl *f : c.out)
-        if (auto it = defs.find(f->getCanonicalDecl()); it != defs.end() && !seen.count(it->second)) next.push_back(it->second);
-      stack.push_back({fd, next});
-    };
-    push(root);
-    while (!stack.empty()) {
-      auto &[fd, next] = stack.back();
-      if (!next.empty()) {
-        const FunctionDecl *n = next.back();
-        next.pop_back();
-        if (!seen.count(n)) push(n);
-        continue;
-      }
-      post.push_back(fd);
-      stack.pop_back();
-    }
-  }
-  return {post.rbegin(), post.rend()};
-}
 
 }  // namespace
 
@@ -1350,12 +1299,15 @@ std::string rangeText(const ValueRange &r) {
 RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const RangeChecker *> &checkers) {
   RangeTu tu(ctx, checkers);
   tu.findConstantGlobals();
-  Collector collector(tu);
+  AddressTaken collector;
   collector.TraverseDecl(ctx.getTranslationUnitDecl());
   for (const DeclRefExpr *r : collector.refs)
     if (!collector.callees.count(r)) tu.addressTaken.insert(llvm::cast<FunctionDecl>(r->getDecl())->getCanonicalDecl());
   RangeAnalysisResult result;
-  std::vector<const FunctionDecl *> order = topDown(collector.functions);
+  // Callers before callees, so that every call site's argument facts are known when a
+  // function is analyzed.
+  std::vector<const FunctionDecl *> order = calleesFirst(analyzableFunctions(ctx));
+  std::reverse(order.begin(), order.end());
   std::map<const FunctionDecl *, std::unique_ptr<CFG>> cfgs;
   // Pass 1 gathers what functions return and what file-scope statics hold; pass 2 uses
   // them (a value returned by a source helper, a static set in one function and read in

@@ -4,6 +4,7 @@
 #include "engine/Dataflow.h"
 #include "engine/TaintDomain.h"
 #include "frontend/AstUtil.h"
+#include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
@@ -1251,22 +1252,6 @@ private:
 // TU driver: which functions, in which order, how many passes
 // ---------------------------------------------------------------------------------------
 
-class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
-public:
-  FunctionCollector(TuContext &tu) : tu_(tu) {}
-  std::vector<const FunctionDecl *> functions;
-
-  bool VisitFunctionDecl(FunctionDecl *fd) {
-    if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
-    if (tu_.locations.isInSystemHeader(fd->getLocation())) return true;
-    functions.push_back(fd);
-    return true;
-  }
-
-private:
-  TuContext &tu_;
-};
-
 // Global variables' initial values (function pointer tables) and the functions whose
 // address is taken anywhere in the TU.
 class GlobalCollector : public RecursiveASTVisitor<GlobalCollector> {
@@ -1543,9 +1528,7 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
                                  const TaintAnalysisOptions &opts, const ExternalSummaries *external) {
   TuContext tu(ctx, models, checkers, opts);
   tu.external = external;
-  FunctionCollector collector(tu);
-  collector.TraverseDecl(ctx.getTranslationUnitDecl());
-  const auto &fns = collector.functions;
+  const std::vector<const FunctionDecl *> fns = analyzableFunctions(ctx);
   GlobalCollector globals;
   globals.TraverseDecl(ctx.getTranslationUnitDecl());
   tu.globals = std::move(globals.globals);

@@ -1,0 +1,72 @@
+#include "frontend/FunctionOrder.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <map>
+#include <set>
+
+namespace mamori {
+
+using namespace clang;
+
+std::vector<const FunctionDecl *> analyzableFunctions(ASTContext &ctx) {
+  struct Collector : RecursiveASTVisitor<Collector> {
+    const SourceManager &sm;
+    std::vector<const FunctionDecl *> out;
+    explicit Collector(const SourceManager &s) : sm(s) {}
+    bool VisitFunctionDecl(FunctionDecl *fd) {
+      if (!fd->doesThisDeclarationHaveABody() || fd->isDependentContext() || fd->isInvalidDecl()) return true;
+      if (sm.isInSystemHeader(sm.getExpansionLoc(fd->getLocation()))) return true;
+      out.push_back(fd);
+      return true;
+    }
+  } collector(ctx.getSourceManager());
+  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  return collector.out;
+}
+
+std::vector<const FunctionDecl *> calleesFirst(const std::vector<const FunctionDecl *> &fns) {
+  std::map<const FunctionDecl *, const FunctionDecl *> defs;
+  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
+  struct Refs : RecursiveASTVisitor<Refs> {
+    std::vector<const FunctionDecl *> out;
+    bool VisitDeclRefExpr(DeclRefExpr *e) {
+      if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) out.push_back(fd);
+      return true;
+    }
+  };
+  std::vector<const FunctionDecl *> order;
+  std::set<const FunctionDecl *> seen;
+  // Iterative depth-first search: generated code can have very long call chains.
+  for (const FunctionDecl *root : fns) {
+    if (seen.count(root)) continue;
+    std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
+    auto push = [&](const FunctionDecl *fd) {
+      seen.insert(fd);
+      Refs refs;
+      refs.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
+      std::vector<const FunctionDecl *> next;
+      for (const FunctionDecl *r : refs.out)
+        if (auto it = defs.find(r->getCanonicalDecl()); it != defs.end() && !seen.count(it->second))
+          next.push_back(it->second);
+      stack.push_back({fd, std::move(next)});
+    };
+    push(root);
+    while (!stack.empty()) {
+      auto &[fd, next] = stack.back();
+      if (!next.empty()) {
+        const FunctionDecl *n = next.back();
+        next.pop_back();
+        if (!seen.count(n)) push(n);
+        continue;
+      }
+      order.push_back(fd);
+      stack.pop_back();
+    }
+  }
+  return order;
+}
+
+}  // namespace mamori
