@@ -1170,46 +1170,6 @@ private:
     }
   }
 
-  // `void (*sink)(char *) = badSink; sink(data);`: a local function pointer initialized
-  // with one function and never assigned again calls that function.
-  const FunctionDecl *functionPointerTarget(const Expr *calleeExpr) {
-    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(calleeExpr));
-    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
-    if (!vd || !vd->hasInit() || vd->hasGlobalStorage()) return nullptr;
-    const auto *init = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(vd->getInit()));
-    if (const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(vd->getInit()));
-        u && u->getOpcode() == UO_AddrOf)
-      init = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
-    const auto *fd = init ? llvm::dyn_cast<FunctionDecl>(init->getDecl()) : nullptr;
-    if (!fd || assignedVariables().count(vd)) return nullptr;
-    return fd;
-  }
-
-  std::set<const VarDecl *> *assigned_ = nullptr;
-  std::set<const VarDecl *> assignedStorage_;
-  const std::set<const VarDecl *> &assignedVariables() {
-    if (assigned_) return *assigned_;
-    struct Finder : RecursiveASTVisitor<Finder> {
-      std::set<const VarDecl *> &out;
-      explicit Finder(std::set<const VarDecl *> &o) : out(o) {}
-      bool VisitBinaryOperator(BinaryOperator *b) {
-        if (b->isAssignmentOp())
-          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
-            if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) out.insert(v);
-        return true;
-      }
-      bool VisitUnaryOperator(UnaryOperator *u) {
-        if (u->getOpcode() == UO_AddrOf)
-          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())))
-            if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) out.insert(v);
-        return true;
-      }
-    } finder(assignedStorage_);
-    finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
-    assigned_ = &assignedStorage_;
-    return *assigned_;
-  }
-
   static bool pointsToConst(QualType t) {
     if (const auto *pt = t->getAs<PointerType>()) return pt->getPointeeType().isConstQualified();
     return false;
@@ -1219,7 +1179,7 @@ private:
     auto cached = callCache_.find(call);
     if (cached != callCache_.end()) return cached->second;
     const FunctionDecl *callee = call->getDirectCallee();
-    if (!callee) callee = functionPointerTarget(call->getCallee());
+    if (!callee) callee = localFunctionPointerTarget(call->getCallee(), fd_->getBody());
     std::string name = callee ? tu_.names.name(callee) : "";
     LibRole role = callee ? libraryRole(name) : LibRole::None;
     // A user's own function of the same name is what runs.

@@ -1081,40 +1081,6 @@ private:
     emit(ev);
   }
 
-  // `void (*sink)(int) = badSink; sink(x);` with the pointer never assigned again.
-  const FunctionDecl *functionPointerTarget(const Expr *calleeExpr) {
-    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(calleeExpr));
-    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
-    if (!vd || !vd->hasInit() || vd->hasGlobalStorage() || !vd->getType().isConstQualified() && assignedLater(vd))
-      return nullptr;
-    const Expr *init = stripParensAndCasts(vd->getInit());
-    if (const auto *u = llvm::dyn_cast<UnaryOperator>(init); u && u->getOpcode() == UO_AddrOf) init = stripParensAndCasts(u->getSubExpr());
-    const auto *f = llvm::dyn_cast<DeclRefExpr>(init);
-    return f ? llvm::dyn_cast<FunctionDecl>(f->getDecl()) : nullptr;
-  }
-
-  bool assignedLater(const VarDecl *vd) {
-    struct Finder : RecursiveASTVisitor<Finder> {
-      const VarDecl *target;
-      bool found = false;
-      bool VisitBinaryOperator(BinaryOperator *b) {
-        if (b->isAssignmentOp())
-          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())); d && d->getDecl() == target)
-            found = true;
-        return true;
-      }
-      bool VisitUnaryOperator(UnaryOperator *u) {
-        if (u->getOpcode() == UO_AddrOf)
-          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())); d && d->getDecl() == target)
-            found = true;
-        return true;
-      }
-    } finder;
-    finder.target = vd;
-    finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
-    return finder.found;
-  }
-
   // Converged states only (the reporting pass): the argument facts of this call site.
   void recordCall(const FunctionDecl *callee, const CallExpr *call, const std::vector<ValueRange> &args, State &s) {
     if (tu_.addressTaken.count(callee->getCanonicalDecl())) return;
@@ -1161,7 +1127,7 @@ private:
     auto cached = cache_.find(call);
     if (cached != cache_.end()) return cached->second;
     const FunctionDecl *fd = call->getDirectCallee();
-    if (!fd) fd = functionPointerTarget(call->getCallee());
+    if (!fd) fd = localFunctionPointerTarget(call->getCallee(), fd_->getBody());
     std::string name = fd ? tu_.names.name(fd) : "";
     std::vector<ValueRange> args;
     for (const Expr *a : call->arguments()) args.push_back(eval(a, s));

@@ -2,6 +2,7 @@
 
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
@@ -143,6 +144,37 @@ const clang::VarDecl *rootVariable(const clang::Expr *e) {
     return nullptr;
   }
   return nullptr;
+}
+
+const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee, const clang::Stmt *body) {
+  const auto *d = llvm::dyn_cast<clang::DeclRefExpr>(stripParensAndCasts(callee));
+  const auto *vd = d ? llvm::dyn_cast<clang::VarDecl>(d->getDecl()) : nullptr;
+  if (!vd || !vd->hasInit() || vd->hasGlobalStorage()) return nullptr;
+  const clang::Expr *init = stripParensAndCasts(vd->getInit());
+  if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(init); u && u->getOpcode() == clang::UO_AddrOf)
+    init = stripParensAndCasts(u->getSubExpr());
+  const auto *f = llvm::dyn_cast<clang::DeclRefExpr>(init);
+  const auto *fd = f ? llvm::dyn_cast<clang::FunctionDecl>(f->getDecl()) : nullptr;
+  if (!fd || vd->getType().isConstQualified()) return fd;
+  struct Writes : clang::RecursiveASTVisitor<Writes> {
+    const clang::VarDecl *target;
+    bool found = false;
+    bool names(const clang::Expr *e) const {
+      const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(stripParensAndCasts(e));
+      return r && r->getDecl() == target;
+    }
+    bool VisitBinaryOperator(clang::BinaryOperator *b) {
+      found |= b->isAssignmentOp() && names(b->getLHS());
+      return true;
+    }
+    bool VisitUnaryOperator(clang::UnaryOperator *u) {
+      found |= u->getOpcode() == clang::UO_AddrOf && names(u->getSubExpr());
+      return true;
+    }
+  } writes;
+  writes.target = vd;
+  if (body) writes.TraverseStmt(const_cast<clang::Stmt *>(body));
+  return writes.found ? nullptr : fd;
 }
 
 }  // namespace mamori

@@ -42,6 +42,11 @@ private:
 // Strips parentheses and no-op casts, but keeps the casts that matter to dataflow.
 const clang::Expr *stripParensAndCasts(const clang::Expr *e);
 
+// `void (*sink)(char *) = badSink; sink(x);`: the function a call through a local function
+// pointer reaches, when the pointer is initialized with one function and never assigned or
+// has its address taken in `body` afterwards. Null otherwise.
+const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee, const clang::Stmt *body);
+
 // The variable at the root of an lvalue or pointer expression: `p` in `p->f[3]`,
 // `buf` in `(char *)(buf + n)`, `x` in `&x`. Null if there is none.
 const clang::VarDecl *rootVariable(const clang::Expr *e);
