@@ -235,19 +235,12 @@ struct MemTu {
   std::map<std::string, MemorySummary> externalCache;
   std::set<std::string> usedExternal;
   std::map<std::pair<const void *, const MemoryChecker *>, Finding> found;
-  llvm::DenseMap<const FunctionDecl *, std::string> usrs;
+  UsrCache usrs;
 
   MemTu(ASTContext &c, const std::vector<const MemoryChecker *> &ch, const ExternalSummaries *ext)
       : ctx(c), checkers(ch), external(ext), locations(c.getSourceManager()) {}
 
-  const std::string &usrOf(const FunctionDecl *fd) {
-    auto it = usrs.find(fd);
-    if (it != usrs.end()) return it->second;
-    llvm::SmallString<128> usr;
-    std::string out;
-    if (!index::generateUSRForDecl(fd, usr)) out = std::string(usr.str());
-    return usrs[fd] = out;
-  }
+  const std::string &usrOf(const FunctionDecl *fd) { return usrs.usr(fd); }
 
   const MemorySummary *summaryFor(const FunctionDecl *fd) {
     if (const FunctionDecl *def = fd->getDefinition()) {

@@ -104,17 +104,10 @@ struct TuContext {
   std::map<std::string, FunctionSummary> externalCache;
   std::set<std::string> interned;
   std::set<std::string> usedExternal;  // USRs of called functions defined elsewhere
-  llvm::DenseMap<const FunctionDecl *, std::string> usrs;
+  UsrCache usrs;
 
   const void *intern(const std::string &s) { return &*interned.insert(s).first; }
-  const std::string &usrOf(const FunctionDecl *fd) {
-    auto it = usrs.find(fd);
-    if (it != usrs.end()) return it->second;
-    llvm::SmallString<128> usr;
-    std::string out;
-    if (!index::generateUSRForDecl(fd, usr)) out = std::string(usr.str());
-    return usrs[fd] = out;
-  }
+  const std::string &usrOf(const FunctionDecl *fd) { return usrs.usr(fd); }
   const FunctionSummary *externalSummary(const FunctionDecl *fd);
 
   TuContext(ASTContext &c, const TaintModels &m, const std::vector<const TaintSinkChecker *> &ch,

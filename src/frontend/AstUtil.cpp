@@ -3,6 +3,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Index/USRGeneration.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/Support/FileSystem.h"
@@ -89,6 +90,15 @@ const std::string &CalleeNamer::name(const clang::FunctionDecl *fd) {
     }
   }
   return cache_[fd] = qual + base;
+}
+
+const std::string &UsrCache::usr(const clang::FunctionDecl *fd) {
+  auto it = cache_.find(fd);
+  if (it != cache_.end()) return it->second;
+  llvm::SmallString<128> buf;
+  std::string out;
+  if (!clang::index::generateUSRForDecl(fd, buf)) out = std::string(buf.str());
+  return cache_[fd] = out;
 }
 
 const clang::Expr *stripParensAndCasts(const clang::Expr *e) {

@@ -39,6 +39,16 @@ private:
   llvm::DenseMap<const clang::FunctionDecl *, std::string> cache_;
 };
 
+// Unified Symbol Resolution ids of functions: the key that links summaries across
+// translation units. Empty when Clang cannot name the function. Cached per declaration.
+class UsrCache {
+public:
+  const std::string &usr(const clang::FunctionDecl *fd);
+
+private:
+  llvm::DenseMap<const clang::FunctionDecl *, std::string> cache_;
+};
+
 // Strips parentheses and no-op casts, but keeps the casts that matter to dataflow.
 const clang::Expr *stripParensAndCasts(const clang::Expr *e);
 
