@@ -31,7 +31,9 @@ public:
                   e.subject + "', which holds " + std::to_string(e.bufferBytes) + source;
     } else {
       long long count = e.bufferBytes / e.elementBytes;
-      bool below = e.value.lo < 0;
+      // An index that can run off either end is reported as the overflow, the more
+      // common way such a bug is exploited; one that can only go negative, as the underflow.
+      bool below = e.value.lo < 0 && e.value.hi < count;
       if (e.write) v.cwe = below ? 124 : (e.onHeap ? 122 : 121);
       else v.cwe = below ? 127 : 125;
       v.message = std::string(e.write ? (below ? "buffer underwrite" : where + " buffer overflow")

@@ -965,6 +965,16 @@ private:
       return evalCall(llvm::cast<CallExpr>(e), s);
     case Stmt::CXXNewExprClass:
       return evalNew(llvm::cast<CXXNewExpr>(e), s);
+    case Stmt::CXXConstructExprClass:
+    case Stmt::CXXTemporaryObjectExprClass: {
+      // A constructor that receives a pointer may keep it: `std::unique_ptr<T[]> q(new T[n])`
+      // hands the block to an owner that releases it.
+      for (const Expr *a : llvm::cast<CXXConstructExpr>(e)->arguments()) {
+        PointerValue v = eval(a, s);
+        if (isPointerLike(a->getType())) escape(v, s);
+      }
+      return unknown();
+    }
     case Stmt::CXXDeleteExprClass: {
       const auto *d = llvm::cast<CXXDeleteExpr>(e);
       release(d->getArgument(), d, d->isArrayForm() ? ReleaseKind::DeleteArray : ReleaseKind::Delete,

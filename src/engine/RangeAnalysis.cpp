@@ -456,6 +456,10 @@ private:
       s.buffers[vd] = b;
       return;
     }
+    if (std::optional<BufferFacts> c = containerAtDeclaration(vd, s)) {
+      s.buffers[vd] = *c;
+      return;
+    }
     if (!vd->hasInit()) {
       s.values.erase(vd);
       s.buffers.erase(vd);
@@ -483,6 +487,150 @@ private:
       v = normalize(w);
     }
     s.values[vd] = v;
+  }
+
+
+  // ----- standard containers -----
+  // std::array<T, N> has N elements for its whole life; std::vector<T> v(n) has n until a
+  // member call or a non-const reference may change its size. Their operator[] does not
+  // check the index, so it is checked like a C array's.
+
+  enum class Container { None, Array, Vector };
+
+  static Container containerKind(QualType t) {
+    const auto *rd = t.getNonReferenceType()->getAsCXXRecordDecl();
+    if (!rd || !rd->isInStdNamespace() || !rd->getIdentifier()) return Container::None;
+    if (rd->getName() == "array") return Container::Array;
+    if (rd->getName() == "vector") return Container::Vector;
+    return Container::None;
+  }
+
+  // The element type of a std::array / std::vector specialization.
+  static QualType containerElement(QualType t) {
+    const auto *spec = llvm::dyn_cast_or_null<ClassTemplateSpecializationDecl>(t.getNonReferenceType()->getAsCXXRecordDecl());
+    if (!spec || spec->getTemplateArgs().size() < 1 || spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+      return QualType();
+    return spec->getTemplateArgs()[0].getAsType();
+  }
+
+  std::optional<BufferFacts> containerAtDeclaration(const VarDecl *vd, State &s) {
+    QualType t = vd->getType();
+    if (t->isReferenceType()) return std::nullopt;
+    Container kind = containerKind(t);
+    if (kind == Container::None) return std::nullopt;
+    QualType elem = containerElement(t);
+    if (elem.isNull() || elem->isDependentType() || elem->isIncompleteType()) return std::nullopt;
+    long long elemBytes = tu_.ctx.getTypeSizeInChars(elem).getQuantity();
+    if (elemBytes <= 0) return std::nullopt;
+    BufferFacts b;
+    b.name = vd->getNameAsString();
+    b.declaredAt = loc(vd);
+    if (kind == Container::Array) {
+      const auto *spec = llvm::cast<ClassTemplateSpecializationDecl>(t->getAsCXXRecordDecl());
+      if (spec->getTemplateArgs().size() < 2 || spec->getTemplateArgs()[1].getKind() != TemplateArgument::Integral)
+        return std::nullopt;
+      if (vd->hasInit()) eval(vd->getInit(), s);
+      b.bytes = static_cast<long long>(spec->getTemplateArgs()[1].getAsIntegral().getZExtValue()) * elemBytes;
+      return b;
+    }
+    // std::vector<T> v(n) or v(n, value): n elements on the heap.
+    const auto *ctor = vd->hasInit() ? llvm::dyn_cast<CXXConstructExpr>(vd->getInit()->IgnoreImplicit()) : nullptr;
+    if (!ctor) {
+      if (vd->hasInit()) eval(vd->getInit(), s);
+      return std::nullopt;
+    }
+    for (const Expr *a : ctor->arguments()) eval(a, s);
+    if (ctor->getNumArgs() == 0 || llvm::isa<CXXDefaultArgExpr>(ctor->getArg(0))) {
+      b.bytes = 0;  // an empty vector
+    } else if (ctor->getArg(0)->getType()->isIntegerType() &&
+               (ctor->getNumArgs() == 1 || llvm::isa<CXXDefaultArgExpr>(ctor->getArg(1)) ||
+                !ctor->getArg(1)->getType()->isIntegerType() ||
+                !ctor->getArg(0)->getType()->isIntegerType() || elem->isIntegerType())) {
+      std::optional<i128> n = constant(ctor->getArg(0));
+      if (!n || *n < 0) return std::nullopt;
+      b.bytes = static_cast<long long>(*n) * elemBytes;
+    } else {
+      return std::nullopt;
+    }
+    b.heap = true;
+    return b;
+  }
+
+  // The container variable an expression names directly, if it is one we track.
+  const VarDecl *trackedContainer(const Expr *e, State &s) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || containerKind(vd->getType()) == Container::None) return nullptr;
+    return s.buffers.count(vd) ? vd : nullptr;
+  }
+
+  // The CFG evaluates `v[i]` as an element of its own before the assignment that stores
+  // into it, so whether it is a write is decided from the syntax: the left side of an
+  // assignment, or the operand of ++/--.
+  std::optional<std::set<const Expr *>> written_;
+  const std::set<const Expr *> &writtenElements() {
+    if (written_) return *written_;
+    written_.emplace();
+    struct Finder : RecursiveASTVisitor<Finder> {
+      std::set<const Expr *> &out;
+      explicit Finder(std::set<const Expr *> &o) : out(o) {}
+      void note(const Expr *e) {
+        if (const auto *op = llvm::dyn_cast<CXXOperatorCallExpr>(stripParensAndCasts(e));
+            op && op->getOperator() == OO_Subscript)
+          out.insert(op);
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->isAssignmentOp()) note(b->getLHS());
+        return true;
+      }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->isIncrementDecrementOp()) note(u->getSubExpr());
+        return true;
+      }
+    } finder(*written_);
+    if (fd_->getBody()) finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+    return *written_;
+  }
+
+  // Member calls that leave a vector's size alone; any other may change it.
+  static bool keepsSize(const CXXMethodDecl *m) {
+    if (!m) return false;
+    if (m->isConst()) return true;
+    if (m->getOverloadedOperator() == OO_Subscript) return true;
+    if (!m->getIdentifier()) return false;
+    static const std::set<std::string> kept = {"at", "data", "begin", "end", "rbegin", "rend", "front",
+                                               "back", "reserve", "shrink_to_fit", "fill"};
+    return kept.count(m->getName().str()) > 0;
+  }
+
+  // Calls that may change a tracked vector's size forget it; operator[] is checked.
+  // Returns true when the call was an element access that has been evaluated.
+  bool containerCall(const CallExpr *call, State &s) {
+    const Expr *object = nullptr;
+    const CXXMethodDecl *method = llvm::dyn_cast_or_null<CXXMethodDecl>(call->getDirectCallee());
+    if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call)) object = mc->getImplicitObjectArgument();
+    else if (llvm::isa<CXXOperatorCallExpr>(call) && method && call->getNumArgs() > 0) object = call->getArg(0);
+    // Any container passed to a non-const reference parameter may be resized there.
+    const FunctionDecl *fd = call->getDirectCallee();
+    unsigned first = llvm::isa<CXXOperatorCallExpr>(call) && method ? 1 : 0;
+    for (unsigned i = first; i < call->getNumArgs(); ++i) {
+      const VarDecl *vd = trackedContainer(call->getArg(i), s);
+      if (!vd) continue;
+      unsigned p = i - first;
+      bool constRef = fd && p < fd->getNumParams() &&
+                      (!fd->getParamDecl(p)->getType()->isReferenceType() ||
+                       fd->getParamDecl(p)->getType().getNonReferenceType().isConstQualified());
+      if (!constRef) s.buffers.erase(vd);
+    }
+    if (!object) return false;
+    const VarDecl *vd = trackedContainer(object, s);
+    if (!vd) return false;
+    if (method && method->getOverloadedOperator() == OO_Subscript && call->getNumArgs() == 2) {
+      checkElement(call, call->getArg(1), call->getType(), writtenElements().count(call) > 0, s);
+      return true;
+    }
+    if (!keepsSize(method) && containerKind(vd->getType()) == Container::Vector) s.buffers.erase(vd);
+    return false;
   }
 
   // ----- conditions -----
@@ -929,7 +1077,12 @@ private:
       return hull(eval(c->getTrueExpr(), s), eval(c->getFalseExpr(), s));
     }
     case Stmt::CallExprClass:
+      containerCall(llvm::cast<CallExpr>(e), s);  // f(v) with a non-const reference may resize v
       return evalCall(llvm::cast<CallExpr>(e), s);
+    case Stmt::CXXMemberCallExprClass:
+    case Stmt::CXXOperatorCallExprClass:
+      if (containerCall(llvm::cast<CallExpr>(e), s)) return top();
+      break;
     default:
       break;
     }
@@ -1039,8 +1192,22 @@ private:
   void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
     ValueRange idx = eval(a->getIdx(), s);
     std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
+    reportIndex(a, idx, buf, a->getType(), write);
+  }
+
+  // container[i] through std::array / std::vector operator[].
+  void checkElement(const CallExpr *call, const Expr *index, QualType elemType, bool write, State &s) {
+    ValueRange idx = eval(index, s);
+    const VarDecl *vd = trackedContainer(call->getArg(0), s);
+    if (!vd) return;
+    reportIndex(call, idx, s.buffers[vd], elemType, write);
+  }
+
+  void reportIndex(const Expr *a, const ValueRange &idx, const std::optional<BufferFacts> &buf, QualType elemType,
+                   bool write) {
     if (!buf || buf->bytes < 0) return;
-    long long elem = tu_.ctx.getTypeSizeInChars(a->getType()).getQuantity();
+    if (elemType->isIncompleteType() || elemType->isDependentType()) return;
+    long long elem = tu_.ctx.getTypeSizeInChars(elemType).getQuantity();
     if (elem <= 0) return;
     long long count = buf->bytes / elem;
     if (!(idx.hi >= count || idx.lo < 0)) return;
