@@ -6,11 +6,13 @@
 //   2  usage or configuration error (bad flag, no compile database, bad models file)
 //   3  partial scan: some translation units could not be analyzed (findings, if any,
 //      are still reported)
+#include "confirm/Confirm.h"
 #include "core/Fingerprint.h"
 #include "engine/TaintModels.h"
 #include "ingest/CompileDatabase.h"
 #include "report/Reports.h"
 #include "scan/Scanner.h"
+#include "support/Process.h"
 
 #include <CLI/CLI.hpp>
 #include "llvm/ADT/StringRef.h"
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 #include <unistd.h>
 
 #ifndef MAMORI_VERSION
@@ -66,11 +69,38 @@ int emit(const ScanReport &report, const OutputOptions &out) {
   return report.findings.empty() ? kClean : kFindings;
 }
 
-std::string defaultScratchDir(const std::string &project) {
+fs::path cacheBase() {
   const char *cache = std::getenv("XDG_CACHE_HOME");
   const char *home = std::getenv("HOME");
   fs::path base = cache && *cache ? fs::path(cache) : home && *home ? fs::path(home) / ".cache" : fs::temp_directory_path();
-  return (base / "mamori" / ("compdb-" + stableHash(project))).string();
+  return base / "mamori";
+}
+
+std::string defaultScratchDir(const std::string &project) {
+  return (cacheBase() / ("compdb-" + stableHash(project))).string();
+}
+
+// Where confirm keeps its builds, corpora and proofs: out of the user's tree.
+std::string defaultConfirmDir(const std::string &project) {
+  return (cacheBase() / ("confirm-" + fs::path(project).filename().string() + "-" + stableHash(project).substr(0, 12)))
+      .string();
+}
+
+// "90", "90s", "10m", "1h" -> seconds; 0 when it cannot be read.
+unsigned parseDuration(const std::string &text) {
+  if (text.empty()) return 0;
+  size_t used = 0;
+  unsigned long v = 0;
+  try {
+    v = std::stoul(text, &used);
+  } catch (...) {
+    return 0;
+  }
+  std::string unit = text.substr(used);
+  if (unit.empty() || unit == "s") return static_cast<unsigned>(v);
+  if (unit == "m" || unit == "min") return static_cast<unsigned>(v * 60);
+  if (unit == "h") return static_cast<unsigned>(v * 3600);
+  return 0;
 }
 
 void addCommonOptions(CLI::App *cmd, ScanOptions &scan, OutputOptions &out) {
@@ -109,6 +139,25 @@ int main(int argc, char **argv) {
   checkCmd->add_option("FILES", checkFiles, "Source files")->required();
   checkCmd->add_option("--extra-arg", checkArgs, "Compiler flag (also accepted after --)");
   addCommonOptions(checkCmd, scan, out);
+
+  ConfirmOptions confirm;
+  std::string budget = "10m";
+  auto *confirmCmd = app.add_subcommand(
+      "confirm", "Scan, then prove findings with ASan/UBSan builds and fuzzing in a sandbox (no network)");
+  confirmCmd->add_option("DIR", projectDir, "Project folder (default: the current folder)");
+  confirmCmd->add_option("-p,--build-dir", buildDir, "Folder holding compile_commands.json");
+  confirmCmd->add_option("--scratch", scratchDir, "Where a generated compile database goes (default: ~/.cache/mamori)");
+  confirmCmd->add_option("--budget", budget, "Fuzzing time for the whole run: 90s, 10m, 1h (default: 10m)");
+  confirmCmd->add_option("--work-dir", confirm.workDir,
+                         "Where sanitizer builds, corpora and proofs go (default: ~/.cache/mamori/confirm-...)");
+  confirmCmd->add_option("--seeds", confirm.seedDirs, "Folder of inputs to start fuzzing from")->check(CLI::ExistingDirectory);
+  confirmCmd->add_option("--fuzz-target", confirm.fuzzTargets, "A libFuzzer target source outside the compile database")
+      ->check(CLI::ExistingFile);
+  confirmCmd->add_option("--link-flag", confirm.linkFlags, "Extra linker flag for the fuzz targets (e.g. -lz)")
+      ->allow_extra_args(false);
+  confirmCmd->add_option("--target-memory", confirm.targetMemoryMiB, "MiB of memory one input may use (default 2048)");
+  confirmCmd->add_option("--input-timeout", confirm.inputTimeoutSeconds, "Seconds one input may run before it is a hang");
+  addCommonOptions(confirmCmd, scan, out);
 
   auto *rulesCmd = app.add_subcommand("rules", "List the rules mamori checks, with their CWE ids");
 
@@ -182,6 +231,19 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (confirmCmd->parsed()) {
+    confirm.budgetSeconds = parseDuration(budget);
+    if (confirm.budgetSeconds == 0) {
+      std::cerr << "mamori: error: --budget " << budget << ": expected a duration such as 90s, 10m or 1h\n";
+      return kUsage;
+    }
+    for (const char *tool : {"clang-19", "llvm-nm-19", "llvm-symbolizer-19"})
+      if (!programExists(tool)) {
+        std::cerr << "mamori: error: confirm needs " << tool << " (Debian packages clang-19, llvm-19, libclang-rt-19-dev)\n";
+        return kUsage;
+      }
+  }
+
   ScanReport report = scanDatabase(db, scan);
   report.toolVersion = MAMORI_VERSION;
   report.projectRoot = root;
@@ -191,5 +253,15 @@ int main(int argc, char **argv) {
     if (d.level != Diagnostic::Level::Note && d.message.find("skipped") != std::string::npos) {
       ++report.stats.failed;
     }
+  if (confirmCmd->parsed()) {
+    if (confirm.workDir.empty()) confirm.workDir = defaultConfirmDir(root);
+    confirm.jobs = scan.jobs ? scan.jobs : std::max(1u, std::thread::hardware_concurrency());
+    confirm.verbose = scan.verbose;
+    ConfirmStats cs = confirmFindings(db, report, confirm);
+    std::cerr << "mamori: confirm: " << cs.fuzzTargets << " fuzz target(s), " << cs.confirmed << " finding(s) confirmed, "
+              << cs.dynamicOnly << " found only dynamically, " << cs.distinctReports << " distinct sanitizer report(s) from "
+              << cs.failingInputs << " failing input(s), " << cs.hangs << " hang(s), " << cs.outOfMemory
+              << " out-of-memory; " << static_cast<int>(cs.seconds) << " s; proofs in " << confirm.workDir << "/pov\n";
+  }
   return emit(report, out);
 }

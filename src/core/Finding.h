@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,17 @@ const char *traceKindName(TraceStep::Kind k);
 // Static findings are leads ("suspected"); confirm/ can prove them ("confirmed").
 enum class FindingStatus { Suspected, Confirmed };
 
+// What confirm/ observed when it proved a finding: the sanitizer's or oracle's verdict,
+// the input that causes it, and one command that shows it again.
+struct Proof {
+  std::string kind;        // e.g. "heap-buffer-overflow WRITE", "oracle: command injection"
+  std::string entryPoint;  // the fuzz target, harness or test command that reached it
+  std::string input;       // path of the proof-of-vulnerability input; empty for a test command
+  std::string reproduce;   // one shell command that reproduces it
+  std::vector<std::string> stack;  // top frames as "function file:line"
+  bool dynamicOnly = false;        // found by the sanitizers, with no static finding behind it
+};
+
 struct Finding {
   std::string ruleId;    // e.g. "mamori.taint.command-injection"
   unsigned cwe = 0;      // primary CWE id
@@ -42,6 +54,7 @@ struct Finding {
   std::string function;  // enclosing function of the sink
   std::vector<TraceStep> trace;
   FindingStatus status = FindingStatus::Suspected;
+  std::optional<Proof> proof;  // set when status is Confirmed
   std::string fingerprint;  // stable across runs; see fingerprint.h
 };
 

@@ -22,7 +22,7 @@ json toJson(const Finding &f) {
     step["message"] = s.message;
     trace.push_back(step);
   }
-  return {{"rule", f.ruleId},
+  json out = {{"rule", f.ruleId},
           {"cwe", f.cwe},
           {"severity", severityName(f.severity)},
           {"message", f.message},
@@ -31,6 +31,24 @@ json toJson(const Finding &f) {
           {"status", f.status == FindingStatus::Confirmed ? "confirmed" : "suspected"},
           {"fingerprint", f.fingerprint},
           {"trace", trace}};
+  if (f.proof) out["proof"] = toJson(*f.proof);
+  return out;
+}
+
+json toJson(const Proof &p) {
+  return {{"kind", p.kind},       {"entryPoint", p.entryPoint}, {"input", p.input},
+          {"reproduce", p.reproduce}, {"stack", p.stack},       {"dynamicOnly", p.dynamicOnly}};
+}
+
+static Proof proofFromJson(const json &j) {
+  Proof p;
+  p.kind = j.value("kind", "");
+  p.entryPoint = j.value("entryPoint", "");
+  p.input = j.value("input", "");
+  p.reproduce = j.value("reproduce", "");
+  p.stack = j.value("stack", std::vector<std::string>{});
+  p.dynamicOnly = j.value("dynamicOnly", false);
+  return p;
 }
 
 json toJson(const Diagnostic &d) {
@@ -48,6 +66,7 @@ Finding findingFromJson(const json &j) {
   f.function = j.value("function", "");
   f.status = j.value("status", "suspected") == "confirmed" ? FindingStatus::Confirmed : FindingStatus::Suspected;
   f.fingerprint = j.value("fingerprint", "");
+  if (j.contains("proof") && j["proof"].is_object()) f.proof = proofFromJson(j["proof"]);
   for (const json &s : j.value("trace", json::array())) {
     TraceStep step;
     step.location = locationFromJson(s);

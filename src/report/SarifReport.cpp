@@ -99,6 +99,16 @@ std::string renderSarif(const ScanReport &r) {
                     {{"status", f.status == FindingStatus::Confirmed ? "confirmed" : "suspected"},
                      {"cwe", "CWE-" + std::to_string(f.cwe)},
                      {"function", f.function}}}};
+    if (f.proof) {
+      // The proof travels with the result: how it was triggered and how to see it again.
+      json &p = result["properties"];
+      p["sanitizerReport"] = f.proof->kind;
+      p["entryPoint"] = f.proof->entryPoint;
+      if (!f.proof->input.empty()) p["pov"] = f.proof->input;
+      p["reproduce"] = f.proof->reproduce;
+      p["stack"] = f.proof->stack;
+      if (f.proof->dynamicOnly) p["foundBy"] = "dynamic";
+    }
     if (auto it = ruleIndex.find(f.ruleId); it != ruleIndex.end()) result["ruleIndex"] = it->second;
     results.push_back(result);
   }

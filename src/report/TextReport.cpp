@@ -41,6 +41,13 @@ std::string renderText(const ScanReport &r, bool color) {
       if (s.kind == TraceStep::Kind::Sink) continue;
       out << bold << where(s.location) << ": " << reset << cyan << "note: " << reset << s.message << "\n";
     }
+    if (f.proof) {
+      out << bold << where(f.location) << ": " << reset << cyan << "note: " << reset << "proved by " << f.proof->kind
+          << " through " << f.proof->entryPoint << (f.proof->input.empty() ? "" : " with input " + f.proof->input)
+          << "\n";
+      out << bold << where(f.location) << ": " << reset << cyan << "note: " << reset << "reproduce: " << f.proof->reproduce
+          << "\n";
+    }
   }
   out << r.findings.size() << " finding" << (r.findings.size() == 1 ? "" : "s") << " in "
       << r.stats.translationUnits << " translation unit" << (r.stats.translationUnits == 1 ? "" : "s");

@@ -1,5 +1,6 @@
 #include "support/Process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -62,7 +63,7 @@ bool programExists(const std::string &name) {
 }
 
 ProcessResult runSandboxed(const std::vector<std::string> &argv, const std::string &workdir,
-                           const SandboxLimits &limits) {
+                           const SandboxLimits &limits, const RunOptions &options) {
   ProcessResult result;
   if (argv.empty()) {
     result.launchError = "empty command";
@@ -89,11 +90,12 @@ ProcessResult runSandboxed(const std::vector<std::string> &argv, const std::stri
     (void)!write(status[1], &isolated, 1);
     dup2(out[1], 1);
     dup2(out[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
+    int in = open(options.stdinFile.empty() ? "/dev/null" : options.stdinFile.c_str(), O_RDONLY);
+    if (in >= 0) dup2(in, 0);
+    for (const std::string &kv : options.environment) putenv(const_cast<char *>(kv.c_str()));
     if (!workdir.empty() && chdir(workdir.c_str()) != 0) _exit(126);
     setLimit(RLIMIT_CPU, limits.cpuSeconds);
-    setLimit(RLIMIT_AS, limits.memoryMiB << 20);
+    if (limits.memoryMiB) setLimit(RLIMIT_AS, limits.memoryMiB << 20);
     setLimit(RLIMIT_FSIZE, limits.fileSizeMiB << 20);
     if (limits.maxProcesses) setLimit(RLIMIT_NPROC, limits.maxProcesses);
     std::vector<char *> args;
@@ -117,13 +119,15 @@ ProcessResult runSandboxed(const std::vector<std::string> &argv, const std::stri
   char buf[65536];
   for (;;) {
     double left = deadline - nowSeconds();
-    if (left <= 0) {
+    if (left <= 0 || (options.keepGoing && !options.keepGoing())) {
       result.timedOut = true;
       kill(-pid, SIGKILL);
       break;
     }
     pollfd pfd{out[0], POLLIN, 0};
-    int r = poll(&pfd, 1, static_cast<int>(left * 1000) + 1);
+    int waitMs = static_cast<int>(left * 1000) + 1;
+    if (options.keepGoing) waitMs = std::min(waitMs, 1000);
+    int r = poll(&pfd, 1, waitMs);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0) continue;
     ssize_t n = read(out[0], buf, sizeof buf);

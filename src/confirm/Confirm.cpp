@@ -1,0 +1,348 @@
+#include "confirm/Confirm.h"
+
+#include "confirm/Dictionary.h"
+#include "confirm/Fuzzer.h"
+#include "confirm/SanitizerBuild.h"
+#include "confirm/Triage.h"
+#include "core/Fingerprint.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <sys/stat.h>
+
+namespace fs = std::filesystem;
+
+namespace mamori {
+
+namespace {
+
+double now() {
+  using namespace std::chrono;
+  return duration<double>(steady_clock::now().time_since_epoch()).count();
+}
+
+void writeFile(const fs::path &p, const std::string &bytes) {
+  std::ofstream f(p, std::ios::binary | std::ios::trunc);
+  f << bytes;
+}
+
+// The canary the CWE-78 oracle looks for: running it leaves a marker for the process
+// that called system()/popen().
+void installCanary(const fs::path &oracleDir) {
+  fs::path canary = oracleDir / "mamori_canary";
+  writeFile(canary,
+            "#!/bin/sh\n"
+            "# Run only if a shell interpreted input as a command (mamori confirm, CWE-78 oracle).\n"
+            ": > \"${MAMORI_ORACLE_DIR:-/tmp}/ran-${MAMORI_ORACLE_PID:-0}\"\n");
+  chmod(canary.c_str(), 0755);
+}
+
+// Everything needed while one target is fuzzed and its artifacts are triaged.
+class TargetSession {
+public:
+  TargetSession(const FuzzTarget &t, ScanReport &report, const FuzzEnvironment &env, const fs::path &povDir,
+                ConfirmStats &stats, double startedAt, bool verbose)
+      : target_(t), report_(report), env_(env), povDir_(povDir), stats_(stats), startedAt_(startedAt),
+        verbose_(verbose) {
+    std::set<std::string> linked;
+    for (const std::string &s : t.linkedSources) linked.insert(fs::path(s).lexically_normal().string());
+    // The findings this target can reach: those in the code it links.
+    for (size_t i = 0; i < report.findings.size(); ++i)
+      if (linked.count(fs::path(report.findings[i].location.file).lexically_normal().string())) candidates_.insert(i);
+  }
+
+  const std::set<size_t> &candidates() const { return candidates_; }
+
+  // With no static finding in its code, a target fuzzes for its whole budget: what it
+  // finds is new.
+  bool allCandidatesConfirmed() const {
+    if (candidates_.empty()) return false;
+    for (size_t i : candidates_)
+      if (report_.findings[i].status != FindingStatus::Confirmed) return false;
+    return true;
+  }
+
+  // Triage of artifacts not seen yet. Shallow bugs make libFuzzer keep hundreds of inputs
+  // for the same report, and each replay costs a process start and symbolization, so at
+  // most `maxReplays` are replayed now: leaks and rare prefixes first, then a sample in
+  // name order (the names are content hashes, so that order is an unbiased shuffle).
+  void triageNew(const fs::path &artifactDir, unsigned maxReplays, double sliceSeconds) {
+    std::error_code ec;
+    for (const auto &e : fs::directory_iterator(artifactDir, ec))
+      if (e.is_regular_file() && seen_.insert(e.path().string()).second) pending_.push_back(e.path());
+    std::stable_sort(pending_.begin(), pending_.end(), [](const fs::path &a, const fs::path &b) {
+      auto rank = [](const fs::path &p) { return p.filename().string().rfind("crash-", 0) == 0 ? 1 : 0; };
+      return rank(a) != rank(b) ? rank(a) < rank(b) : a < b;
+    });
+    unsigned replayed = 0;
+    double until = now() + sliceSeconds;
+    while (!pending_.empty() && replayed < maxReplays && replays_ < kMaxReplaysPerTarget && now() < until) {
+      fs::path p = pending_.front();
+      pending_.erase(pending_.begin());
+      if (triage(p)) {
+        ++replayed;
+        ++replays_;
+      }
+    }
+  }
+  size_t pendingCount() const { return pending_.size(); }
+
+  std::vector<Diagnostic> diagnostics;
+
+private:
+  const FuzzTarget &target_;
+  ScanReport &report_;
+  const FuzzEnvironment &env_;
+  fs::path povDir_;
+  ConfirmStats &stats_;
+  double startedAt_;
+  bool verbose_;
+  std::set<size_t> candidates_;
+  std::set<std::string> seen_;
+  std::vector<fs::path> pending_;
+  std::set<std::string> signatures_;
+  unsigned replays_ = 0;
+  static constexpr unsigned kMaxReplaysPerTarget = 2000;
+  std::set<std::string> reportKeys_;
+  std::map<std::string, size_t> dynamicByKey_;
+
+  // Returns whether the input was replayed.
+  bool triage(const fs::path &artifact) {
+    ++stats_.failingInputs;
+    std::string name = artifact.filename().string();
+    bool oom = name.rfind("oom-", 0) == 0;
+    if (oom) {
+      // An allocation over the limit names its size and stack: a finding. Running over the
+      // RSS limit by accumulation is a resource class.
+      ProcessResult r = replayInput(target_.binary, artifact.string(), env_);
+      for (const SanitizerReport &sr : parseSanitizerOutput(r.output))
+        if (sr.kind == "excessive-allocation") return triageReports({sr}, artifact), true;
+    }
+    if (name.rfind("timeout-", 0) == 0 || name.rfind("slow-unit-", 0) == 0 || oom) {
+      bool hang = !oom;
+      (hang ? stats_.hangs : stats_.outOfMemory)++;
+      if ((hang ? stats_.hangs : stats_.outOfMemory) == 1)
+        diagnostics.push_back({Diagnostic::Level::Warning, target_.source,
+                               std::string(hang ? "an input makes the target hang (over the per-input timeout)"
+                                                : "an input makes the target exhaust its memory") +
+                                   "; input kept at " + artifact.string()});
+      return false;
+    }
+    std::string signature = quickSignature(target_.binary, artifact.string(), env_);
+    if (signature.empty() || !signatures_.insert(signature).second) return true;  // passes now, or a known bug
+    // From now on the fuzzer may go on past this bug.
+    if (signature.rfind("sig:", 0) == 0) std::ofstream(env_.knownSignaturesFile(), std::ios::app) << signature.substr(4) << "\n";
+    ProcessResult r = replayInput(target_.binary, artifact.string(), env_);
+    triageReports(parseSanitizerOutput(r.output), artifact);
+    return true;
+  }
+
+  void triageReports(const std::vector<SanitizerReport> &reports, const fs::path &artifact) {
+    for (const SanitizerReport &sr : reports) {
+      if (sr.isResourceExhaustion()) continue;
+      std::string key = deduplicationKey(sr, report_.projectRoot);
+      bool fresh = reportKeys_.insert(key).second;
+      if (fresh) ++stats_.distinctReports;
+      std::vector<size_t> proven = findingsProvenBy(sr, report_.findings);
+      bool any = false;
+      for (size_t i : proven) {
+        Finding &f = report_.findings[i];
+        if (f.status == FindingStatus::Confirmed) {
+          any = true;
+          continue;
+        }
+        confirm(f, sr, artifact);
+        any = true;
+      }
+      if (!any && fresh) {
+        Finding d;
+        if (dynamicFinding(sr, report_.projectRoot, d)) {
+          d.fingerprint = stableHash(key);
+          d.proof = makeProof(sr, artifact, d.fingerprint, /*dynamicOnly=*/true);
+          report_.findings.push_back(d);
+          ++stats_.dynamicOnly;
+        }
+      }
+    }
+  }
+
+  void confirm(Finding &f, const SanitizerReport &sr, const fs::path &artifact) {
+    f.status = FindingStatus::Confirmed;
+    f.proof = makeProof(sr, artifact, f.fingerprint, false);
+    ++stats_.confirmed;
+    if (verbose_)
+      std::cerr << "mamori: confirmed " << f.location.file << ":" << f.location.line << " CWE-" << f.cwe << " ("
+                << sr.describe() << ") after " << static_cast<int>(now() - startedAt_) << " s\n";
+  }
+
+  Proof makeProof(const SanitizerReport &sr, const fs::path &artifact, const std::string &id, bool dynamicOnly) {
+    Proof p;
+    p.kind = sr.describe();
+    p.entryPoint = target_.name + " (" + target_.source + ")";
+    p.dynamicOnly = dynamicOnly;
+    fs::path pov = povDir_ / (target_.name + "-" + (id.empty() ? stableHash(artifact.string()) : id.substr(0, 16)) + ".pov");
+    std::error_code ec;
+    fs::copy_file(artifact, pov, fs::copy_options::overwrite_existing, ec);
+    p.input = pov.string();
+    p.reproduce = env_.commandPrefix() + " " + shellQuote(target_.binary) + " " + shellQuote(p.input);
+    for (const StackFrame &fr : sr.stack) {
+      if (fr.file.empty()) continue;
+      p.stack.push_back(fr.function + " " + fr.file + ":" + std::to_string(fr.line));
+      if (p.stack.size() == 8) break;
+    }
+    return p;
+  }
+};
+
+// Smaller proofs are easier to read and to turn into regression tests; a minimized input
+// is kept only if it still proves the same finding.
+void minimizeProofs(ScanReport &report, const std::vector<FuzzTarget> &targets, const FuzzEnvironment &env,
+                    double seconds) {
+  double until = now() + seconds;
+  for (Finding &f : report.findings) {
+    if (now() > until) break;
+    if (!f.proof || f.proof->input.empty()) continue;
+    const FuzzTarget *t = nullptr;
+    for (const FuzzTarget &c : targets)
+      if (f.proof->entryPoint.rfind(c.name + " (", 0) == 0) t = &c;
+    if (!t) continue;
+    std::string smaller = f.proof->input + ".min";
+    if (fs::file_size(f.proof->input) <= 64 || !minimizeInput(t->binary, f.proof->input, smaller, env, 2)) continue;
+    std::vector<SanitizerReport> again = parseSanitizerOutput(replayInput(t->binary, smaller, env).output);
+    bool stillProves = false;
+    for (const SanitizerReport &sr : again) {
+      if (f.proof->dynamicOnly) stillProves |= sr.describe() == f.proof->kind;
+      else {
+        std::vector<Finding> one = {f};
+        one[0].proof.reset();
+        stillProves |= !findingsProvenBy(sr, one).empty();
+      }
+    }
+    std::error_code ec;
+    if (stillProves && fs::file_size(smaller, ec) < fs::file_size(f.proof->input, ec)) fs::rename(smaller, f.proof->input, ec);
+    else fs::remove(smaller, ec);
+  }
+}
+
+}  // namespace
+
+ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, const ConfirmOptions &opts) {
+  ConfirmStats stats;
+  double started = now();
+  fs::path work = fs::absolute(opts.workDir);
+  fs::create_directories(work);
+  fs::path oracleDir = work / "oracle", povDir = work / "pov", runDir = work / "run";
+  fs::create_directories(oracleDir);
+  fs::create_directories(povDir);
+  fs::create_directories(runDir);
+  installCanary(oracleDir);
+  fs::remove(oracleDir / "known");
+
+  SanitizerBuildOptions bo;
+  bo.projectRoot = report.projectRoot;
+  bo.workDir = work.string();
+  bo.extraTargets = opts.fuzzTargets;
+  bo.linkFlags = opts.linkFlags;
+  bo.jobs = opts.jobs;
+  bo.verbose = opts.verbose;
+  if (opts.verbose) std::cerr << "mamori: building " << db.commands.size() << " translation units with ASan + UBSan\n";
+  SanitizerBuild build = buildWithSanitizers(db, bo, report.diagnostics);
+  stats.fuzzTargets = static_cast<unsigned>(build.targets.size());
+  if (build.targets.empty()) {
+    report.diagnostics.push_back(
+        {Diagnostic::Level::Warning, report.projectRoot,
+         "no fuzz target to run: confirm needs a libFuzzer entry point (a file defining LLVMFuzzerTestOneInput, "
+         "found in the project or given with --fuzz-target); the findings stay suspected"});
+    stats.seconds = now() - started;
+    return stats;
+  }
+
+  FuzzEnvironment env;
+  env.workDir = runDir.string();
+  env.oracleDir = oracleDir.string();
+  env.memoryMiB = opts.targetMemoryMiB;
+  env.inputTimeoutSeconds = opts.inputTimeoutSeconds;
+
+  unsigned perTarget = std::max(5u, opts.budgetSeconds / static_cast<unsigned>(build.targets.size()));
+  for (const FuzzTarget &t : build.targets) {
+    TargetSession session(t, report, env, povDir, stats, started, opts.verbose);
+    fs::path corpus = work / "corpus" / t.name, artifacts = work / "crashes" / t.name, dict = work / "dict" / (t.name + ".dict");
+    std::error_code ec;
+    fs::remove_all(artifacts, ec);
+    fs::create_directories(corpus);
+    fs::create_directories(artifacts);
+    fs::create_directories(dict.parent_path());
+
+    std::vector<const Finding *> targeted;
+    for (size_t i : session.candidates()) targeted.push_back(&report.findings[i]);
+    FuzzHints hints = hintsFromFindings(targeted);
+    {
+      // The findings' constants first; then those of the rest of the code the target links.
+      std::set<std::string> have(hints.tokens.begin(), hints.tokens.end());
+      for (const std::string &t : constantsOfSources(t.linkedSources, 400))
+        if (have.insert(t).second) hints.tokens.push_back(t);
+    }
+    writeFile(dict, renderDictionary(hints.tokens));
+    std::vector<std::string> userSeeds;
+    for (const std::string &d : opts.seedDirs)
+      for (const auto &e : fs::directory_iterator(d, ec))
+        if (e.is_regular_file() && e.file_size(ec) <= (1u << 20)) {
+          std::ifstream in(e.path(), std::ios::binary);
+          std::stringstream ss;
+          ss << in.rdbuf();
+          userSeeds.push_back(ss.str());
+        }
+    std::vector<std::string> seeds = userSeeds;
+    seeds.insert(seeds.end(), hints.seeds.begin(), hints.seeds.end());
+    std::vector<std::string> variants = substitutionSeeds(userSeeds, hints.tokens, 1500);
+    seeds.insert(seeds.end(), variants.begin(), variants.end());
+    std::vector<std::string> seedFiles;
+    for (size_t i = 0; i < seeds.size(); ++i) {
+      fs::path p = corpus / ("seed-" + std::to_string(i));
+      writeFile(p, seeds[i]);
+      seedFiles.push_back(p.string());
+    }
+
+    // Seeds that fail already are proofs in their own right, and would kill every
+    // fork-mode job at its start. Each is triaged at once (its bug becomes known, so the
+    // next seeds with the same bug pass) and goes back into the corpus if it passes then.
+    failingInputs(t.binary, seedFiles, env, /*suppressKnown=*/true, [&](const std::string &bad) {
+      fs::path moved = artifacts / fs::path(bad).filename();
+      fs::rename(bad, moved, ec);
+      session.triageNew(artifacts, 8, 30);
+      if (failingInputs(t.binary, {moved.string()}, env, true).empty())
+        fs::copy_file(moved, bad, fs::copy_options::overwrite_existing, ec);
+    });
+    if (opts.verbose)
+      std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] " << seeds.size() << " seeds ("
+                << variants.size() << " derived from the findings' constants)\n";
+
+    if (opts.verbose)
+      std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] fuzzing " << t.name << " for up to " << perTarget << " s (" << session.candidates().size()
+                << " findings in its code)\n";
+    FuzzRun run{t.binary, corpus.string(), artifacts.string(), dict.string(), perTarget, std::max(1u, opts.jobs)};
+    double lastPoll = 0;
+    ProcessResult fr = runFuzzer(run, env, [&] {
+      if (now() - lastPoll < 1.0) return true;
+      lastPoll = now();
+      session.triageNew(artifacts, 40, 1.5);
+      return !session.allCandidatesConfirmed();
+    });
+    if (opts.verbose) std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] triage of the last inputs\n";
+    session.triageNew(artifacts, 400, 30);
+    if (!fr.launchError.empty())
+      report.diagnostics.push_back({Diagnostic::Level::Error, t.binary, fr.launchError});
+    report.diagnostics.insert(report.diagnostics.end(), session.diagnostics.begin(), session.diagnostics.end());
+  }
+  if (opts.verbose) std::cerr << "mamori: fuzzing done after " << static_cast<int>(now() - started) << " s; minimizing proofs\n";
+  minimizeProofs(report, build.targets, env, std::max(10.0, opts.budgetSeconds * 0.1));
+  stats.seconds = now() - started;
+  return stats;
+}
+
+}  // namespace mamori

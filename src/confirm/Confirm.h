@@ -1,0 +1,43 @@
+// The confirm stage: turns static findings into proven vulnerabilities. It builds the
+// project with ASan + UBSan out of tree, fuzzes its libFuzzer targets in the sandbox under
+// a time budget, replays every failing input to read the sanitizer's report, and ties each
+// report to the finding whose sink (or allocation) is on its stack. That finding becomes
+// confirmed, with its minimized input and a command that reproduces it; a report that
+// proves no finding becomes a finding of its own.
+#pragma once
+
+#include "core/ScanReport.h"
+#include "ingest/CompileDatabase.h"
+
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+struct ConfirmOptions {
+  std::string workDir;                    // builds, corpora and proofs (outside the project)
+  unsigned budgetSeconds = 600;           // fuzzing time, shared by the targets
+  unsigned jobs = 1;                      // parallel compiles and fuzzing processes
+  std::vector<std::string> seedDirs;      // the user's own inputs to start from
+  std::vector<std::string> fuzzTargets;   // fuzz target sources outside the compile database
+  std::vector<std::string> linkFlags;     // libraries the targets need (-lz, ...)
+  unsigned long long targetMemoryMiB = 2048;
+  unsigned inputTimeoutSeconds = 10;
+  bool verbose = false;
+};
+
+struct ConfirmStats {
+  unsigned fuzzTargets = 0;
+  unsigned failingInputs = 0;   // artifacts libFuzzer kept
+  unsigned distinctReports = 0; // after deduplication
+  unsigned confirmed = 0;       // static findings proven
+  unsigned dynamicOnly = 0;     // findings only the sanitizers saw
+  unsigned hangs = 0, outOfMemory = 0;
+  double seconds = 0;
+};
+
+// Confirms what it can of `report.findings` in place and appends dynamic findings and
+// diagnostics (a TU or target that does not build, hangs, out-of-memory inputs).
+ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, const ConfirmOptions &opts);
+
+}  // namespace mamori

@@ -1,0 +1,48 @@
+// Sanitizer builds for `mamori confirm`: every translation unit of the compile database
+// compiled again with clang-19 and ASan + UBSan (+ libFuzzer's coverage), out of tree,
+// then linked into one binary per fuzz target together with the project's other objects
+// and mamori's oracles. The user's sources and build folder are only read.
+#pragma once
+
+#include "core/Finding.h"
+#include "ingest/CompileDatabase.h"
+
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+// The symbols mamori's oracle runtime wraps (linked with -Wl,--wrap=NAME).
+const std::vector<std::string> &oracleWrappedSymbols();
+
+struct SanitizerBuildOptions {
+  std::string projectRoot;
+  std::string workDir;                    // objects go to workDir/obj, binaries to workDir/bin
+  std::vector<std::string> extraTargets;  // fuzz target sources given with --fuzz-target
+  std::vector<std::string> linkFlags;     // e.g. -lz, for libraries the compile database cannot name
+  unsigned jobs = 1;
+  bool verbose = false;
+};
+
+struct FuzzTarget {
+  std::string name;    // the fuzz target's file stem, made unique
+  std::string source;  // the file that defines LLVMFuzzerTestOneInput
+  std::string binary;  // the linked libFuzzer binary
+  std::vector<std::string> linkedSources;  // every source compiled into it
+};
+
+struct SanitizerBuild {
+  std::vector<FuzzTarget> targets;
+  unsigned compiled = 0, failed = 0;
+};
+
+// Builds what it can; each TU or target that does not build becomes a Diagnostic naming
+// the file and quoting the compiler's first error lines.
+SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBuildOptions &opts,
+                                   std::vector<Diagnostic> &diags);
+
+// Finds sources under `root` that define LLVMFuzzerTestOneInput, skipping build folders
+// and `skip` (mamori's own work folder).
+std::vector<std::string> discoverFuzzTargets(const std::string &root, const std::string &skip);
+
+}  // namespace mamori

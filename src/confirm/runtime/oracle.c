@@ -1,0 +1,350 @@
+/* mamori's oracles for the taint CWEs, linked into every sanitizer build that
+ * `mamori confirm` makes, through the linker's --wrap=SYMBOL.
+ *
+ * A sanitizer proves memory errors; these prove the three taint bugs, which do not
+ * crash on their own:
+ *   CWE-78  a shell command ran the canary program `mamori_canary`, which confirm puts
+ *           first in PATH (so shell syntax from the input was interpreted);
+ *   CWE-134 a printf-family format lies in writable memory (it came from data, not from a
+ *           literal) and holds a conversion directive;
+ *   CWE-22  a path handed to open/fopen climbs with ".." out of the folder it names
+ *           before the first "..".
+ * A violation prints a report in the sanitizers' style, with the stack, and aborts, so
+ * libFuzzer keeps the input as a crash. Nothing here runs unless confirm linked it.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <execinfo.h>
+#include <link.h>
+#include <sys/syscall.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <syslog.h>
+#include <unistd.h>
+
+void __sanitizer_print_stack_trace(void);
+
+/* ----- Known bugs: a signature per failure, so fuzzing can go on past a bug that is
+ * already proven. -----
+ * A failure's signature is the offsets (in the executable) of the three innermost return
+ * addresses that lie in the project's own instrumented code, which libFuzzer's PC table
+ * bounds. While fuzzing (MAMORI_SUPPRESS_KNOWN set), a failure whose signature is listed
+ * in $MAMORI_ORACLE_DIR/known lets the program go on, if the sanitizer can; any other
+ * aborts, so libFuzzer keeps the input. Replays (MAMORI_PRINT_SIGNATURE set) print the
+ * signature for confirm to list once the bug is triaged. Only raw system calls run while
+ * a sanitizer is reporting. */
+
+extern const uintptr_t __start___sancov_pcs[] __attribute__((weak));
+extern const uintptr_t __stop___sancov_pcs[] __attribute__((weak));
+static uintptr_t project_lo = 0, project_hi = 0, module_bias = 0;
+
+static int first_module(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  *(uintptr_t *)data = (uintptr_t)info->dlpi_addr;
+  return 1;
+}
+
+__attribute__((constructor)) static void oracle_init(void) {
+  dl_iterate_phdr(first_module, &module_bias);
+  if (__start___sancov_pcs && __stop___sancov_pcs) {
+    /* Pairs of (PC, flags). */
+    for (const uintptr_t *p = __start___sancov_pcs; p + 1 < __stop___sancov_pcs; p += 2) {
+      if (!project_lo || p[0] < project_lo) project_lo = p[0];
+      if (p[0] > project_hi) project_hi = p[0];
+    }
+    project_hi += 256;
+  }
+}
+
+static void failure_signature(char *out, size_t n) {
+  void *pcs[64];
+  int k = backtrace(pcs, 64), taken = 0;
+  size_t o = 0;
+  out[0] = '\0';
+  for (int i = 0; i < k && taken < 3; ++i) {
+    uintptr_t pc = (uintptr_t)pcs[i];
+    if (project_lo && (pc < project_lo || pc > project_hi)) continue;
+    int w = snprintf(out + o, n - o, "%s%lx", taken ? ":" : "", (unsigned long)(pc - module_bias));
+    if (w < 0 || (size_t)w >= n - o) break;
+    o += (size_t)w;
+    ++taken;
+  }
+}
+
+static void raw_write(const char *s) { syscall(SYS_write, 2, s, strlen(s)); }
+
+static int signature_known(const char *sig) {
+  const char *dir = getenv("MAMORI_ORACLE_DIR");
+  if (!dir || !sig[0]) return 0;
+  char path[4096];
+  snprintf(path, sizeof path, "%s/known", dir);
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+  if (fd < 0) return 0;
+  static char buf[65536];
+  long len = syscall(SYS_read, fd, buf, sizeof buf - 1);
+  syscall(SYS_close, fd);
+  if (len <= 0) return 0;
+  buf[len] = '\0';
+  size_t sl = strlen(sig);
+  for (char *line = buf; line && *line;) {
+    char *nl = strchr(line, '\n');
+    size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+    if (ll == sl && memcmp(line, sig, sl) == 0) return 1;
+    line = nl ? nl + 1 : NULL;
+  }
+  return 0;
+}
+
+/* Returns 1 when the failure is a known bug the program may go on past. */
+static int on_failure(void) {
+  char sig[256];
+  failure_signature(sig, sizeof sig);
+  if (getenv("MAMORI_PRINT_SIGNATURE")) {
+    raw_write("mamori-signature: ");
+    raw_write(sig);
+    raw_write("\n");
+    return 0;
+  }
+  if (!getenv("MAMORI_SUPPRESS_KNOWN")) return 0;
+  if (signature_known(sig)) return 1;
+  abort();
+}
+
+/* Called by AddressSanitizer as it starts a report; by UBSan after one. */
+void __asan_on_error(void) { (void)on_failure(); }
+void __ubsan_on_report(void) { (void)on_failure(); }
+
+static void oracle_violation(const char *kind, const char *what, const char *value) {
+  if (on_failure()) return;
+  fprintf(stderr, "==%d==ERROR: mamori-oracle: %s\n", (int)getpid(), kind);
+  fprintf(stderr, "%s: \"%.200s\"\n", what, value ? value : "(null)");
+  __sanitizer_print_stack_trace();
+  fprintf(stderr, "SUMMARY: mamori-oracle: %s\n", kind);
+  fflush(stderr);
+  abort();
+}
+
+/* ----- CWE-134: formats from writable memory ----- */
+
+struct range { uintptr_t lo, hi; };
+static struct range readonly_ranges[512];
+static int readonly_count = -1;
+
+static void load_readonly_ranges(void) {
+  readonly_count = 0;
+  FILE *maps = fopen("/proc/self/maps", "r");
+  if (!maps) return;
+  char line[512];
+  while (fgets(line, sizeof line, maps) && readonly_count < 512) {
+    unsigned long lo, hi;
+    char perms[8];
+    if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3) continue;
+    if (perms[0] == 'r' && perms[1] != 'w') {
+      readonly_ranges[readonly_count].lo = lo;
+      readonly_ranges[readonly_count].hi = hi;
+      ++readonly_count;
+    }
+  }
+  fclose(maps);
+}
+
+static int in_readonly_memory(const void *p) {
+  if (readonly_count < 0) load_readonly_ranges();
+  uintptr_t a = (uintptr_t)p;
+  for (int i = 0; i < readonly_count; ++i)
+    if (a >= readonly_ranges[i].lo && a < readonly_ranges[i].hi) return 1;
+  return 0;
+}
+
+static int has_directive(const char *fmt) {
+  for (const char *p = fmt; *p; ++p) {
+    if (*p != '%') continue;
+    const char *q = p + 1;
+    if (*q == '%') { p = q; continue; }
+    while (*q && strchr("0123456789.-+ #'$*hlLqjzt", *q)) ++q;
+    if (*q && strchr("diouxXeEfFgGaAcsSpnm", *q)) return 1;
+  }
+  return 0;
+}
+
+static void check_format(const char *fmt) {
+  if (fmt && !in_readonly_memory(fmt) && has_directive(fmt))
+    oracle_violation("format string from data (CWE-134)", "format", fmt);
+}
+
+int __real_vprintf(const char *, va_list);
+int __real_vfprintf(FILE *, const char *, va_list);
+int __real_vsprintf(char *, const char *, va_list);
+int __real_vsnprintf(char *, size_t, const char *, va_list);
+int __real_vdprintf(int, const char *, va_list);
+void __real_vsyslog(int, const char *, va_list);
+
+int __wrap_vprintf(const char *f, va_list ap) { check_format(f); return __real_vprintf(f, ap); }
+int __wrap_vfprintf(FILE *s, const char *f, va_list ap) { check_format(f); return __real_vfprintf(s, f, ap); }
+int __wrap_vsprintf(char *d, const char *f, va_list ap) { check_format(f); return __real_vsprintf(d, f, ap); }
+int __wrap_vsnprintf(char *d, size_t n, const char *f, va_list ap) {
+  check_format(f);
+  return __real_vsnprintf(d, n, f, ap);
+}
+int __wrap_vdprintf(int fd, const char *f, va_list ap) { check_format(f); return __real_vdprintf(fd, f, ap); }
+void __wrap_vsyslog(int pri, const char *f, va_list ap) { check_format(f); __real_vsyslog(pri, f, ap); }
+
+#define FORWARD(call) \
+  va_list ap;         \
+  va_start(ap, f);    \
+  int r = call;       \
+  va_end(ap);         \
+  return r
+
+int __wrap_printf(const char *f, ...) { check_format(f); FORWARD(__real_vprintf(f, ap)); }
+int __wrap_fprintf(FILE *s, const char *f, ...) { check_format(f); FORWARD(__real_vfprintf(s, f, ap)); }
+int __wrap_sprintf(char *d, const char *f, ...) { check_format(f); FORWARD(__real_vsprintf(d, f, ap)); }
+int __wrap_snprintf(char *d, size_t n, const char *f, ...) { check_format(f); FORWARD(__real_vsnprintf(d, n, f, ap)); }
+int __wrap_dprintf(int fd, const char *f, ...) { check_format(f); FORWARD(__real_vdprintf(fd, f, ap)); }
+void __wrap_syslog(int pri, const char *f, ...) {
+  check_format(f);
+  va_list ap;
+  va_start(ap, f);
+  __real_vsyslog(pri, f, ap);
+  va_end(ap);
+}
+
+/* ----- CWE-78: the canary ran ----- */
+
+static void canary_marker(char *out, size_t n) {
+  const char *dir = getenv("MAMORI_ORACLE_DIR");
+  snprintf(out, n, "%s/ran-%d", dir ? dir : "/tmp", (int)getpid());
+}
+
+static void arm_canary(void) {
+  char marker[4096], pid[32];
+  canary_marker(marker, sizeof marker);
+  unlink(marker);
+  snprintf(pid, sizeof pid, "%d", (int)getpid());
+  setenv("MAMORI_ORACLE_PID", pid, 1);
+}
+
+static void check_canary(const char *command) {
+  char marker[4096];
+  canary_marker(marker, sizeof marker);
+  if (access(marker, F_OK) == 0) {
+    unlink(marker);
+    oracle_violation("command injection (CWE-78): the shell ran mamori_canary", "command", command);
+  }
+}
+
+int __real_system(const char *);
+FILE *__real_popen(const char *, const char *);
+int __real_pclose(FILE *);
+
+int __wrap_system(const char *command) {
+  arm_canary();
+  int r = __real_system(command);
+  check_canary(command);
+  return r;
+}
+
+static char last_popen[1024];
+FILE *__wrap_popen(const char *command, const char *mode) {
+  arm_canary();
+  snprintf(last_popen, sizeof last_popen, "%s", command ? command : "");
+  return __real_popen(command, mode);
+}
+
+int __wrap_pclose(FILE *f) {
+  int r = __real_pclose(f);
+  check_canary(last_popen);
+  return r;
+}
+
+/* ----- CWE-22: a path climbs out of the folder it names ----- */
+
+static int is_dotdot(const char *p, size_t len) { return len == 2 && p[0] == '.' && p[1] == '.'; }
+
+/* True when the ".." components of `path` climb to its top ("www/../x",
+ * "/srv/www/../../../etc/passwd") or at least two levels above the folder the
+ * components before the first ".." name ("/srv/www/a/../../x"). The oracle cannot know
+ * where a program's root ends inside the string, so one level ("www/a/../b") is allowed;
+ * a path that starts with ".." names no folder first and is left alone. */
+static int escapes_its_root(const char *path) {
+  if (!path) return 0;
+  const char *segs[512];
+  size_t lens[512];
+  int n = 0, root_depth = -1;
+  const char *p = path;
+  while (*p) {
+    while (*p == '/') ++p;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && *e != '/') ++e;
+    size_t len = (size_t)(e - p);
+    if (is_dotdot(p, len)) {
+      if (root_depth < 0) root_depth = n;
+      if (root_depth == 0) return 0;
+      if (n == 0) return 1;
+      --n;
+      if (n == 0 || n < root_depth - 1) return 1;
+    } else if (!(len == 1 && p[0] == '.')) {
+      if (n == 512) return 0;
+      segs[n] = p;
+      lens[n] = len;
+      ++n;
+    }
+    p = e;
+  }
+  (void)segs;
+  (void)lens;
+  return 0;
+}
+
+static void check_path(const char *path) {
+  if (escapes_its_root(path)) oracle_violation("path traversal (CWE-22): the path leaves its folder", "path", path);
+}
+
+FILE *__real_fopen(const char *, const char *);
+FILE *__real_fopen64(const char *, const char *);
+FILE *__real_freopen(const char *, const char *, FILE *);
+int __real_open(const char *, int, ...);
+int __real_open64(const char *, int, ...);
+int __real_openat(int, const char *, int, ...);
+int __real_creat(const char *, mode_t);
+DIR *__real_opendir(const char *);
+int __real_unlink(const char *);
+int __real_remove(const char *);
+
+FILE *__wrap_fopen(const char *p, const char *m) { check_path(p); return __real_fopen(p, m); }
+FILE *__wrap_fopen64(const char *p, const char *m) { check_path(p); return __real_fopen64(p, m); }
+FILE *__wrap_freopen(const char *p, const char *m, FILE *s) { check_path(p); return __real_freopen(p, m, s); }
+int __wrap_open(const char *p, int flags, ...) {
+  check_path(p);
+  va_list ap;
+  va_start(ap, flags);
+  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+  va_end(ap);
+  return __real_open(p, flags, mode);
+}
+int __wrap_open64(const char *p, int flags, ...) {
+  check_path(p);
+  va_list ap;
+  va_start(ap, flags);
+  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+  va_end(ap);
+  return __real_open64(p, flags, mode);
+}
+int __wrap_openat(int dir, const char *p, int flags, ...) {
+  check_path(p);
+  va_list ap;
+  va_start(ap, flags);
+  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
+  va_end(ap);
+  return __real_openat(dir, p, flags, mode);
+}
+int __wrap_creat(const char *p, mode_t m) { check_path(p); return __real_creat(p, m); }
+DIR *__wrap_opendir(const char *p) { check_path(p); return __real_opendir(p); }
+int __wrap_unlink(const char *p) { check_path(p); return __real_unlink(p); }
+int __wrap_remove(const char *p) { check_path(p); return __real_remove(p); }
