@@ -155,6 +155,11 @@ int main(int argc, char **argv) {
       ->check(CLI::ExistingFile);
   confirmCmd->add_option("--link-flag", confirm.linkFlags, "Extra linker flag for the fuzz targets (e.g. -lz)")
       ->allow_extra_args(false);
+  confirmCmd->add_flag("--synthesize-harness", confirm.synthesizeHarnesses,
+                       "Write harnesses for functions on the findings' traces that take (void), a string, "
+                       "bytes and a length, or a FILE*");
+  confirmCmd->add_option("--harness-function", confirm.harnessFunctions,
+                         "Also write a harness for this function (same signatures)");
   confirmCmd->add_option("--target-memory", confirm.targetMemoryMiB, "MiB of memory one input may use (default 2048)");
   confirmCmd->add_option("--input-timeout", confirm.inputTimeoutSeconds, "Seconds one input may run before it is a hang");
   addCommonOptions(confirmCmd, scan, out);

@@ -2,6 +2,7 @@
 
 #include "confirm/Dictionary.h"
 #include "confirm/Fuzzer.h"
+#include "confirm/HarnessSynthesis.h"
 #include "confirm/SanitizerBuild.h"
 #include "confirm/Triage.h"
 #include "core/Fingerprint.h"
@@ -250,6 +251,12 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   bo.linkFlags = opts.linkFlags;
   bo.jobs = opts.jobs;
   bo.verbose = opts.verbose;
+  if (opts.synthesizeHarnesses || !opts.harnessFunctions.empty()) {
+    std::vector<Finding> onTraces;
+    if (opts.synthesizeHarnesses) onTraces = report.findings;
+    bo.harnesses = synthesizeHarnesses(db, onTraces, opts.harnessFunctions, (work / "harness").string(), report.diagnostics);
+    if (opts.verbose) std::cerr << "mamori: " << bo.harnesses.size() << " harness(es) synthesized\n";
+  }
   if (opts.verbose) std::cerr << "mamori: building " << db.commands.size() << " translation units with ASan + UBSan\n";
   SanitizerBuild build = buildWithSanitizers(db, bo, report.diagnostics);
   stats.fuzzTargets = static_cast<unsigned>(build.targets.size());
@@ -257,7 +264,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     report.diagnostics.push_back(
         {Diagnostic::Level::Warning, report.projectRoot,
          "no fuzz target to run: confirm needs a libFuzzer entry point (a file defining LLVMFuzzerTestOneInput, "
-         "found in the project or given with --fuzz-target); the findings stay suspected"});
+         "found in the project or given with --fuzz-target) or --synthesize-harness; the findings stay suspected"});
     stats.seconds = now() - started;
     return stats;
   }

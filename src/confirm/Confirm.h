@@ -21,6 +21,8 @@ struct ConfirmOptions {
   std::vector<std::string> seedDirs;      // the user's own inputs to start from
   std::vector<std::string> fuzzTargets;   // fuzz target sources outside the compile database
   std::vector<std::string> linkFlags;     // libraries the targets need (-lz, ...)
+  bool synthesizeHarnesses = false;       // harnesses for functions on findings' traces
+  std::vector<std::string> harnessFunctions;  // and for these functions, by name
   unsigned long long targetMemoryMiB = 2048;
   unsigned inputTimeoutSeconds = 10;
   bool verbose = false;

@@ -255,18 +255,39 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
       library.push_back(&o);
       anyCxx |= o.cxx;
     }
+  // Synthesized harnesses: compiled with their unit's command; the unit itself is
+  // #included, so its own object stays out of their link.
+  std::vector<Object> harnessObjects;
+  std::map<std::string, std::string> harnessUnit;
+  for (size_t i = 0; i < opts.harnesses.size(); ++i) {
+    Object o = compile(opts.harnesses[i].command, objDir.string(), static_cast<unsigned>(commands.size() + i), diags,
+                       diagMutex);
+    if (o.path.empty()) continue;
+    o.definesFuzzer = true;
+    harnessUnit[o.source] = opts.harnesses[i].unitFile;
+    harnessObjects.push_back(o);
+  }
+  std::vector<const Object *> entries;
+  for (const Object &o : objects)
+    if (!o.path.empty() && o.definesFuzzer) entries.push_back(&o);
+  for (const Object &o : harnessObjects) entries.push_back(&o);
+
   std::set<std::string> names;
-  for (const Object &o : objects) {
-    if (o.path.empty() || !o.definesFuzzer) continue;
+  for (const Object *entry : entries) {
+    const Object &o = *entry;
     FuzzTarget t;
     t.source = o.source;
+    auto unit = harnessUnit.find(o.source);
+    t.synthesized = unit != harnessUnit.end();
     t.name = fs::path(o.source).stem().string();
     while (!names.insert(t.name).second) t.name += "_";
     t.binary = (binDir / t.name).string();
     std::vector<std::string> argv = {anyCxx || o.cxx ? "clang++-19" : "clang-19", "-fsanitize=fuzzer,address,undefined",
                                      "-o", t.binary, o.path};
     t.linkedSources.push_back(o.source);
+    if (t.synthesized) t.linkedSources.push_back(unit->second);
     for (const Object *l : library) {
+      if (t.synthesized && fs::path(l->source).lexically_normal() == fs::path(unit->second).lexically_normal()) continue;
       argv.push_back(l->path);
       t.linkedSources.push_back(l->source);
     }

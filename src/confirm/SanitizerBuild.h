@@ -4,6 +4,7 @@
 // and mamori's oracles. The user's sources and build folder are only read.
 #pragma once
 
+#include "confirm/HarnessSynthesis.h"
 #include "core/Finding.h"
 #include "ingest/CompileDatabase.h"
 
@@ -20,6 +21,7 @@ struct SanitizerBuildOptions {
   std::string workDir;                    // objects go to workDir/obj, binaries to workDir/bin
   std::vector<std::string> extraTargets;  // fuzz target sources given with --fuzz-target
   std::vector<std::string> linkFlags;     // e.g. -lz, for libraries the compile database cannot name
+  std::vector<SynthesizedHarness> harnesses;  // linked like fuzz targets, without their unit's object
   unsigned jobs = 1;
   bool verbose = false;
 };
@@ -29,6 +31,7 @@ struct FuzzTarget {
   std::string source;  // the file that defines LLVMFuzzerTestOneInput
   std::string binary;  // the linked libFuzzer binary
   std::vector<std::string> linkedSources;  // every source compiled into it
+  bool synthesized = false;
 };
 
 struct SanitizerBuild {

@@ -1,0 +1,174 @@
+#include "confirm/HarnessSynthesis.h"
+
+#include "frontend/TuParser.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+namespace fs = std::filesystem;
+using namespace clang;
+
+namespace mamori {
+
+namespace {
+
+enum class Feed { None, Stdin, CString, Buffer, File };
+
+bool isByte(QualType t) {
+  t = t.getCanonicalType().getUnqualifiedType();
+  return t->isCharType() || t->isVoidType() ||
+         (t->isIntegerType() && t->isUnsignedIntegerType() && !t->isBooleanType() && t->isSpecificBuiltinType(BuiltinType::UChar));
+}
+
+Feed feedFor(const FunctionDecl *fd) {
+  unsigned n = fd->getNumParams();
+  if (n == 0) return Feed::Stdin;
+  QualType p0 = fd->getParamDecl(0)->getType();
+  if (n == 1 && p0->isPointerType()) {
+    QualType pointee = p0->getPointeeType();
+    if (pointee.getCanonicalType().getUnqualifiedType()->isCharType()) return Feed::CString;
+    if (const auto *rd = pointee->getAsRecordDecl(); rd && rd->getName() == "_IO_FILE") return Feed::File;
+    if (const auto *td = pointee->getAs<TypedefType>(); td && td->getDecl()->getName() == "FILE") return Feed::File;
+  }
+  if (n == 2 && p0->isPointerType() && isByte(p0->getPointeeType()) && fd->getParamDecl(1)->getType()->isIntegerType())
+    return Feed::Buffer;
+  return Feed::None;
+}
+
+std::string harnessBody(Feed feed, const FunctionDecl *fd, bool cxx) {
+  std::string name = fd->getNameAsString();
+  std::string ret = "  ";
+  std::string out;
+  out += cxx ? "extern \"C\" " : "";
+  out += "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)\n{\n";
+  switch (feed) {
+  case Feed::Stdin:
+    out += "  /* The input is the program's standard input. */\n"
+           "  static int fd = -1;\n"
+           "  if (fd < 0) fd = memfd_create(\"mamori-stdin\", 0);\n"
+           "  if (fd < 0 || ftruncate(fd, 0) != 0) return 0;\n"
+           "  if (size && write(fd, data, size) != (ssize_t)size) return 0;\n"
+           "  lseek(fd, 0, SEEK_SET);\n"
+           "  dup2(fd, 0);\n"
+           "  clearerr(stdin);\n"
+           "  fseek(stdin, 0, SEEK_SET);\n"
+           "  " + name + "();\n";
+    break;
+  case Feed::CString:
+    out += "  char *s = (char *)malloc(size + 1);\n"
+           "  if (!s) return 0;\n"
+           "  memcpy(s, data, size);\n"
+           "  s[size] = '\\0';\n"
+           "  " + name + "(s);\n"
+           "  free(s);\n";
+    break;
+  case Feed::Buffer: {
+    std::string ptrType = fd->getParamDecl(0)->getType().getAsString();
+    std::string lenType = fd->getParamDecl(1)->getType().getAsString();
+    out += "  /* A copy, so that reads past the end are caught. */\n"
+           "  uint8_t *copy = (uint8_t *)malloc(size ? size : 1);\n"
+           "  if (!copy) return 0;\n"
+           "  memcpy(copy, data, size);\n"
+           "  " + name + "((" + ptrType + ")copy, (" + lenType + ")size);\n"
+           "  free(copy);\n";
+    break;
+  }
+  case Feed::File:
+    out += "  FILE *fp = fmemopen((void *)data, size ? size : 1, \"rb\");\n"
+           "  if (!fp) return 0;\n"
+           "  " + name + "(fp);\n"
+           "  fclose(fp);\n";
+    break;
+  case Feed::None:
+    break;
+  }
+  out += "  return 0;\n}\n";
+  (void)ret;
+  return out;
+}
+
+}  // namespace
+
+std::vector<SynthesizedHarness> synthesizeHarnesses(const CompileDatabase &db, const std::vector<Finding> &findings,
+                                                    const std::vector<std::string> &functions, const std::string &dir,
+                                                    std::vector<Diagnostic> &diags) {
+  std::vector<SynthesizedHarness> out;
+  fs::create_directories(dir);
+  // Lines on a finding's trace, per file: the functions that contain them are candidates.
+  std::map<std::string, std::set<unsigned>> traceLines;
+  for (const Finding &f : findings) {
+    if (f.proof && f.proof->dynamicOnly) continue;
+    traceLines[f.location.file].insert(f.location.line);
+    for (const TraceStep &s : f.trace) traceLines[s.location.file].insert(s.location.line);
+  }
+  std::set<std::string> wanted(functions.begin(), functions.end());
+  std::set<std::string> done;
+  for (const CompileCommand &cmd : db.commands) {
+    std::string file = fs::path(cmd.file).lexically_normal().string();
+    auto lines = traceLines.find(file);
+    if (lines == traceLines.end() && wanted.empty()) continue;
+    bool cxx = fs::path(file).extension() != ".c";
+    parseTranslationUnit(cmd, [&](ASTContext &ctx) {
+      const SourceManager &sm = ctx.getSourceManager();
+      struct Visitor : RecursiveASTVisitor<Visitor> {
+        std::vector<const FunctionDecl *> defs;
+        bool VisitFunctionDecl(FunctionDecl *fd) {
+          if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) defs.push_back(fd);
+          return true;
+        }
+      } v;
+      v.TraverseDecl(ctx.getTranslationUnitDecl());
+      for (const FunctionDecl *fd : v.defs) {
+        if (!sm.isInMainFile(fd->getLocation())) continue;
+        std::string name = fd->getNameAsString();
+        if (name == "main" || fd->isMain() || llvm::isa<CXXMethodDecl>(fd)) continue;
+        bool onTrace = false;
+        if (lines != traceLines.end()) {
+          unsigned b = sm.getSpellingLineNumber(fd->getBeginLoc()), e = sm.getSpellingLineNumber(fd->getEndLoc());
+          for (unsigned l : lines->second) onTrace |= l >= b && l <= e;
+        }
+        if (!onTrace && !wanted.count(name)) continue;
+        Feed feed = feedFor(fd);
+        if (feed == Feed::None) {
+          if (wanted.count(name) || onTrace)
+            diags.push_back({Diagnostic::Level::Note, file,
+                             "no harness for '" + name + "': its parameters are not (void), (const char *), "
+                             "(bytes, length) or (FILE *)"});
+          continue;
+        }
+        std::string stem = fs::path(file).stem().string();
+        SynthesizedHarness h;
+        h.name = "harness-" + stem + "-" + name;
+        if (!done.insert(h.name).second) continue;
+        h.function = name;
+        h.unitFile = file;
+        h.source = (fs::path(dir) / (h.name + (cxx ? ".cpp" : ".c"))).string();
+        std::ofstream src(h.source, std::ios::trunc);
+        src << "/* Generated by mamori confirm --synthesize-harness: feeds the fuzzer's input to\n"
+            << " * " << name << "() in " << file << ". */\n"
+            << "#define _GNU_SOURCE 1\n"
+            << "#define main mamori_replaced_main\n"
+            << "#include \"" << file << "\"\n"
+            << "#undef main\n"
+            << "#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+            << "#include <sys/mman.h>\n#include <unistd.h>\n\n"
+            << harnessBody(feed, fd, cxx);
+        h.command = cmd;
+        h.command.file = h.source;
+        for (std::string &a : h.command.arguments)
+          if (fs::path(a).lexically_normal() == fs::path(file) || a == fs::path(cmd.file).filename().string()) a = h.source;
+        out.push_back(h);
+      }
+    });
+  }
+  return out;
+}
+
+}  // namespace mamori
