@@ -155,6 +155,10 @@ int main(int argc, char **argv) {
       ->check(CLI::ExistingFile);
   confirmCmd->add_option("--link-flag", confirm.linkFlags, "Extra linker flag for the fuzz targets (e.g. -lz)")
       ->allow_extra_args(false);
+  confirmCmd->add_option("--test-cmd", confirm.testCommand,
+                         "Build the project with its own build system and the sanitizers, and run this command "
+                         "in the build folder (e.g. 'ctest --output-on-failure')");
+  confirmCmd->add_option("--test-timeout", confirm.testTimeoutSeconds, "Seconds the test command may run (default 1200)");
   confirmCmd->add_flag("--synthesize-harness", confirm.synthesizeHarnesses,
                        "Write harnesses for functions on the findings' traces that take (void), a string, "
                        "bytes and a length, or a FILE*");
@@ -260,6 +264,10 @@ int main(int argc, char **argv) {
     }
   if (confirmCmd->parsed()) {
     if (confirm.workDir.empty()) confirm.workDir = defaultConfirmDir(root);
+    confirm.projectDir = root;
+    // A project folder named on the command line is searched for fuzz targets; with -p
+    // alone the current folder may be anything, so the sources' common folder is used.
+    if (confirmCmd->count("DIR") > 0 || buildDir.empty()) confirm.searchRoot = root;
     confirm.jobs = scan.jobs ? scan.jobs : std::max(1u, std::thread::hardware_concurrency());
     confirm.verbose = scan.verbose;
     ConfirmStats cs = confirmFindings(db, report, confirm);

@@ -3,6 +3,7 @@
 #include "confirm/Dictionary.h"
 #include "confirm/Fuzzer.h"
 #include "confirm/HarnessSynthesis.h"
+#include "confirm/ProjectTests.h"
 #include "confirm/SanitizerBuild.h"
 #include "confirm/Triage.h"
 #include "core/Fingerprint.h"
@@ -12,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
@@ -62,7 +64,9 @@ public:
   // With no static finding in its code, a target fuzzes for its whole budget: what it
   // finds is new.
   bool allCandidatesConfirmed() const {
-    if (candidates_.empty()) return false;
+    // A synthesized harness calls one function: it fuzzes its whole share, whatever other
+    // entry points proved meanwhile (a clean run of it is evidence too).
+    if (candidates_.empty() || target_.synthesized) return false;
     for (size_t i : candidates_)
       if (report_.findings[i].status != FindingStatus::Confirmed) return false;
     return true;
@@ -92,6 +96,17 @@ public:
     }
   }
   size_t pendingCount() const { return pending_.size(); }
+  void markSeen(const fs::path &p) { seen_.insert(p.string()); }
+
+  // Hangs and memory exhaustion are result classes: counted, the first input kept and told.
+  void noteResource(bool hang, const fs::path &artifact) {
+    unsigned &count = hang ? stats_.hangs : stats_.outOfMemory;
+    if (++count == 1)
+      diagnostics.push_back({Diagnostic::Level::Warning, target_.source,
+                             std::string(hang ? "an input makes the target hang (over the per-input timeout)"
+                                              : "an input makes the target exhaust its memory") +
+                                 "; input kept at " + artifact.string()});
+  }
 
   std::vector<Diagnostic> diagnostics;
 
@@ -125,13 +140,7 @@ private:
         if (sr.kind == "excessive-allocation") return triageReports({sr}, artifact), true;
     }
     if (name.rfind("timeout-", 0) == 0 || name.rfind("slow-unit-", 0) == 0 || oom) {
-      bool hang = !oom;
-      (hang ? stats_.hangs : stats_.outOfMemory)++;
-      if ((hang ? stats_.hangs : stats_.outOfMemory) == 1)
-        diagnostics.push_back({Diagnostic::Level::Warning, target_.source,
-                               std::string(hang ? "an input makes the target hang (over the per-input timeout)"
-                                                : "an input makes the target exhaust its memory") +
-                                   "; input kept at " + artifact.string()});
+      noteResource(!oom, artifact);
       return false;
     }
     std::string signature = quickSignature(target_.binary, artifact.string(), env_);
@@ -139,9 +148,13 @@ private:
     // From now on the fuzzer may go on past this bug.
     if (signature.rfind("sig:", 0) == 0) std::ofstream(env_.knownSignaturesFile(), std::ios::app) << signature.substr(4) << "\n";
     ProcessResult r = replayInput(target_.binary, artifact.string(), env_);
-    triageReports(parseSanitizerOutput(r.output), artifact);
+    std::vector<SanitizerReport> reports = parseSanitizerOutput(r.output);
+    for (const SanitizerReport &sr : reports)
+      if (sr.isResourceExhaustion()) noteResource(sr.kind == "timeout", artifact);
+    triageReports(reports, artifact);
     return true;
   }
+
 
   void triageReports(const std::vector<SanitizerReport> &reports, const fs::path &artifact) {
     for (const SanitizerReport &sr : reports) {
@@ -230,6 +243,70 @@ void minimizeProofs(ScanReport &report, const std::vector<FuzzTarget> &targets, 
   }
 }
 
+std::string commonFolder(const CompileDatabase &db) {
+  std::optional<fs::path> common;
+  for (const CompileCommand &c : db.commands) {
+    fs::path dir = fs::path(c.file).lexically_normal().parent_path();
+    if (!common) {
+      common = dir;
+      continue;
+    }
+    fs::path shared;
+    auto a = common->begin(), b = dir.begin();
+    for (; a != common->end() && b != dir.end() && *a == *b; ++a, ++b) shared /= *a;
+    common = shared;
+  }
+  return common ? common->string() : "";
+}
+
+// The project's tests under the sanitizers: each report in their output is triaged like a
+// fuzzing crash, with the test command as the proof.
+void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir, const fs::path &work,
+                      const FuzzEnvironment &env, ScanReport &report, ConfirmStats &stats) {
+  ProjectTestOptions po;
+  po.projectDir = projectDir;
+  po.workDir = work.string();
+  po.testCommand = opts.testCommand;
+  po.oracleObject = (work / "oracle" / "oracle.o").string();
+  po.jobs = opts.jobs;
+  po.timeoutSeconds = opts.testTimeoutSeconds;
+  if (opts.verbose) std::cerr << "mamori: building the project with the sanitizers to run: " << opts.testCommand << "\n";
+  ProjectTestRun run = runProjectTests(po, env);
+  if (!run.error.empty()) report.diagnostics.push_back({Diagnostic::Level::Error, projectDir, run.error});
+  std::set<std::string> keys;
+  for (const SanitizerReport &sr : run.reports) {
+    if (sr.isResourceExhaustion()) continue;
+    std::string key = deduplicationKey(sr, report.projectRoot);
+    if (!keys.insert(key).second) continue;
+    ++stats.distinctReports;
+    Proof p;
+    p.kind = sr.describe();
+    p.entryPoint = "test command: " + opts.testCommand;
+    p.reproduce = run.reproduce;
+    for (const StackFrame &fr : sr.stack)
+      if (!fr.file.empty() && p.stack.size() < 8) p.stack.push_back(fr.function + " " + fr.file + ":" + std::to_string(fr.line));
+    std::vector<size_t> proven = findingsProvenBy(sr, report.findings);
+    for (size_t i : proven) {
+      Finding &f = report.findings[i];
+      if (f.status == FindingStatus::Confirmed) continue;
+      f.status = FindingStatus::Confirmed;
+      f.proof = p;
+      ++stats.confirmed;
+      if (opts.verbose)
+        std::cerr << "mamori: confirmed " << f.location.file << ":" << f.location.line << " CWE-" << f.cwe << " ("
+                  << sr.describe() << ") by the test command\n";
+    }
+    Finding d;
+    if (proven.empty() && dynamicFinding(sr, report.projectRoot, d)) {
+      d.fingerprint = stableHash(key);
+      p.dynamicOnly = true;
+      d.proof = p;
+      report.findings.push_back(d);
+      ++stats.dynamicOnly;
+    }
+  }
+}
+
 }  // namespace
 
 ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, const ConfirmOptions &opts) {
@@ -245,7 +322,9 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   fs::remove(oracleDir / "known");
 
   SanitizerBuildOptions bo;
-  bo.projectRoot = report.projectRoot;
+  // Fuzz targets outside the database are looked for where its sources are: under their
+  // common folder (the project folder given with -p alone may be any working directory).
+  bo.projectRoot = opts.searchRoot.empty() ? commonFolder(db) : opts.searchRoot;
   bo.workDir = work.string();
   bo.extraTargets = opts.fuzzTargets;
   bo.linkFlags = opts.linkFlags;
@@ -260,6 +339,16 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   if (opts.verbose) std::cerr << "mamori: building " << db.commands.size() << " translation units with ASan + UBSan\n";
   SanitizerBuild build = buildWithSanitizers(db, bo, report.diagnostics);
   stats.fuzzTargets = static_cast<unsigned>(build.targets.size());
+  FuzzEnvironment env;
+  env.workDir = runDir.string();
+  env.oracleDir = oracleDir.string();
+  env.memoryMiB = opts.targetMemoryMiB;
+  env.inputTimeoutSeconds = opts.inputTimeoutSeconds;
+  if (!opts.testCommand.empty()) confirmWithTests(opts, opts.projectDir, work, env, report, stats);
+  if (build.targets.empty() && !opts.testCommand.empty()) {
+    stats.seconds = now() - started;
+    return stats;
+  }
   if (build.targets.empty()) {
     report.diagnostics.push_back(
         {Diagnostic::Level::Warning, report.projectRoot,
@@ -268,12 +357,6 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     stats.seconds = now() - started;
     return stats;
   }
-
-  FuzzEnvironment env;
-  env.workDir = runDir.string();
-  env.oracleDir = oracleDir.string();
-  env.memoryMiB = opts.targetMemoryMiB;
-  env.inputTimeoutSeconds = opts.inputTimeoutSeconds;
 
   unsigned perTarget = std::max(5u, opts.budgetSeconds / static_cast<unsigned>(build.targets.size()));
   for (const FuzzTarget &t : build.targets) {
@@ -318,12 +401,25 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     // Seeds that fail already are proofs in their own right, and would kill every
     // fork-mode job at its start. Each is triaged at once (its bug becomes known, so the
     // next seeds with the same bug pass) and goes back into the corpus if it passes then.
-    failingInputs(t.binary, seedFiles, env, /*suppressKnown=*/true, [&](const std::string &bad) {
+    // Code that fails on every input (nothing to explore) stops this after a few seeds
+    // that teach nothing new.
+    unsigned nothingNew = 0;
+    failingInputs(t.binary, seedFiles, env, /*suppressKnown=*/true, [&](const std::string &bad, const std::string &output) {
       fs::path moved = artifacts / fs::path(bad).filename();
       fs::rename(bad, moved, ec);
+      // A hang or exhaustion is told by the run itself: replaying it would cost as much again.
+      for (const SanitizerReport &sr : parseSanitizerOutput(output))
+        if (sr.isResourceExhaustion()) {
+          session.noteResource(sr.kind == "timeout", moved);
+          session.markSeen(moved);
+          return ++nothingNew < 4;
+        }
+      unsigned before = stats.distinctReports;
       session.triageNew(artifacts, 8, 30);
       if (failingInputs(t.binary, {moved.string()}, env, true).empty())
         fs::copy_file(moved, bad, fs::copy_options::overwrite_existing, ec);
+      nothingNew = stats.distinctReports > before ? 0 : nothingNew + 1;
+      return nothingNew < 4;
     });
     if (opts.verbose)
       std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] " << seeds.size() << " seeds ("
@@ -341,7 +437,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
       return !session.allCandidatesConfirmed();
     });
     if (opts.verbose) std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] triage of the last inputs\n";
-    session.triageNew(artifacts, 400, 30);
+    session.triageNew(artifacts, 400, std::min(30.0, std::max(5.0, perTarget * 0.5)));
     if (!fr.launchError.empty())
       report.diagnostics.push_back({Diagnostic::Level::Error, t.binary, fr.launchError});
     report.diagnostics.insert(report.diagnostics.end(), session.diagnostics.begin(), session.diagnostics.end());

@@ -15,12 +15,16 @@
 namespace mamori {
 
 struct ConfirmOptions {
+  std::string projectDir;                 // the project folder (for --test-cmd's build)
+  std::string searchRoot;                 // where to look for fuzz targets; default: the sources' common folder
   std::string workDir;                    // builds, corpora and proofs (outside the project)
   unsigned budgetSeconds = 600;           // fuzzing time, shared by the targets
   unsigned jobs = 1;                      // parallel compiles and fuzzing processes
   std::vector<std::string> seedDirs;      // the user's own inputs to start from
   std::vector<std::string> fuzzTargets;   // fuzz target sources outside the compile database
   std::vector<std::string> linkFlags;     // libraries the targets need (-lz, ...)
+  std::string testCommand;                // the project's tests, run against a sanitizer build
+  unsigned testTimeoutSeconds = 1200;
   bool synthesizeHarnesses = false;       // harnesses for functions on findings' traces
   std::vector<std::string> harnessFunctions;  // and for these functions, by name
   unsigned long long targetMemoryMiB = 2048;

@@ -134,7 +134,7 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
 
 std::vector<std::string> failingInputs(const std::string &binary, const std::vector<std::string> &inputs,
                                        const FuzzEnvironment &env, bool suppressKnown,
-                                       const std::function<void(const std::string &)> &onFailure) {
+                                       const std::function<bool(const std::string &, const std::string &)> &onFailure) {
   std::vector<std::string> failing;
   std::vector<std::string> left = inputs;
   RunOptions o;
@@ -160,7 +160,7 @@ std::vector<std::string> failingInputs(const std::string &binary, const std::vec
     if (it == left.end()) break;
     failing.push_back(file);
     left.erase(left.begin(), it + 1);
-    if (onFailure) onFailure(file);
+    if (onFailure && !onFailure(file, r.output.substr(at))) break;
   }
   return failing;
 }

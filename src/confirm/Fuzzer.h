@@ -56,10 +56,11 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
 // takes failing seeds out of the corpus and triages them directly.
 // With `suppressKnown`, known bugs do not count as failures (as while fuzzing).
 // `onFailure` is called for each failing input as soon as it is found, so that the caller
-// can triage it (and list it as known) before the rest run.
+// can triage it (and list it as known) before the rest run; it gets the input and what the
+// run printed. Returning false stops there.
 std::vector<std::string> failingInputs(const std::string &binary, const std::vector<std::string> &inputs,
                                        const FuzzEnvironment &env, bool suppressKnown = false,
-                                       const std::function<void(const std::string &)> &onFailure = {});
+                                       const std::function<bool(const std::string &, const std::string &)> &onFailure = {});
 
 // Asks libFuzzer for a smaller input that still fails; writes it to `output`. False if
 // minimization failed (the caller keeps the original).

@@ -23,11 +23,13 @@ const char *kOracleSource =
     ;
 
 // The flags confirm adds to every compile: sanitizers, debug lines for the stacks, and
-// libFuzzer's coverage instrumentation. Reports are recoverable so that fuzzing can go on
+// libFuzzer's coverage instrumentation. -O0, because the optimizer removes evidence: an
+// unused malloc/free pair disappears with its double free, and a check that relies on
+// undefined behaviour is folded away. Reports are recoverable so that fuzzing can go on
 // past a bug already proven (the oracle runtime decides; replays halt at the first). FORTIFY is off so printf is printf (the oracles
 // wrap it) and ASan sees every copy.
 const std::vector<std::string> kSanitizerFlags = {
-    "-g", "-O1", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls", "-fsanitize=address,undefined",
+    "-g", "-O0", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls", "-fsanitize=address,undefined",
     "-fsanitize=fuzzer-no-link",
     "-fsanitize-recover=address,undefined", "-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=0", "-w"};
 
@@ -215,7 +217,8 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
   std::set<std::string> inDatabase;
   for (const CompileCommand &c : db.commands) inDatabase.insert(fs::path(c.file).lexically_normal().string());
   std::vector<std::string> extra = opts.extraTargets;
-  for (const std::string &t : discoverFuzzTargets(opts.projectRoot, opts.workDir)) extra.push_back(t);
+  if (!opts.projectRoot.empty() && fs::path(opts.projectRoot).has_relative_path())
+    for (const std::string &t : discoverFuzzTargets(opts.projectRoot, opts.workDir)) extra.push_back(t);
   for (const std::string &t : extra) {
     std::string norm = fs::absolute(t).lexically_normal().string();
     if (inDatabase.insert(norm).second) commands.push_back(borrowFlags(db, norm));

@@ -17,7 +17,7 @@ namespace mamori {
 const std::vector<std::string> &oracleWrappedSymbols();
 
 struct SanitizerBuildOptions {
-  std::string projectRoot;
+  std::string projectRoot;                // where fuzz targets outside the database are looked for
   std::string workDir;                    // objects go to workDir/obj, binaries to workDir/bin
   std::vector<std::string> extraTargets;  // fuzz target sources given with --fuzz-target
   std::vector<std::string> linkFlags;     // e.g. -lz, for libraries the compile database cannot name

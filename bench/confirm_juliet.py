@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""How many of the Juliet bad cases that mamori flags can `mamori confirm` prove dynamically,
+and is a good function ever confirmed?
+
+For the first N single-file cases of each CWE in the Juliet sample, one `mamori confirm` run
+per CWE builds the cases with the sanitizers and synthesizes harnesses (--synthesize-harness)
+for the functions on the findings' traces, plus one harness per case for its `..._good`
+driver (--harness-function), which calls every good variant. Juliet's bad() and good() take
+no parameters, so the harness feeds the fuzzer's input as standard input (the fgets/fscanf
+variants read it; the socket variants get nothing: the sandbox has no network).
+
+Scoring, per case: flagged = a finding of the case's CWE family inside a bad function;
+confirmed = such a finding confirmed, or a finding found only dynamically inside a bad
+function. Any confirmed finding inside a good function is counted against mamori.
+
+    nice /usr/bin/python3 bench/confirm_juliet.py --per-cwe 6 --seconds-per-target 4
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_bench as rb  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPLIT_CASE = re.compile(r"_\d+[a-z]\.c$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mamori", default=os.path.join(HERE, "..", "build", "mamori"))
+    ap.add_argument("--juliet", default=os.path.join(HERE, "..", ".corpus", "juliet"))
+    ap.add_argument("--sample", default=rb.DEFAULT_SAMPLE)
+    ap.add_argument("--per-cwe", type=int, default=6)
+    ap.add_argument("--seconds-per-target", type=int, default=4)
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    args = ap.parse_args()
+    root = os.path.abspath(args.juliet)
+    support = os.path.join(root, "testcasesupport")
+    with open(args.sample) as fh:
+        rels = [l.strip() for l in fh if l.strip() and not l.startswith("#")]
+    by_cwe = collections.defaultdict(list)
+    for rel in rels:
+        if SPLIT_CASE.search(rel) or not rel.endswith(".c"):
+            continue
+        cwe = int(rb.JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
+        if len(by_cwe[cwe]) < args.per_cwe:
+            by_cwe[cwe].append(rel)
+
+    rows = []
+    started = time.time()
+    for cwe in sorted(by_cwe):
+        files = [os.path.join(root, r) for r in by_cwe[cwe]]
+        ranges = {}
+        for f in files:
+            stem = os.path.splitext(os.path.basename(f))[0]
+            bad, good = [], []
+            for name, lo, hi in rb.juliet_functions(f):
+                short = name[len(stem) + 1:] if name.startswith(stem + "_") else name
+                role, _ = rb.juliet_role(short)
+                (bad if role == "bad" else good if role == "good" or short == "good" else []).append((lo, hi))
+            ranges[os.path.realpath(f)] = (bad, good)
+        with tempfile.TemporaryDirectory(prefix="mamori-confirm-juliet-") as tmp:
+            db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]}
+                  for f in files + [os.path.join(support, "io.c")]]
+            with open(os.path.join(tmp, "compile_commands.json"), "w") as fh:
+                json.dump(db, fh)
+            goods = []
+            for f in files:
+                goods += ["--harness-function", os.path.splitext(os.path.basename(f))[0] + "_good"]
+            budget = args.seconds_per_target * 2 * len(files)
+            cmd = [args.mamori, "confirm", "-p", tmp, "--work-dir", os.path.join(tmp, "work"), "--synthesize-harness",
+                   "--budget", "%ds" % budget, "-j", str(args.jobs), "--format", "json", "--input-timeout", "5"] + goods
+            t0 = time.time()
+            p = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp, timeout=budget * 4 + 600)
+            seconds = time.time() - t0
+            if p.returncode not in (0, 1, 3):
+                print("CWE-%d: mamori exited %d: %s" % (cwe, p.returncode, p.stderr[-400:]), file=sys.stderr)
+                continue
+            report = json.loads(p.stdout)
+        flagged, confirmed, good_confirmed = set(), set(), []
+        for f in report["findings"]:
+            path = os.path.realpath(f["location"]["file"])
+            if path not in ranges:
+                continue
+            bad, good = ranges[path]
+            line = f["location"]["line"]
+            in_bad = any(lo <= line <= hi for lo, hi in bad)
+            in_good = any(lo <= line <= hi for lo, hi in good)
+            dynamic = f.get("proof", {}).get("dynamicOnly", False)
+            family = rb.matches(cwe, {f["cwe"]})
+            if in_bad and family and not dynamic:
+                flagged.add(path)
+            if f["status"] == "confirmed" and in_bad and (family or dynamic):
+                confirmed.add(path)
+            if f["status"] == "confirmed" and in_good:
+                good_confirmed.append("%s:%d %s" % (os.path.basename(path), line, f["message"][:100]))
+        rows.append((cwe, len(files), len(flagged), len(confirmed & flagged), len(confirmed - flagged),
+                     len(good_confirmed), seconds))
+        for g in good_confirmed:
+            print("GOOD CONFIRMED: " + g, file=sys.stderr)
+        print("CWE-%d done in %.0f s" % (cwe, seconds), file=sys.stderr)
+
+    print("| CWE | cases | flagged by the scan | of those confirmed | confirmed, not flagged | good functions confirmed | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    tot = [0] * 5
+    for cwe, n, fl, co, extra, good, sec in rows:
+        print("| %d | %d | %d | %d | %d | %d | %.0f |" % (cwe, n, fl, co, extra, good, sec))
+        for i, v in enumerate((n, fl, co, extra, good)):
+            tot[i] += v
+    print("| all | %d | %d | %d | %d | %d | %.0f |" % (tot[0], tot[1], tot[2], tot[3], tot[4], time.time() - started))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
