@@ -8,6 +8,7 @@
 #include "confirm/Triage.h"
 #include "core/Fingerprint.h"
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -259,6 +260,32 @@ std::string commonFolder(const CompileDatabase &db) {
   return common ? common->string() : "";
 }
 
+// Findings seen only dynamically have rules of their own (one per report kind), so that
+// SARIF consumers can show them like any other.
+void addDynamicRules(ScanReport &report) {
+  std::set<std::string> known;
+  for (const RuleInfo &r : report.rules) known.insert(r.id);
+  for (const Finding &f : report.findings) {
+    if (!f.proof || !f.proof->dynamicOnly || known.count(f.ruleId)) continue;
+    known.insert(f.ruleId);
+    RuleInfo r;
+    r.id = f.ruleId;
+    std::string kind = f.ruleId.substr(f.ruleId.rfind('.') + 1);
+    r.name = "Dynamic";
+    for (size_t i = 0; i < kind.size(); ++i)
+      if (kind[i] != '-') r.name += (i == 0 || kind[i - 1] == '-') ? static_cast<char>(std::toupper(kind[i])) : kind[i];
+    r.cwe = f.cwe;
+    r.severity = f.severity;
+    r.securitySeverity = f.severity == Severity::Error ? 8.0 : 5.0;
+    r.shortDescription = "Found by fuzzing under the sanitizers: " + kind;
+    r.fullDescription = "A sanitizer or one of mamori's oracles reported " + kind +
+                        " while fuzzing or running the project's tests, at a place no static rule reported.";
+    r.help = "Replay the proof with the reproduce command, read the stack, and fix the first bad access or "
+             "operation it shows.";
+    report.rules.push_back(r);
+  }
+}
+
 // The project's tests under the sanitizers: each report in their output is triaged like a
 // fuzzing crash, with the test command as the proof.
 void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir, const fs::path &work,
@@ -346,6 +373,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   env.inputTimeoutSeconds = opts.inputTimeoutSeconds;
   if (!opts.testCommand.empty()) confirmWithTests(opts, opts.projectDir, work, env, report, stats);
   if (build.targets.empty() && !opts.testCommand.empty()) {
+    addDynamicRules(report);
     stats.seconds = now() - started;
     return stats;
   }
@@ -442,6 +470,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
       report.diagnostics.push_back({Diagnostic::Level::Error, t.binary, fr.launchError});
     report.diagnostics.insert(report.diagnostics.end(), session.diagnostics.begin(), session.diagnostics.end());
   }
+  addDynamicRules(report);
   if (opts.verbose) std::cerr << "mamori: fuzzing done after " << static_cast<int>(now() - started) << " s; minimizing proofs\n";
   minimizeProofs(report, build.targets, env, std::max(10.0, opts.budgetSeconds * 0.1));
   stats.seconds = now() - started;
