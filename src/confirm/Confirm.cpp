@@ -386,8 +386,26 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     return stats;
   }
 
-  unsigned perTarget = std::max(5u, opts.budgetSeconds / static_cast<unsigned>(build.targets.size()));
-  for (const FuzzTarget &t : build.targets) {
+  // The budget is shared: targets whose code holds the most findings go first, each gets an
+  // equal share of what is left (at least 5 s), and targets the budget does not reach are
+  // named in a note.
+  std::vector<std::pair<size_t, const FuzzTarget *>> order;
+  for (const FuzzTarget &t : build.targets)
+    order.push_back({TargetSession(t, report, env, povDir, stats, started, false).candidates().size(), &t});
+  std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+  const double fuzzDeadline = now() + opts.budgetSeconds;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const FuzzTarget &t = *order[k].second;
+    double left = fuzzDeadline - now();
+    if (left < 3) {
+      std::string skipped;
+      for (size_t r = k; r < order.size(); ++r) skipped += (r > k ? ", " : "") + order[r].second->name;
+      report.diagnostics.push_back({Diagnostic::Level::Note, report.projectRoot,
+                                    "the fuzzing budget ran out before these targets: " + skipped +
+                                        " (raise --budget)"});
+      break;
+    }
+    unsigned perTarget = std::max(5u, static_cast<unsigned>(left / static_cast<double>(order.size() - k)));
     TargetSession session(t, report, env, povDir, stats, started, opts.verbose);
     fs::path corpus = work / "corpus" / t.name, artifacts = work / "crashes" / t.name, dict = work / "dict" / (t.name + ".dict");
     std::error_code ec;
