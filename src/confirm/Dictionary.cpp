@@ -64,6 +64,13 @@ void constantsIn(const std::string &text, std::set<std::string> &tokens) {
     std::string c = unescape((*it)[1]);
     if (!c.empty()) tokens.insert(c);
   }
+  // Array sizes: a length one past a buffer's size is the classic overflow.
+  static const std::regex arraySize(R"(\[\s*(\d{2,6})\s*\])");
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), arraySize); it != std::sregex_iterator(); ++it) {
+    unsigned long long v = std::stoull((*it)[1]);
+    tokens.insert(std::to_string(v));
+    tokens.insert(std::to_string(v + 1));
+  }
   for (auto it = std::sregex_iterator(text.begin(), text.end(), compared); it != std::sregex_iterator(); ++it) {
     unsigned long long v = std::stoull((*it)[1], nullptr, 0);
     tokens.insert(std::to_string(v));
@@ -184,6 +191,26 @@ std::vector<std::string> substitutionSeeds(const std::vector<std::string> &seeds
           if (seen.insert(variant).second) {
             out.push_back(variant);
             any = true;
+          }
+        }
+        // A length field: a number no larger than what follows it may count the bytes at the
+        // end of the input ("Content-Length: 5 ... hello"). The variant keeps it consistent:
+        // the field takes a larger constant of the code and the input grows by the difference.
+        if (round == 0 && s == Shape::Number && w.size() <= 6) {
+          unsigned long long v = std::stoull(w);
+          if (v > 0 && v <= seed.size() - j) {
+            unsigned made = 0;
+            for (const std::string &t : byShape[Shape::Number]) {
+              if (t.size() > 5 || made >= 6) continue;
+              unsigned long long n = std::stoull(t);
+              if (n <= v || n > 8192) continue;
+              std::string variant = seed.substr(0, i) + t + seed.substr(j) + std::string(n - v, 'A');
+              if (seen.insert(variant).second && out.size() < limit) {
+                out.push_back(variant);
+                ++made;
+                any = true;
+              }
+            }
           }
         }
         // A path keeps its folder and takes the token as its last part: "/files/x" gives
