@@ -100,21 +100,26 @@ def main():
             if f["status"] == "confirmed" and in_bad and (family or dynamic):
                 confirmed.add(path)
             if f["status"] == "confirmed" and in_good:
-                good_confirmed.append("%s:%d %s" % (os.path.basename(path), line, f["message"][:100]))
+                # A good variant is good for the CWE under test; Juliet's fixes sometimes
+                # introduce another flaw on purpose (not freeing, to avoid a use after free).
+                good_confirmed.append((family, "%s:%d CWE-%d %s" % (os.path.basename(path), line, f["cwe"],
+                                                                     f["message"][:100])))
         rows.append((cwe, len(files), len(flagged), len(confirmed & flagged), len(confirmed - flagged),
-                     len(good_confirmed), seconds))
-        for g in good_confirmed:
-            print("GOOD CONFIRMED: " + g, file=sys.stderr)
+                     sum(1 for same, _ in good_confirmed if same), sum(1 for same, _ in good_confirmed if not same),
+                     seconds))
+        for same, g in good_confirmed:
+            print("GOOD CONFIRMED (%s): %s" % ("tested CWE" if same else "other CWE", g), file=sys.stderr)
         print("CWE-%d done in %.0f s" % (cwe, seconds), file=sys.stderr)
 
-    print("| CWE | cases | flagged by the scan | of those confirmed | confirmed, not flagged | good functions confirmed | seconds |")
-    print("|---|---|---|---|---|---|---|")
-    tot = [0] * 5
-    for cwe, n, fl, co, extra, good, sec in rows:
-        print("| %d | %d | %d | %d | %d | %d | %.0f |" % (cwe, n, fl, co, extra, good, sec))
-        for i, v in enumerate((n, fl, co, extra, good)):
+    print("| CWE | cases | flagged by the scan | of those confirmed | confirmed, not flagged | "
+          "good functions confirmed (tested CWE) | (another CWE) | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    tot = [0] * 6
+    for cwe, n, fl, co, extra, good, other, sec in rows:
+        print("| %d | %d | %d | %d | %d | %d | %d | %.0f |" % (cwe, n, fl, co, extra, good, other, sec))
+        for i, v in enumerate((n, fl, co, extra, good, other)):
             tot[i] += v
-    print("| all | %d | %d | %d | %d | %d | %.0f |" % (tot[0], tot[1], tot[2], tot[3], tot[4], time.time() - started))
+    print("| all | %d | %d | %d | %d | %d | %d | %.0f |" % (tuple(tot) + (time.time() - started,)))
     return 0
 
 
