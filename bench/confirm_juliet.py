@@ -40,6 +40,7 @@ def main():
     ap.add_argument("--per-cwe", type=int, default=6)
     ap.add_argument("--seconds-per-target", type=int, default=4)
     ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--cwe", default="", help="only these CWEs, e.g. 190,369")
     args = ap.parse_args()
     root = os.path.abspath(args.juliet)
     support = os.path.join(root, "testcasesupport")
@@ -50,6 +51,8 @@ def main():
         if SPLIT_CASE.search(rel) or not rel.endswith(".c"):
             continue
         cwe = int(rb.JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
+        if args.cwe and str(cwe) not in args.cwe.split(","):
+            continue
         if len(by_cwe[cwe]) < args.per_cwe:
             by_cwe[cwe].append(rel)
 

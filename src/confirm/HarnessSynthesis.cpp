@@ -50,15 +50,19 @@ std::string harnessBody(Feed feed, const FunctionDecl *fd, bool cxx) {
   out += "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)\n{\n";
   switch (feed) {
   case Feed::Stdin:
+    // stdin is reopened on the input for every run: seeking a stream that glibc has read
+    // (buffered or not) can serve stale bytes, while a fresh open starts clean.
     out += "  /* The input is the program's standard input. */\n"
            "  static int fd = -1;\n"
-           "  if (fd < 0) fd = memfd_create(\"mamori-stdin\", 0);\n"
-           "  if (fd < 0 || ftruncate(fd, 0) != 0) return 0;\n"
-           "  if (size && write(fd, data, size) != (ssize_t)size) return 0;\n"
-           "  lseek(fd, 0, SEEK_SET);\n"
-           "  dup2(fd, 0);\n"
-           "  clearerr(stdin);\n"
-           "  fseek(stdin, 0, SEEK_SET);\n"
+           "  static char path[64];\n"
+           "  if (fd < 0) {\n"
+           "    fd = memfd_create(\"mamori-stdin\", 0);\n"
+           "    if (fd < 0) return 0;\n"
+           "    snprintf(path, sizeof path, \"/proc/self/fd/%d\", fd);\n"
+           "  }\n"
+           "  if (ftruncate(fd, 0) != 0) return 0;\n"
+           "  if (size && pwrite(fd, data, size, 0) != (ssize_t)size) return 0;\n"
+           "  if (!freopen(path, \"rb\", stdin)) return 0;\n"
            "  " + name + "();\n";
     break;
   case Feed::CString:
