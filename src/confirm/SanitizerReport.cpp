@@ -40,6 +40,7 @@ bool parseFrame(const std::string &line, StackFrame &f) {
 std::string ubsanKind(const std::string &message) {
   static const std::vector<std::pair<std::string, std::string>> kinds = {
       {"signed integer overflow", "signed-integer-overflow"},
+      {"cannot be represented in type", "signed-integer-overflow"},  // INT_MIN / -1
       {"unsigned integer overflow", "unsigned-integer-overflow"},
       {"negation of", "signed-integer-overflow"},
       {"division by zero", "division-by-zero"},

@@ -46,7 +46,9 @@ def main():
             print("the bad variant must expect at least one confirmed finding")
             return 1
         started = time.time()
-        proc = subprocess.run([mamori, "confirm", str(src), "--budget", budget, "--work-dir", str(tmp / "work"),
+        # A project may ask for more options (e.g. --synthesize-harness) in a file `confirm-args`.
+        extra = (project / "confirm-args").read_text().split() if (project / "confirm-args").exists() else []
+        proc = subprocess.run([mamori, "confirm", str(src), "--budget", budget, "--work-dir", str(tmp / "work")] + extra + [
                                "--format", "json", "-j", "2", "-v"] +
                               (["--seeds", str(project / "seeds")] if (project / "seeds").is_dir() else []),
                               capture_output=True, text=True, timeout=900)
