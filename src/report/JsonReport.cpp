@@ -18,7 +18,9 @@ std::string renderJson(const ScanReport &r) {
         {"failed", r.stats.failed},
         {"functions", r.stats.functions},
         {"seconds", r.stats.seconds}}}};
-  return doc.dump(2) + "\n";
+  // Source text and sanitizer output may hold bytes that are not UTF-8; they are replaced,
+  // never a reason to lose the report.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mamori

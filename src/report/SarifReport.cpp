@@ -142,7 +142,9 @@ std::string renderSarif(const ScanReport &r) {
                                      {"toolExecutionNotifications", notifications}}})},
       {"results", results}};
   json doc = {{"$schema", "https://json.schemastore.org/sarif-2.1.0.json"}, {"version", "2.1.0"}, {"runs", json::array({run})}};
-  return doc.dump(2) + "\n";
+  // Source text and sanitizer output may hold bytes that are not UTF-8; they are replaced,
+  // never a reason to lose the report.
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace mamori

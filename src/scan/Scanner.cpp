@@ -110,7 +110,7 @@ void injectFault(const std::string &file) {
       msg["diagnostics"] = nlohmann::json::array();
       for (const Diagnostic &d : r.diagnostics) msg["diagnostics"].push_back(toJson(d));
     }
-    std::string payload = msg.dump();
+    std::string payload = msg.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     uint32_t len = static_cast<uint32_t>(payload.size());
     if (!writeAll(out, &len, sizeof len) || !writeAll(out, payload.data(), payload.size())) _exit(1);
   }

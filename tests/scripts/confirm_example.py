@@ -40,7 +40,7 @@ def main():
         started = time.time()
         proc = subprocess.run([mamori, "confirm", str(example), "--scratch", str(tmp / "compdb"), "--work-dir",
                                str(tmp / "work"), "--seeds", str(seeds), "--budget", budget, "-j", "2",
-                               "--format", "json", "-v"], capture_output=True, text=True, timeout=1200)
+                               "--format", "json", "-v"], capture_output=True, text=True, errors="replace", timeout=1200)
         elapsed = time.time() - started
         if proc.returncode not in (0, 1):
             print(f"mamori exited {proc.returncode}\n{proc.stderr}")
@@ -78,7 +78,7 @@ def main():
                 continue
             proof = f["proof"]
             # The reproduction command must show the failure again.
-            rerun = subprocess.run(proof["reproduce"], shell=True, capture_output=True, text=True, timeout=120)
+            rerun = subprocess.run(proof["reproduce"], shell=True, capture_output=True, text=True, errors="replace", timeout=120)
             if rerun.returncode == 0 or "ERROR:" not in rerun.stderr + rerun.stdout:
                 print(f"FAIL  {file}:{line} CWE-{cwe}: the reproduction command did not fail again")
                 failures += 1

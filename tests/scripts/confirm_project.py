@@ -51,7 +51,7 @@ def main():
         proc = subprocess.run([mamori, "confirm", str(src), "--budget", budget, "--work-dir", str(tmp / "work")] + extra + [
                                "--format", "json", "-j", "2", "-v"] +
                               (["--seeds", str(project / "seeds")] if (project / "seeds").is_dir() else []),
-                              capture_output=True, text=True, timeout=900)
+                              capture_output=True, text=True, errors="replace", timeout=900)
         elapsed = time.time() - started
         if proc.returncode not in (0, 1):
             print(f"mamori exited {proc.returncode}\n{proc.stderr}")

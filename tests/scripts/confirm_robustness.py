@@ -26,7 +26,7 @@ def main():
         (src / "compile_commands.json").write_text(json.dumps(db))
         proc = subprocess.run([mamori, "confirm", str(src), "--budget", "20s", "--seeds", str(project / "seeds"),
                                "--target-memory", "256", "--input-timeout", "3", "--work-dir", str(tmp / "work"),
-                               "-j", "2", "--format", "json"], capture_output=True, text=True, timeout=600)
+                               "-j", "2", "--format", "json"], capture_output=True, text=True, errors="replace", timeout=600)
         print(proc.stderr)
         failures = []
         if proc.returncode not in (0, 1):

@@ -26,7 +26,7 @@ def main():
         tmp = Path(tmp)
         proc = subprocess.run([mamori, "confirm", str(example), "--scratch", str(tmp / "compdb"), "--work-dir",
                                str(tmp / "work"), "--test-cmd", "ctest --output-on-failure", "--budget", "2s",
-                               "-j", "2", "--format", "json"], capture_output=True, text=True, timeout=900)
+                               "-j", "2", "--format", "json"], capture_output=True, text=True, errors="replace", timeout=900)
         print(proc.stderr[-3000:])
         if proc.returncode not in (0, 1):
             print(f"FAIL: exit code {proc.returncode}")
@@ -41,7 +41,7 @@ def main():
             if not any(f["status"] == "confirmed" for f in uaf):
                 failures.append("handlers.c:92 CWE-416 was not confirmed")
         else:
-            rerun = subprocess.run(by_tests[0]["proof"]["reproduce"], shell=True, capture_output=True, text=True,
+            rerun = subprocess.run(by_tests[0]["proof"]["reproduce"], shell=True, capture_output=True, text=True, errors="replace",
                                    timeout=600)
             if "heap-use-after-free" not in rerun.stdout + rerun.stderr:
                 failures.append("the test command's reproduction did not show the use after free again")
