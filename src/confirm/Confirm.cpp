@@ -11,6 +11,7 @@
 #include <cctype>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -44,6 +45,44 @@ void installCanary(const fs::path &oracleDir) {
             "# Run only if a shell interpreted input as a command (mamori confirm, CWE-78 oracle).\n"
             ": > \"${MAMORI_ORACLE_DIR:-/tmp}/ran-${MAMORI_ORACLE_PID:-0}\"\n");
   chmod(canary.c_str(), 0755);
+}
+
+// The top frames of a report with debug information, for a proof.
+std::vector<std::string> proofStack(const SanitizerReport &sr) {
+  std::vector<std::string> out;
+  for (const StackFrame &fr : sr.stack) {
+    if (fr.file.empty()) continue;
+    out.push_back(fr.function + " " + fr.file + ":" + std::to_string(fr.line));
+    if (out.size() == 8) break;
+  }
+  return out;
+}
+
+// What one sanitizer report does to the report, wherever it came from (a fuzzing input or
+// the project's tests): it confirms every finding it proves; if it proves none and was not
+// seen before (`fresh`), it becomes a finding of its own. `proof(id, dynamicOnly)` makes the
+// proof; `id` names it (the finding's fingerprint). `how` ends the verbose message.
+using ProofMaker = std::function<Proof(const std::string &id, bool dynamicOnly)>;
+void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, ScanReport &report,
+                 ConfirmStats &stats, const ProofMaker &proof, bool verbose, const std::string &how) {
+  std::vector<size_t> proven = findingsProvenBy(sr, report.findings);
+  for (size_t i : proven) {
+    Finding &f = report.findings[i];
+    if (f.status == FindingStatus::Confirmed) continue;
+    f.status = FindingStatus::Confirmed;
+    f.proof = proof(f.fingerprint, false);
+    ++stats.confirmed;
+    if (verbose)
+      std::cerr << "mamori: confirmed " << f.location.file << ":" << f.location.line << " CWE-" << f.cwe << " ("
+                << sr.describe() << ") " << how << "\n";
+  }
+  Finding d;
+  if (proven.empty() && fresh && dynamicFinding(sr, report.projectRoot, d)) {
+    d.fingerprint = stableHash(key);
+    d.proof = proof(d.fingerprint, true);
+    report.findings.push_back(d);
+    ++stats.dynamicOnly;
+  }
 }
 
 // Everything needed while one target is fuzzed and its artifacts are triaged.
@@ -163,36 +202,10 @@ private:
       std::string key = deduplicationKey(sr, report_.projectRoot);
       bool fresh = reportKeys_.insert(key).second;
       if (fresh) ++stats_.distinctReports;
-      std::vector<size_t> proven = findingsProvenBy(sr, report_.findings);
-      bool any = false;
-      for (size_t i : proven) {
-        Finding &f = report_.findings[i];
-        if (f.status == FindingStatus::Confirmed) {
-          any = true;
-          continue;
-        }
-        confirm(f, sr, artifact);
-        any = true;
-      }
-      if (!any && fresh) {
-        Finding d;
-        if (dynamicFinding(sr, report_.projectRoot, d)) {
-          d.fingerprint = stableHash(key);
-          d.proof = makeProof(sr, artifact, d.fingerprint, /*dynamicOnly=*/true);
-          report_.findings.push_back(d);
-          ++stats_.dynamicOnly;
-        }
-      }
+      applyReport(sr, key, fresh, report_, stats_,
+                  [&](const std::string &id, bool dynamicOnly) { return makeProof(sr, artifact, id, dynamicOnly); },
+                  verbose_, "after " + std::to_string(static_cast<int>(now() - startedAt_)) + " s");
     }
-  }
-
-  void confirm(Finding &f, const SanitizerReport &sr, const fs::path &artifact) {
-    f.status = FindingStatus::Confirmed;
-    f.proof = makeProof(sr, artifact, f.fingerprint, false);
-    ++stats_.confirmed;
-    if (verbose_)
-      std::cerr << "mamori: confirmed " << f.location.file << ":" << f.location.line << " CWE-" << f.cwe << " ("
-                << sr.describe() << ") after " << static_cast<int>(now() - startedAt_) << " s\n";
   }
 
   Proof makeProof(const SanitizerReport &sr, const fs::path &artifact, const std::string &id, bool dynamicOnly) {
@@ -205,11 +218,7 @@ private:
     fs::copy_file(artifact, pov, fs::copy_options::overwrite_existing, ec);
     p.input = pov.string();
     p.reproduce = env_.commandPrefix() + " " + shellQuote(target_.binary) + " " + shellQuote(p.input);
-    for (const StackFrame &fr : sr.stack) {
-      if (fr.file.empty()) continue;
-      p.stack.push_back(fr.function + " " + fr.file + ":" + std::to_string(fr.line));
-      if (p.stack.size() == 8) break;
-    }
+    p.stack = proofStack(sr);
     return p;
   }
 };
@@ -304,33 +313,19 @@ void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir,
   for (const SanitizerReport &sr : run.reports) {
     if (sr.isResourceExhaustion()) continue;
     std::string key = deduplicationKey(sr, report.projectRoot);
-    if (!keys.insert(key).second) continue;
-    ++stats.distinctReports;
-    Proof p;
-    p.kind = sr.describe();
-    p.entryPoint = "test command: " + opts.testCommand;
-    p.reproduce = run.reproduce;
-    for (const StackFrame &fr : sr.stack)
-      if (!fr.file.empty() && p.stack.size() < 8) p.stack.push_back(fr.function + " " + fr.file + ":" + std::to_string(fr.line));
-    std::vector<size_t> proven = findingsProvenBy(sr, report.findings);
-    for (size_t i : proven) {
-      Finding &f = report.findings[i];
-      if (f.status == FindingStatus::Confirmed) continue;
-      f.status = FindingStatus::Confirmed;
-      f.proof = p;
-      ++stats.confirmed;
-      if (opts.verbose)
-        std::cerr << "mamori: confirmed " << f.location.file << ":" << f.location.line << " CWE-" << f.cwe << " ("
-                  << sr.describe() << ") by the test command\n";
-    }
-    Finding d;
-    if (proven.empty() && dynamicFinding(sr, report.projectRoot, d)) {
-      d.fingerprint = stableHash(key);
-      p.dynamicOnly = true;
-      d.proof = p;
-      report.findings.push_back(d);
-      ++stats.dynamicOnly;
-    }
+    bool fresh = keys.insert(key).second;
+    if (fresh) ++stats.distinctReports;
+    applyReport(sr, key, fresh, report, stats,
+                [&](const std::string &, bool dynamicOnly) {
+                  Proof p;
+                  p.kind = sr.describe();
+                  p.entryPoint = "test command: " + opts.testCommand;
+                  p.reproduce = run.reproduce;
+                  p.stack = proofStack(sr);
+                  p.dynamicOnly = dynamicOnly;
+                  return p;
+                },
+                opts.verbose, "by the test command");
   }
 }
 
