@@ -591,7 +591,11 @@ private:
       e.kind = MemoryEvent::Kind::Exit;
       e.key = k;
       e.location = tu_.locations.map(where);
-      e.subject = obj.allocator + "@" + std::to_string(obj.allocatedAt.line);
+      // The allocation's line counts from the function's first line, so that an edit
+      // elsewhere in the file (a patch, say) leaves the finding's identity alone.
+      unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
+      unsigned line = obj.allocatedAt.line >= first ? obj.allocatedAt.line - first : obj.allocatedAt.line;
+      e.subject = obj.allocator + "@+" + std::to_string(line);
       e.objects.push_back(obj);
       emit(e);
     }
