@@ -7,6 +7,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <filesystem>
@@ -117,6 +118,20 @@ TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback 
   bool ran = false;
 
   llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs(llvm::vfs::createPhysicalFileSystem().release());
+  // The tooling layer hands Clang our FileManager, so Clang would ignore -ivfsoverlay;
+  // apply it here. `mamori fix` uses it to analyse a patched file in place of the original.
+  for (size_t i = 0; i + 1 < cmd.arguments.size(); ++i) {
+    if (cmd.arguments[i] != "-ivfsoverlay") continue;
+    auto yaml = llvm::MemoryBuffer::getFile(cmd.arguments[i + 1]);
+    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> overlay =
+        yaml ? llvm::vfs::getVFSFromYAML(std::move(*yaml), nullptr, cmd.arguments[i + 1], nullptr, fs) : nullptr;
+    if (!overlay) {
+      result.diagnostics.push_back({Diagnostic::Level::Error, cmd.arguments[i + 1],
+                                    "cannot read this file overlay; translation unit skipped"});
+      return result;
+    }
+    fs = overlay;
+  }
   fs->setCurrentWorkingDirectory(cmd.directory);
   llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
   clang::tooling::ToolInvocation invocation(args, std::make_unique<CallbackAction>(callback, diags, ran), files.get());
