@@ -11,6 +11,15 @@ const char *severityName(Severity s) {
   return "warning";
 }
 
+const char *validationResultName(ValidationStage::Result r) {
+  switch (r) {
+  case ValidationStage::Result::Passed: return "passed";
+  case ValidationStage::Result::Failed: return "failed";
+  case ValidationStage::Result::Skipped: return "skipped";
+  }
+  return "skipped";
+}
+
 const char *traceKindName(TraceStep::Kind k) {
   switch (k) {
   case TraceStep::Kind::Source: return "source";

@@ -45,6 +45,36 @@ struct Proof {
   bool dynamicOnly = false;        // found by the sanitizers, with no static finding behind it
 };
 
+// One replacement in a source file, relative to the text that was scanned.
+struct TextEdit {
+  std::string file;       // absolute path
+  unsigned offset = 0;    // bytes from the start of the file
+  unsigned length = 0;    // bytes replaced (0: an insertion)
+  Location begin, end;    // the replaced region; `end` is the position just after it
+  std::string replacement;
+};
+
+// One stage of a patch's validation, in the order they run: compile, rescan, proof, tests.
+struct ValidationStage {
+  enum class Result { Passed, Failed, Skipped };
+  std::string name;
+  Result result = Result::Skipped;
+  std::string detail;  // why it failed, or why it did not apply
+};
+const char *validationResultName(ValidationStage::Result r);
+
+// A patch repair/ proposes for a finding. It is `validated` only when every stage that
+// applies passed; otherwise `failedStage` names the first one that did not.
+struct Fix {
+  std::string strategy;     // e.g. "format-literal", "null-check"
+  std::string description;  // one sentence for the user
+  std::vector<TextEdit> edits;
+  std::string diff;         // unified diff of the patch
+  std::vector<ValidationStage> stages;
+  bool validated = false;
+  std::string failedStage;
+};
+
 struct Finding {
   std::string ruleId;    // e.g. "mamori.taint.command-injection"
   unsigned cwe = 0;      // primary CWE id
@@ -55,6 +85,8 @@ struct Finding {
   std::vector<TraceStep> trace;
   FindingStatus status = FindingStatus::Suspected;
   std::optional<Proof> proof;  // set when status is Confirmed
+  std::optional<Fix> fix;      // set by `mamori fix`
+  std::string noFixReason;     // why `mamori fix` offers no patch, when it offers none
   std::string fingerprint;  // stable across runs; see fingerprint.h
 };
 

@@ -32,6 +32,26 @@ json toJson(const Finding &f) {
           {"fingerprint", f.fingerprint},
           {"trace", trace}};
   if (f.proof) out["proof"] = toJson(*f.proof);
+  if (f.fix) out["fix"] = toJson(*f.fix);
+  if (!f.noFixReason.empty()) out["noFix"] = f.noFixReason;
+  return out;
+}
+
+json toJson(const Fix &fx) {
+  json edits = json::array();
+  for (const TextEdit &e : fx.edits)
+    edits.push_back({{"file", e.file},
+                     {"offset", e.offset},
+                     {"length", e.length},
+                     {"begin", toJson(e.begin)},
+                     {"end", toJson(e.end)},
+                     {"replacement", e.replacement}});
+  json stages = json::array();
+  for (const ValidationStage &s : fx.stages)
+    stages.push_back({{"stage", s.name}, {"result", validationResultName(s.result)}, {"detail", s.detail}});
+  json out = {{"strategy", fx.strategy}, {"description", fx.description}, {"edits", edits}, {"diff", fx.diff},
+              {"stages", stages},        {"validated", fx.validated}};
+  if (!fx.failedStage.empty()) out["failedStage"] = fx.failedStage;
   return out;
 }
 

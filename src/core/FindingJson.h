@@ -11,6 +11,7 @@ namespace mamori {
 nlohmann::json toJson(const Location &l);
 nlohmann::json toJson(const Finding &f);
 nlohmann::json toJson(const Proof &p);
+nlohmann::json toJson(const Fix &f);
 nlohmann::json toJson(const Diagnostic &d);
 Finding findingFromJson(const nlohmann::json &j);
 Diagnostic diagnosticFromJson(const nlohmann::json &j);

@@ -109,6 +109,29 @@ std::string renderSarif(const ScanReport &r) {
       p["stack"] = f.proof->stack;
       if (f.proof->dynamicOnly) p["foundBy"] = "dynamic";
     }
+    if (f.fix) {
+      // SARIF `fixes` carry the replacements; whether they survived validation, and which
+      // stage stopped them, is ours to say, in the result's properties.
+      json changes = json::array();
+      std::map<std::string, json> byFile;
+      std::vector<std::string> order;
+      for (const TextEdit &e : f.fix->edits) {
+        if (!byFile.count(e.file)) order.push_back(e.file);
+        byFile[e.file].push_back(
+            {{"deletedRegion",
+              {{"startLine", e.begin.line}, {"startColumn", e.begin.column}, {"endLine", e.end.line}, {"endColumn", e.end.column}}},
+             {"insertedContent", {{"text", e.replacement}}}});
+      }
+      for (const std::string &file : order)
+        changes.push_back({{"artifactLocation", artifactLocation(file, r.projectRoot)}, {"replacements", byFile[file]}});
+      result["fixes"] = json::array({{{"description", {{"text", f.fix->description}}}, {"artifactChanges", changes}}});
+      json &p = result["properties"];
+      p["fixStatus"] = f.fix->validated ? "validated" : "failed " + f.fix->failedStage;
+      p["fixStrategy"] = f.fix->strategy;
+      json stages = json::object();
+      for (const ValidationStage &st : f.fix->stages) stages[st.name] = validationResultName(st.result);
+      p["fixValidation"] = stages;
+    }
     if (auto it = ruleIndex.find(f.ruleId); it != ruleIndex.end()) result["ruleIndex"] = it->second;
     results.push_back(result);
   }

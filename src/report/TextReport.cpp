@@ -48,6 +48,18 @@ std::string renderText(const ScanReport &r, bool color) {
       out << bold << where(f.location) << ": " << reset << cyan << "note: " << reset << "reproduce: " << f.proof->reproduce
           << "\n";
     }
+    if (f.fix) {
+      const Fix &fx = *f.fix;
+      out << bold << where(f.location) << ": " << reset << cyan << "note: " << reset << "fix ("
+          << (fx.validated ? "validated" : "not validated: failed " + fx.failedStage) << "): " << fx.description << "\n";
+      for (const ValidationStage &st : fx.stages)
+        out << "    " << st.name << ": " << validationResultName(st.result) << (st.detail.empty() ? "" : " (" + st.detail + ")")
+            << "\n";
+      out << fx.diff;
+      if (!fx.diff.empty() && fx.diff.back() != '\n') out << "\n";
+    } else if (!f.noFixReason.empty()) {
+      out << bold << where(f.location) << ": " << reset << cyan << "note: " << reset << "no fix: " << f.noFixReason << "\n";
+    }
   }
   out << r.findings.size() << " finding" << (r.findings.size() == 1 ? "" : "s") << " in "
       << r.stats.translationUnits << " translation unit" << (r.stats.translationUnits == 1 ? "" : "s");
