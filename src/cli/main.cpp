@@ -10,6 +10,7 @@
 #include "core/Fingerprint.h"
 #include "engine/TaintModels.h"
 #include "ingest/CompileDatabase.h"
+#include "repair/Repair.h"
 #include "report/Reports.h"
 #include "scan/Scanner.h"
 #include "support/Process.h"
@@ -168,6 +169,27 @@ int main(int argc, char **argv) {
   confirmCmd->add_option("--input-timeout", confirm.inputTimeoutSeconds, "Seconds one input may run before it is a hang");
   addCommonOptions(confirmCmd, scan, out);
 
+  FixOptions fix;
+  bool fixConfirm = false;
+  auto *fixCmd = app.add_subcommand(
+      "fix", "Scan, then propose the smallest patch for each finding and validate it: it compiles, a rescan is "
+             "clean, the proof no longer reproduces, the tests pass");
+  fixCmd->add_option("DIR", projectDir, "Project folder (default: the current folder)");
+  fixCmd->add_option("-p,--build-dir", buildDir, "Folder holding compile_commands.json");
+  fixCmd->add_option("--scratch", scratchDir, "Where a generated compile database goes (default: ~/.cache/mamori)");
+  fixCmd->add_option("--work-dir", fix.workDir, "Where patched copies and rebuilds go (default: ~/.cache/mamori/fix-...)");
+  fixCmd->add_option("--test-cmd", fix.testCommand,
+                     "Run the project's tests on each patch (built with its own build system, as in confirm)");
+  fixCmd->add_option("--test-timeout", fix.testTimeoutSeconds, "Seconds the test command may run (default 1200)");
+  fixCmd->add_flag("--confirm", fixConfirm, "Run mamori confirm first, so confirmed findings' proofs are replayed on the patches");
+  fixCmd->add_option("--budget", budget, "With --confirm: fuzzing time (default: 10m)");
+  fixCmd->add_option("--seeds", confirm.seedDirs, "With --confirm: folder of inputs to start fuzzing from")
+      ->check(CLI::ExistingDirectory);
+  fixCmd->add_flag("--synthesize-harness", confirm.synthesizeHarnesses, "With --confirm: write harnesses (see confirm)");
+  fixCmd->add_flag("--apply", fix.apply, "Write validated patches into the working tree");
+  fixCmd->add_flag("--force", fix.force, "With --apply: also patch files that have uncommitted changes");
+  addCommonOptions(fixCmd, scan, out);
+
   auto *rulesCmd = app.add_subcommand("rules", "List the rules mamori checks, with their CWE ids");
 
   // `check FILE... -- FLAGS`: everything after `--` is compiler flags.
@@ -240,7 +262,12 @@ int main(int argc, char **argv) {
     }
   }
 
-  if (confirmCmd->parsed()) {
+  bool runConfirm = confirmCmd->parsed() || (fixCmd->parsed() && fixConfirm);
+  if (fixCmd->parsed() && !programExists("clang-19")) {
+    std::cerr << "mamori: error: fix needs clang-19 (Debian package clang-19) to compile patches\n";
+    return kUsage;
+  }
+  if (runConfirm) {
     confirm.budgetSeconds = parseDuration(budget);
     if (confirm.budgetSeconds == 0) {
       std::cerr << "mamori: error: --budget " << budget << ": expected a duration such as 90s, 10m or 1h\n";
@@ -262,7 +289,7 @@ int main(int argc, char **argv) {
     if (d.level != Diagnostic::Level::Note && d.message.find("skipped") != std::string::npos) {
       ++report.stats.failed;
     }
-  if (confirmCmd->parsed()) {
+  if (runConfirm) {
     if (confirm.workDir.empty()) confirm.workDir = defaultConfirmDir(root);
     confirm.projectDir = root;
     // A project folder named on the command line is searched for fuzz targets; with -p
@@ -275,6 +302,25 @@ int main(int argc, char **argv) {
               << cs.dynamicOnly << " found only dynamically, " << cs.distinctReports << " distinct sanitizer report(s) from "
               << cs.failingInputs << " failing input(s), " << cs.hangs << " hang(s), " << cs.outOfMemory
               << " out-of-memory; " << static_cast<int>(cs.seconds) << " s; proofs in " << confirm.workDir << "/pov\n";
+  }
+  if (fixCmd->parsed()) {
+    if (fix.workDir.empty()) {
+      std::string confirmDir = defaultConfirmDir(root);
+      fix.workDir = confirmDir.replace(confirmDir.rfind("confirm-"), 8, "fix-");
+    }
+    fix.projectDir = root;
+    fix.scan = scan;
+    fix.scan.jobs = scan.jobs ? scan.jobs : std::max(1u, std::thread::hardware_concurrency());
+    fix.verbose = scan.verbose;
+    FixStats fs = fixFindings(db, report, fix);
+    std::cerr << "mamori: fix: " << fs.proposed << " of " << fs.findings << " finding(s) have a patch, " << fs.validated
+              << " validated";
+    if (fix.apply) std::cerr << ", " << fs.applied << " applied";
+    std::cerr << "; " << static_cast<int>(fs.seconds) << " s\n";
+    for (const std::string &e : fs.applyErrors) std::cerr << "mamori: error: " << e << "\n";
+    int code = emit(report, out);
+    if (fix.apply && !fs.applyErrors.empty()) return kPartial;
+    return code;
   }
   return emit(report, out);
 }

@@ -1,0 +1,242 @@
+#include "repair/Repair.h"
+
+#include "frontend/TuParser.h"
+#include "repair/Patch.h"
+#include "repair/Strategy.h"
+#include "repair/Validation.h"
+#include "support/Process.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/Basic/SourceManager.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+
+namespace mamori {
+
+namespace {
+
+struct Proposal {
+  std::vector<FixCandidate> candidates;
+  std::string why;  // when there are none
+};
+
+// Parses the file's translation unit once and asks every strategy about every finding in it.
+std::vector<Proposal> propose(const CompileCommand &cmd, const std::string &file, const std::vector<Finding *> &findings,
+                              std::string &original, std::string &error) {
+  std::vector<Proposal> out(findings.size());
+  bool ran = false;
+  TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
+    ran = true;
+    StatementIndex index(ctx, file);
+    if (index.fileId().isInvalid()) {
+      error = "the translation unit does not read this file";
+      return;
+    }
+    original = ctx.getSourceManager().getBufferData(index.fileId()).str();
+    for (size_t i = 0; i < findings.size(); ++i) {
+      FixSite site(ctx, index, *findings[i]);
+      std::string why;
+      for (const auto &strategy : allStrategies()) {
+        if (!strategy->handles(*findings[i])) continue;
+        std::string reason;
+        std::vector<FixCandidate> c = strategy->propose(site, reason);
+        for (FixCandidate &cand : c) {
+          for (TextEdit &e : cand.edits) e.file = file;
+          locateEdits(original, cand.edits);
+          out[i].candidates.push_back(std::move(cand));
+        }
+        if (c.empty() && why.empty()) why = reason;
+      }
+      if (out[i].candidates.empty())
+        out[i].why = why.empty() ? "mamori has no repair strategy for CWE-" + std::to_string(findings[i]->cwe) + " yet" : why;
+    }
+  });
+  if (!ran && error.empty()) {
+    error = "the file's translation unit could not be parsed again";
+    for (const Diagnostic &d : parsed.diagnostics) error += ": " + d.message;
+  }
+  return out;
+}
+
+std::string relativeLabel(const std::string &file, const std::string &root) {
+  std::error_code ec;
+  fs::path rel = fs::path(file).lexically_relative(root);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) return fs::path(file).relative_path().string();
+  return rel.string();
+}
+
+std::string readFile(const std::string &path, bool &ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `git status --porcelain` for one file; empty when it is clean or not under git.
+std::string uncommittedChanges(const std::string &file) {
+  if (!programExists("git")) return "";
+  SandboxLimits limits;
+  limits.timeoutSeconds = 60;
+  ProcessResult r = runSandboxed({"git", "-C", fs::path(file).parent_path().string(), "status", "--porcelain", "--", file},
+                                 fs::path(file).parent_path().string(), limits);
+  return r.ok() ? r.output : "";
+}
+
+void applyValidated(ScanReport &report, const FixOptions &opts, Validator &validator,
+                    const std::map<std::string, std::string> &originals, FixStats &stats) {
+  // Group validated fixes by file, in report order.
+  std::map<std::string, std::vector<Finding *>> byFile;
+  for (Finding &f : report.findings)
+    if (f.fix && f.fix->validated && !f.fix->edits.empty()) byFile[f.fix->edits.front().file].push_back(&f);
+  struct Write {
+    std::string file, text;
+    unsigned patches;
+  };
+  std::vector<Write> writes;
+  for (auto &[file, fixes] : byFile) {
+    auto orig = originals.find(file);
+    bool ok = false;
+    std::string now = readFile(file, ok);
+    if (!ok || orig == originals.end() || now != orig->second) {
+      stats.applyErrors.push_back(file + ": changed since it was scanned; not patched");
+      continue;
+    }
+    if (!opts.force) {
+      std::string dirty = uncommittedChanges(file);
+      if (!dirty.empty()) {
+        stats.applyErrors.push_back(file + ": has uncommitted changes; not patched (--force overrides)");
+        continue;
+      }
+    }
+    if (access(file.c_str(), W_OK) != 0) {
+      stats.applyErrors.push_back(file + ": cannot be written; not patched");
+      continue;
+    }
+    // Combine the file's patches; a patch that overlaps an earlier one waits for a rescan.
+    std::vector<TextEdit> combined;
+    std::string text = orig->second;
+    unsigned count = 0;
+    for (Finding *f : fixes) {
+      std::vector<TextEdit> trial = combined;
+      trial.insert(trial.end(), f->fix->edits.begin(), f->fix->edits.end());
+      try {
+        text = applyEdits(orig->second, trial);
+        combined = std::move(trial);
+        ++count;
+      } catch (const std::exception &) {
+        stats.applyErrors.push_back(file + ": the patch for " + f->ruleId + " at line " + std::to_string(f->location.line) +
+                                    " overlaps another one; run mamori fix again after this one");
+      }
+    }
+    text = applyEdits(orig->second, combined);
+    std::string detail;
+    if (count > 1 && !validator.compiles(file, text, detail)) {
+      stats.applyErrors.push_back(file + ": its patches do not compile together (" + detail + "); not patched");
+      continue;
+    }
+    writes.push_back({file, text, count});
+  }
+  for (const Write &w : writes) {
+    std::ofstream out(w.file, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << w.text)) {
+      stats.applyErrors.push_back(w.file + ": writing failed");
+      continue;
+    }
+    stats.applied += w.patches;
+  }
+}
+
+}  // namespace
+
+FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOptions &opts) {
+  auto started = std::chrono::steady_clock::now();
+  FixStats stats;
+  stats.findings = static_cast<unsigned>(report.findings.size());
+  Validator validator(db, report, opts);
+
+  // Findings by the file they are in, each with a translation unit that compiles it.
+  std::map<std::string, std::vector<Finding *>> byFile;
+  for (Finding &f : report.findings) {
+    if (f.proof && f.proof->dynamicOnly) {
+      f.noFixReason = "found only by the sanitizers; mamori patches static findings, whose trace shows the repair";
+      continue;
+    }
+    byFile[f.location.file].push_back(&f);
+  }
+  std::map<std::string, std::string> originals;
+  for (auto &[file, findings] : byFile) {
+    const CompileCommand *cmd = nullptr;
+    for (const CompileCommand &c : db.commands)
+      if (c.file == file) {
+        cmd = &c;
+        break;
+      }
+    if (!cmd) {
+      for (Finding *f : findings)
+        f->noFixReason = "no translation unit of the compile database has this file as its source; header findings are not patched yet";
+      continue;
+    }
+    if (opts.verbose) std::cerr << "mamori: fix: " << file << ": " << findings.size() << " finding(s)\n";
+    std::string baselineError;
+    if (!validator.compilesUnpatched(*cmd, baselineError)) {
+      for (Finding *f : findings) f->noFixReason = "the file does not compile before patching: " + baselineError;
+      continue;
+    }
+    std::string original, error;
+    std::vector<Proposal> proposals = propose(*cmd, file, findings, original, error);
+    if (!error.empty()) {
+      for (Finding *f : findings) f->noFixReason = error;
+      continue;
+    }
+    originals[file] = original;
+    for (size_t i = 0; i < findings.size(); ++i) {
+      Finding &f = *findings[i];
+      if (proposals[i].candidates.empty()) {
+        f.noFixReason = proposals[i].why;
+        continue;
+      }
+      std::optional<Fix> best;
+      size_t bestProgress = 0;
+      for (const FixCandidate &cand : proposals[i].candidates) {
+        Fix fx;
+        fx.strategy = cand.strategy;
+        fx.description = cand.description;
+        fx.edits = cand.edits;
+        std::string patched;
+        try {
+          patched = applyEdits(original, cand.edits);
+        } catch (const std::exception &e) {
+          continue;  // a strategy bug: never offer it
+        }
+        fx.diff = unifiedDiff(relativeLabel(file, report.projectRoot), original, patched);
+        size_t progress = validator.validate(*cmd, f, patched, fx);
+        if (!best || progress > bestProgress) {
+          best = fx;
+          bestProgress = progress;
+        }
+        if (fx.validated) break;
+      }
+      if (!best) {
+        f.noFixReason = "the proposed edits overlap";
+        continue;
+      }
+      f.fix = std::move(best);
+      ++stats.proposed;
+      if (f.fix->validated) ++stats.validated;
+    }
+  }
+  if (opts.apply) applyValidated(report, opts, validator, originals, stats);
+  stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return stats;
+}
+
+}  // namespace mamori

@@ -1,0 +1,167 @@
+#include "repair/Validation.h"
+
+#include "frontend/TuParser.h"
+#include "support/Process.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace mamori {
+
+namespace {
+
+std::string yamlQuote(const std::string &s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The first line of the compiler's output that reports an error.
+std::string firstError(const std::string &output) {
+  std::istringstream in(output);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.find("error:") != std::string::npos) return line;
+  return output.substr(0, 300);
+}
+
+ValidationStage stage(const std::string &name, ValidationStage::Result r, const std::string &detail = "") {
+  ValidationStage s;
+  s.name = name;
+  s.result = r;
+  s.detail = detail;
+  return s;
+}
+
+}  // namespace
+
+Validator::Validator(const CompileDatabase &db, const ScanReport &report, const FixOptions &opts)
+    : db_(db), report_(report), opts_(opts) {}
+
+std::string Validator::writeOverlay(const std::string &file, const std::string &text) {
+  fs::path dir = fs::path(opts_.workDir) / "patched" / std::to_string(++overlays_);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  fs::path copy = dir / fs::path(file).filename();
+  std::ofstream(copy, std::ios::binary | std::ios::trunc) << text;
+  fs::path yaml = dir / "overlay.yaml";
+  std::ofstream y(yaml, std::ios::trunc);
+  y << "{ 'version': 0, 'use-external-names': false, 'roots': [ { 'type': 'file', 'name': " << yamlQuote(file)
+    << ", 'external-contents': " << yamlQuote(copy.string()) << " } ] }\n";
+  return yaml.string();
+}
+
+std::vector<CompileCommand> Validator::commandsFor(const std::string &file, const std::string &overlay) const {
+  std::vector<CompileCommand> out;
+  for (const CompileCommand &c : db_.commands) {
+    if (c.file != file) continue;
+    CompileCommand copy = c;
+    if (!overlay.empty() && !copy.arguments.empty())
+      copy.arguments.insert(copy.arguments.begin() + 1, {"-ivfsoverlay", overlay});
+    out.push_back(copy);
+  }
+  return out;
+}
+
+bool Validator::runCompile(const CompileCommand &cmd, const std::string &overlay, std::string &error) {
+  std::vector<std::string> argv = adjustedArguments(cmd);
+  bool cpp = !cmd.arguments.empty() && cmd.arguments[0].find("++") != std::string::npos;
+  argv[0] = cpp ? "clang++-19" : "clang-19";
+  if (!overlay.empty()) argv.insert(argv.end() - 1, {"-ivfsoverlay", overlay});
+  SandboxLimits limits;
+  limits.timeoutSeconds = 300;
+  ProcessResult r = runSandboxed(argv, cmd.directory, limits);
+  if (r.ok()) return true;
+  error = !r.launchError.empty() ? r.launchError : r.timedOut ? "the compiler timed out" : firstError(r.output);
+  return false;
+}
+
+bool Validator::compilesUnpatched(const CompileCommand &cmd, std::string &error) { return runCompile(cmd, "", error); }
+
+bool Validator::compiles(const std::string &file, const std::string &text, std::string &error) {
+  std::string overlay = writeOverlay(file, text);
+  std::vector<CompileCommand> cmds = commandsFor(file, "");
+  return !cmds.empty() && runCompile(cmds.front(), overlay, error);
+}
+
+std::multiset<std::string> Validator::rescan(const std::vector<CompileCommand> &cmds, std::vector<Finding> &findings,
+                                             bool &complete) {
+  CompileDatabase subset;
+  subset.path = db_.path;
+  subset.commands = cmds;
+  ScanOptions so = opts_.scan;
+  so.verbose = false;
+  ScanReport r = scanDatabase(subset, so);
+  complete = r.stats.failed == 0;
+  std::multiset<std::string> out;
+  for (const Finding &f : r.findings) out.insert(f.fingerprint);
+  findings = std::move(r.findings);
+  return out;
+}
+
+ValidationStage Validator::rescanStage(const std::string &file, const std::string &overlay, const Finding &finding) {
+  bool complete = true;
+  std::vector<Finding> unused;
+  if (!baseline_.count(file)) baseline_[file] = rescan(commandsFor(file, ""), unused, complete);
+  const std::multiset<std::string> *base = &baseline_[file];
+  std::vector<CompileCommand> cmds = commandsFor(file, overlay);
+  // A finding that needs other translation units' summaries shows only in a whole rescan.
+  if (!base->count(finding.fingerprint)) {
+    if (!haveBaselineAll_) {
+      baselineAll_ = rescan(db_.commands, unused, complete);
+      haveBaselineAll_ = true;
+    }
+    base = &baselineAll_;
+    cmds.clear();
+    for (const CompileCommand &c : db_.commands)
+      if (c.file == file) cmds.push_back(commandsFor(file, overlay).front());
+      else cmds.push_back(c);
+  }
+  std::vector<Finding> after;
+  std::multiset<std::string> now = rescan(cmds, after, complete);
+  if (!complete) return stage("rescan", ValidationStage::Result::Failed, "the patched file could not be analyzed");
+  if (now.count(finding.fingerprint))
+    return stage("rescan", ValidationStage::Result::Failed, "the finding is still reported");
+  std::string added;
+  for (const Finding &f : after) {
+    if (now.count(f.fingerprint) <= base->count(f.fingerprint)) continue;
+    if (!added.empty()) added += "; ";
+    added += "CWE-" + std::to_string(f.cwe) + " at line " + std::to_string(f.location.line) + ": " + f.message;
+  }
+  if (!added.empty()) return stage("rescan", ValidationStage::Result::Failed, "new finding: " + added);
+  return stage("rescan", ValidationStage::Result::Passed);
+}
+
+size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, const std::string &patched, Fix &fx) {
+  std::string overlay = writeOverlay(cmd.file, patched);
+  size_t passed = 0;
+  auto finish = [&](ValidationStage s) {
+    fx.stages.push_back(s);
+    if (s.result == ValidationStage::Result::Failed && fx.failedStage.empty()) fx.failedStage = s.name;
+    if (s.result == ValidationStage::Result::Passed) ++passed;
+    return s.result != ValidationStage::Result::Failed;
+  };
+  std::string error;
+  if (!finish(runCompile(cmd, overlay, error) ? stage("compile", ValidationStage::Result::Passed)
+                                              : stage("compile", ValidationStage::Result::Failed, error)))
+    return passed;
+  if (!finish(rescanStage(cmd.file, overlay, finding))) return passed;
+  if (finding.status != FindingStatus::Confirmed || !finding.proof)
+    finish(stage("proof", ValidationStage::Result::Skipped, "the finding is not confirmed (run with --confirm)"));
+  else
+    finish(stage("proof", ValidationStage::Result::Skipped, "proof replay is not available yet"));
+  if (opts_.testCommand.empty())
+    finish(stage("tests", ValidationStage::Result::Skipped, "no --test-cmd"));
+  else
+    finish(stage("tests", ValidationStage::Result::Skipped, "tests are not run yet"));
+  fx.validated = fx.failedStage.empty();
+  return passed;
+}
+
+}  // namespace mamori

@@ -1,0 +1,45 @@
+// The stages a patch must pass before it is called validated, each recorded on the Fix.
+// Patched text reaches Clang through a file overlay (-ivfsoverlay), so the project's files
+// are never touched while a patch is judged.
+#pragma once
+
+#include "core/ScanReport.h"
+#include "ingest/CompileDatabase.h"
+#include "repair/Repair.h"
+
+#include <map>
+#include <set>
+#include <string>
+
+namespace mamori {
+
+class Validator {
+public:
+  Validator(const CompileDatabase &db, const ScanReport &report, const FixOptions &opts);
+
+  // Whether the file compiles as it is; a project that does not is not patched.
+  bool compilesUnpatched(const CompileCommand &cmd, std::string &error);
+  // Whether `text` in place of `file` compiles with the file's compile command.
+  bool compiles(const std::string &file, const std::string &text, std::string &error);
+  // Runs compile, rescan, proof and tests in order, stopping at the first failure.
+  // Returns how many stages passed, so that the furthest candidate can be offered.
+  size_t validate(const CompileCommand &cmd, const Finding &finding, const std::string &patched, Fix &fx);
+
+private:
+  std::string writeOverlay(const std::string &file, const std::string &text);
+  std::vector<CompileCommand> commandsFor(const std::string &file, const std::string &overlay) const;
+  bool runCompile(const CompileCommand &cmd, const std::string &overlay, std::string &error);
+  // Fingerprints a scan of these commands reports (a multiset), and the findings themselves.
+  std::multiset<std::string> rescan(const std::vector<CompileCommand> &cmds, std::vector<Finding> &findings, bool &complete);
+  ValidationStage rescanStage(const std::string &file, const std::string &overlay, const Finding &finding);
+
+  const CompileDatabase &db_;
+  const ScanReport &report_;
+  const FixOptions &opts_;
+  unsigned overlays_ = 0;
+  std::map<std::string, std::multiset<std::string>> baseline_;  // per file
+  std::multiset<std::string> baselineAll_;
+  bool haveBaselineAll_ = false;
+};
+
+}  // namespace mamori

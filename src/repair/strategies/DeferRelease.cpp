@@ -1,0 +1,104 @@
+// CWE-416: memory used after its release. The fix moves the release after the last
+// statement of the same block that still uses the pointer: the memory lives as long as it
+// is used, and is released once, as before.
+#include "frontend/AstUtil.h"
+#include "repair/Strategy.h"
+
+#include "clang/AST/ExprCXX.h"
+
+namespace mamori {
+namespace {
+
+using namespace clang;
+
+class DeferRelease : public RepairStrategy {
+public:
+  const char *name() const override { return "defer-release"; }
+  bool handles(const Finding &f) const override { return f.cwe == 416; }
+
+  std::vector<FixCandidate> propose(const FixSite &site, std::string &why) const override {
+    const TraceStep *released = site.step(TraceStep::Kind::Propagation, "released by");
+    const Expr *release = released ? site.releaseAt(released->location) : nullptr;
+    const Expr *ptr = release ? FixSite::releasedPointer(release) : nullptr;
+    const VarDecl *var = ptr ? rootVariable(ptr) : nullptr;
+    if (!release || !var) {
+      why = "the release could not be found in this file";
+      return {};
+    }
+    const Stmt *releaseStmt = site.enclosingStatement(release);
+    if (!releaseStmt || !isa<Expr>(releaseStmt) || cast<Expr>(releaseStmt)->IgnoreParenImpCasts() != release) {
+      why = "the release is not a statement of its own";
+      return {};
+    }
+    const auto *block = dyn_cast_or_null<CompoundStmt>(site.parentStmt(releaseStmt));
+    if (!block) {
+      why = "the release is not a statement of a block";
+      return {};
+    }
+    // The statement of this block that holds the use.
+    const Stmt *use = nullptr;
+    if (const Expr *useExpr = site.nodeAt<Expr>(site.finding().location))
+      for (const Stmt *cur = useExpr; cur && !use; cur = site.parentStmt(cur))
+        if (site.parentStmt(cur) == block) use = cur;
+    if (!use) {
+      why = "the use is not in the block that releases the memory";
+      return {};
+    }
+    // The last statement of the block, after the release, that uses the same pointer,
+    // stopping at a release of what holds it (`free(j->cmd)` must not move past `free(j)`).
+    std::string ptrText = site.text(ptr->IgnoreParenImpCasts());
+    const Stmt *last = nullptr;
+    bool afterRelease = false;
+    for (const Stmt *s : block->body()) {
+      if (s == releaseStmt) {
+        afterRelease = true;
+        continue;
+      }
+      if (!afterRelease) continue;
+      const Expr *other = isa<Expr>(s) ? cast<Expr>(s)->IgnoreParenImpCasts() : nullptr;
+      const Expr *otherPtr = other && (isa<CallExpr>(other) || isa<CXXDeleteExpr>(other)) ? FixSite::releasedPointer(other) : nullptr;
+      bool releasesHolder = otherPtr && rootVariable(otherPtr) == var &&
+                            (isa<CXXDeleteExpr>(other) || site.text(other).rfind("free", 0) == 0 ||
+                             site.text(otherPtr->IgnoreParenImpCasts()) != ptrText);
+      if (releasesHolder) break;
+      if (FixSite::namesIn(site.text(s), ptrText)) last = s;
+    }
+    if (!last || (last != use && !FixSite::mentions(use, var))) {
+      why = "no later statement of the block uses the pointer";
+      return {};
+    }
+    std::string releaseText = site.text(releaseStmt);
+    if (releaseText.empty() || releaseText.back() != ';') releaseText += ";";
+    FixCandidate c;
+    c.strategy = name();
+    c.description = "release '" + ptrText + "' after its last use instead of before";
+    // `release(p); return p->x;` -> `T result = p->x; release(p); return result;`
+    if (auto *ret = dyn_cast<ReturnStmt>(last); ret && ret->getRetValue()) {
+      const FunctionDecl *fd = site.functionOf(ret);
+      std::string type = fd ? fd->getReturnType().getAsString(site.context().getPrintingPolicy()) : "";
+      std::string local = site.freshName(ret, "result");
+      if (!type.empty() && site.removeStatement(releaseStmt, c.edits) &&
+          site.insertBefore(ret, type + " " + local + " = " + site.text(ret->getRetValue()) + ";\n" + site.indentOf(ret) + releaseText,
+                            c.edits) &&
+          site.replace(ret->getRetValue()->getSourceRange(), local, c.edits))
+        return {c};
+      why = "the return is written inside a macro";
+      return {};
+    }
+    if (isa<ReturnStmt>(last) || isa<GotoStmt>(last) || isa<BreakStmt>(last) || isa<ContinueStmt>(last)) {
+      why = "the last use leaves the block (" + site.text(last) + "), so the release cannot follow it";
+      return {};
+    }
+    if (!site.removeStatement(releaseStmt, c.edits) || !site.insertAfter(last, releaseText, c.edits)) {
+      why = "the statements are written inside a macro";
+      return {};
+    }
+    return {c};
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<RepairStrategy> makeDeferRelease() { return std::make_unique<DeferRelease>(); }
+
+}  // namespace mamori
