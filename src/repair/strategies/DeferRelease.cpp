@@ -61,6 +61,8 @@ public:
                             (isa<CXXDeleteExpr>(other) || site.text(other).rfind("free", 0) == 0 ||
                              site.text(otherPtr->IgnoreParenImpCasts()) != ptrText);
       if (releasesHolder) break;
+      // Nor past a statement that stores a new value where the pointer was.
+      if (auto *b = dyn_cast_or_null<BinaryOperator>(other); b && b->isAssignmentOp() && site.text(b->getLHS()) == ptrText) break;
       if (FixSite::namesIn(site.text(s), ptrText)) last = s;
     }
     if (!last || (last != use && !FixSite::mentions(use, var))) {
