@@ -15,6 +15,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -117,7 +118,9 @@ void applyValidated(ScanReport &report, const FixOptions &opts, Validator &valid
         continue;
       }
     }
-    if (access(file.c_str(), W_OK) != 0) {
+    // Permission bits count even for root: a tree made read-only is meant to stay as it is.
+    struct stat st {};
+    if (access(file.c_str(), W_OK) != 0 || stat(file.c_str(), &st) != 0 || (st.st_mode & 0222) == 0) {
       stats.applyErrors.push_back(file + ": cannot be written; not patched");
       continue;
     }
@@ -234,7 +237,14 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
       if (f.fix->validated) ++stats.validated;
     }
   }
-  if (opts.apply) applyValidated(report, opts, validator, originals, stats);
+  if (opts.apply) {
+    if (report.stats.failed > 0)
+      stats.applyErrors.push_back(std::to_string(report.stats.failed) +
+                                  " translation unit(s) could not be analyzed, so the project does not build as it "
+                                  "is; nothing was patched");
+    else
+      applyValidated(report, opts, validator, originals, stats);
+  }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return stats;
 }
