@@ -33,12 +33,17 @@ ProjectTestRun runProjectTests(const ProjectTestOptions &opts, const FuzzEnviron
   fs::path project = fs::absolute(opts.projectDir).lexically_normal();
   std::string sanitize = "-g -O0 -fno-omit-frame-pointer -fno-optimize-sibling-calls -fsanitize=address,undefined "
                          "-U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=0";
-  std::string link = "-fsanitize=address,undefined " + opts.oracleObject;
-  for (const std::string &s : oracleWrappedSymbols()) link += " -Wl,--wrap=" + s;
+  if (!opts.extraFlags.empty()) sanitize += " " + opts.extraFlags;
+  std::string link = "-fsanitize=address,undefined";
+  if (!opts.oracleObject.empty()) {
+    link += " " + opts.oracleObject;
+    for (const std::string &s : oracleWrappedSymbols()) link += " -Wl,--wrap=" + s;
+  }
   std::error_code ec;
 
   if (fs::exists(project / "CMakeLists.txt")) {
     fs::path build = fs::path(opts.workDir) / "test-build";
+    fs::remove_all(build, ec);  // a fresh build: flags or overlaid files may differ from the last one
     std::vector<std::string> configure = {"cmake", "-S", project.string(), "-B", build.string(),
                                           "-DCMAKE_BUILD_TYPE=Debug", "-DCMAKE_C_COMPILER=clang-19",
                                           "-DCMAKE_CXX_COMPILER=clang++-19", "-DCMAKE_C_FLAGS=" + sanitize,

@@ -17,7 +17,8 @@ struct ProjectTestOptions {
   std::string projectDir;   // holds CMakeLists.txt or a Makefile
   std::string workDir;      // the build goes to workDir/test-build (or test-tree for make)
   std::string testCommand;  // run with sh -c in the build folder
-  std::string oracleObject; // oracle.o, linked into every executable
+  std::string oracleObject; // oracle.o, linked into every executable; empty: no oracles
+  std::string extraFlags;   // added to the compile flags (mamori fix: -ivfsoverlay for a patch)
   unsigned jobs = 1;
   unsigned timeoutSeconds = 1200;
 };

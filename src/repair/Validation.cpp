@@ -1,5 +1,6 @@
 #include "repair/Validation.h"
 
+#include "confirm/ProjectTests.h"
 #include "frontend/TuParser.h"
 #include "support/Process.h"
 
@@ -138,6 +139,47 @@ ValidationStage Validator::rescanStage(const std::string &file, const std::strin
   return stage("rescan", ValidationStage::Result::Passed);
 }
 
+ValidationStage Validator::testsStage(const std::string &overlay) {
+  // One run of the tests; `failure` names how they failed ("" when they passed).
+  auto run = [&](const std::string &flags, const std::string &dir, std::string &failure) {
+    ProjectTestOptions po;
+    po.projectDir = opts_.projectDir;
+    po.workDir = (fs::path(opts_.workDir) / dir).string();
+    po.testCommand = opts_.testCommand;
+    po.extraFlags = flags;
+    po.jobs = opts_.scan.jobs ? opts_.scan.jobs : 1;
+    po.timeoutSeconds = opts_.testTimeoutSeconds;
+    FuzzEnvironment env;
+    env.workDir = po.workDir;
+    env.oracleDir = (fs::path(opts_.workDir) / "oracle").string();
+    env.memoryMiB = opts_.targetMemoryMiB;
+    ProjectTestRun r = runProjectTests(po, env);
+    if (!r.error.empty()) return failure = r.error, false;
+    if (!r.reports.empty()) {
+      failure = "the tests report";
+      for (const SanitizerReport &sr : r.reports) failure += " " + sr.describe() + ";";
+      return false;
+    }
+    if (!r.result.ok()) {
+      std::string out = r.result.output;
+      failure = "the test command failed (exit " + std::to_string(r.result.exitCode) + "): " +
+                (out.size() > 400 ? out.substr(out.size() - 400) : out);
+      return false;
+    }
+    failure.clear();
+    return true;
+  };
+  if (baselineTests_ < 0) baselineTests_ = run("", "tests-unpatched", baselineTestsDetail_) ? 1 : 0;
+  std::string failure;
+  if (run("-ivfsoverlay " + overlay, "tests-patched", failure))
+    return stage("tests", ValidationStage::Result::Passed, baselineTests_ ? "" : "the tests pass now; they failed before the patch");
+  // Tests that already failed the same way before the patch say nothing against it (the
+  // failure is often the very bug of another finding).
+  if (!baselineTests_ && failure == baselineTestsDetail_)
+    return stage("tests", ValidationStage::Result::Passed, "the tests fail as they did before the patch: " + failure);
+  return stage("tests", ValidationStage::Result::Failed, failure);
+}
+
 size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, const std::string &patched, Fix &fx) {
   std::string overlay = writeOverlay(cmd.file, patched);
   size_t passed = 0;
@@ -159,7 +201,7 @@ size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, co
   if (opts_.testCommand.empty())
     finish(stage("tests", ValidationStage::Result::Skipped, "no --test-cmd"));
   else
-    finish(stage("tests", ValidationStage::Result::Skipped, "tests are not run yet"));
+    finish(testsStage(overlay));
   fx.validated = fx.failedStage.empty();
   return passed;
 }

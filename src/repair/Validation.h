@@ -32,6 +32,9 @@ private:
   // Fingerprints a scan of these commands reports (a multiset), and the findings themselves.
   std::multiset<std::string> rescan(const std::vector<CompileCommand> &cmds, std::vector<Finding> &findings, bool &complete);
   ValidationStage rescanStage(const std::string &file, const std::string &overlay, const Finding &finding);
+  ValidationStage testsStage(const std::string &overlay);
+  int baselineTests_ = -1;  // -1 not run, 0 failing, 1 passing
+  std::string baselineTestsDetail_;
 
   const CompileDatabase &db_;
   const ScanReport &report_;
