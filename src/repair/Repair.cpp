@@ -15,7 +15,10 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include "core/FindingJson.h"
+
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -67,13 +70,6 @@ std::vector<Proposal> propose(const CompileCommand &cmd, const std::string &file
   return out;
 }
 
-std::string relativeLabel(const std::string &file, const std::string &root) {
-  std::error_code ec;
-  fs::path rel = fs::path(file).lexically_relative(root);
-  if (rel.empty() || rel.native().rfind("..", 0) == 0) return fs::path(file).relative_path().string();
-  return rel.string();
-}
-
 std::string readFile(const std::string &path, bool &ok) {
   std::ifstream in(path, std::ios::binary);
   ok = static_cast<bool>(in);
@@ -81,6 +77,89 @@ std::string readFile(const std::string &path, bool &ok) {
   s << in.rdbuf();
   return s.str();
 }
+
+// propose() in a child process: a crash in Clang or in a strategy costs this file's
+// patches, not the run and its results.
+std::vector<Proposal> proposeIsolated(const CompileCommand &cmd, const std::string &file,
+                                      const std::vector<Finding *> &findings, std::string &original, std::string &error,
+                                      const std::string &workDir) {
+  std::error_code ec;
+  fs::create_directories(workDir, ec);
+  fs::path out = fs::path(workDir) / ("proposals-" + std::to_string(getpid()) + ".json");
+  std::cout.flush();
+  std::cerr.flush();
+  pid_t pid = fork();
+  if (pid == 0) {
+    nlohmann::json j;
+    std::string orig, err;
+    std::vector<Proposal> p = propose(cmd, file, findings, orig, err);
+    j["error"] = err;
+    j["proposals"] = nlohmann::json::array();
+    for (const Proposal &pr : p) {
+      nlohmann::json cands = nlohmann::json::array();
+      for (const FixCandidate &c : pr.candidates) {
+        Fix f;
+        f.strategy = c.strategy;
+        f.description = c.description;
+        f.edits = c.edits;
+        cands.push_back(toJson(f));
+      }
+      j["proposals"].push_back({{"why", pr.why}, {"candidates", cands}});
+    }
+    std::ofstream(out, std::ios::binary | std::ios::trunc)
+        << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    _exit(0);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    error = pid < 0 ? "cannot start a process to analyse the file"
+                    : "mamori's repair stage crashed on this file (signal " +
+                          std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) + "); please report it";
+    fs::remove(out, ec);
+    return {};
+  }
+  std::vector<Proposal> result(findings.size());
+  try {
+    std::ifstream in(out, std::ios::binary);
+    nlohmann::json j = nlohmann::json::parse(in);
+    // The text as it is on disk (JSON would mangle bytes that are not UTF-8).
+    bool ok = false;
+    original = readFile(file, ok);
+    if (!ok) throw std::runtime_error(file + ": cannot be read");
+    error = j.at("error").get<std::string>();
+    const auto &ps = j.at("proposals");
+    for (size_t i = 0; i < ps.size() && i < result.size(); ++i) {
+      result[i].why = ps[i].at("why").get<std::string>();
+      for (const auto &c : ps[i].at("candidates")) {
+        FixCandidate fc;
+        fc.strategy = c.at("strategy").get<std::string>();
+        fc.description = c.at("description").get<std::string>();
+        for (const auto &e : c.at("edits")) {
+          TextEdit te;
+          te.file = e.at("file").get<std::string>();
+          te.offset = e.at("offset").get<unsigned>();
+          te.length = e.at("length").get<unsigned>();
+          te.replacement = e.at("replacement").get<std::string>();
+          fc.edits.push_back(te);
+        }
+        locateEdits(original, fc.edits);
+        result[i].candidates.push_back(std::move(fc));
+      }
+    }
+  } catch (const std::exception &e) {
+    error = std::string("cannot read the repair stage's proposals: ") + e.what();
+  }
+  fs::remove(out, ec);
+  return result;
+}
+
+std::string relativeLabel(const std::string &file, const std::string &root) {
+  std::error_code ec;
+  fs::path rel = fs::path(file).lexically_relative(root);
+  if (rel.empty() || rel.native().rfind("..", 0) == 0) return fs::path(file).relative_path().string();
+  return rel.string();
+}
+
 
 // `git status --porcelain` for one file; empty when it is clean or not under git.
 std::string uncommittedChanges(const std::string &file) {
@@ -195,7 +274,7 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
       continue;
     }
     std::string original, error;
-    std::vector<Proposal> proposals = propose(*cmd, file, findings, original, error);
+    std::vector<Proposal> proposals = proposeIsolated(*cmd, file, findings, original, error, opts.workDir);
     if (!error.empty()) {
       for (Finding *f : findings) f->noFixReason = error;
       continue;

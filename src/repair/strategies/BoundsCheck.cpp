@@ -91,12 +91,26 @@ std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer) {
   AllocationsOf finder(var);
   finder.TraverseStmt(fd->getBody());
   if (finder.escaped || finder.stores.size() != 1) return std::nullopt;
+  // `char *data = buffer;`: a pointer to a named array has the array's size.
+  if (auto *d = dyn_cast<DeclRefExpr>(finder.stores.front()->IgnoreParenImpCasts());
+      d && isa<VarDecl>(d->getDecl()) && !isa<ParmVarDecl>(d->getDecl())) {
+    const ConstantArrayType *arr = ctx.getAsConstantArrayType(d->getType());
+    QualType elem = t->getPointeeType();
+    if (arr && !elem.isNull() && !elem->isIncompleteType() &&
+        ctx.hasSameUnqualifiedType(arr->getElementType(), elem)) {
+      std::string array = d->getDecl()->getName().str();
+      bool bytesAreElements = ctx.getTypeSizeInChars(elem).isOne();
+      return Bound{bytesAreElements ? "sizeof(" + array + ")" : "sizeof(" + array + ") / sizeof(" + array + "[0])",
+                   "sizeof(" + array + ")"};
+    }
+    return std::nullopt;
+  }
   auto *call = dyn_cast<CallExpr>(finder.stores.front()->IgnoreParenCasts());
   const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
   if (!callee) return std::nullopt;
   std::string fn = callee->getName().str();
   std::string bytes;
-  if (fn == "malloc" && call->getNumArgs() == 1 && call->getArg(0)->isEvaluatable(ctx)) bytes = site.text(call->getArg(0));
+  if ((fn == "malloc" || fn == "alloca" || fn == "__builtin_alloca") && call->getNumArgs() == 1 && call->getArg(0)->isEvaluatable(ctx)) bytes = site.text(call->getArg(0));
   else if (fn == "calloc" && call->getNumArgs() == 2 && call->getArg(0)->isEvaluatable(ctx) && call->getArg(1)->isEvaluatable(ctx))
     bytes = site.operand(call->getArg(0)) + " * " + site.operand(call->getArg(1));
   if (bytes.empty()) return std::nullopt;

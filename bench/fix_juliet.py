@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""How many of the Juliet bad cases that mamori flags get a patch from `mamori fix` that
+compiles and removes the finding, and are good functions left untouched?
+
+For the single-file cases of each CWE in the Juliet sample (the first N with --per-cwe), one
+`mamori fix` run per CWE proposes and validates a patch for every finding. A flagged case
+(a finding of the case's CWE family in a bad function) counts as patched when each such
+finding has a validated patch: it compiles, and a rescan no longer reports it and reports
+nothing new. A patch whose edits fall inside a good function counts against mamori.
+
+    nice /usr/bin/python3 bench/fix_juliet.py --per-cwe 40
+"""
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import run_bench as rb  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPLIT_CASE = re.compile(r"_\d+[a-z]\.c$")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--mamori", default=os.path.join(HERE, "..", "build", "mamori"))
+    ap.add_argument("--juliet", default=os.path.join(HERE, "..", ".corpus", "juliet"))
+    ap.add_argument("--sample", default=rb.DEFAULT_SAMPLE)
+    ap.add_argument("--per-cwe", type=int, default=0, help="first N single-file cases per CWE (0: all)")
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--cwe", default="", help="only these CWEs, e.g. 190,369")
+    args = ap.parse_args()
+    root = os.path.abspath(args.juliet)
+    support = os.path.join(root, "testcasesupport")
+    with open(args.sample) as fh:
+        rels = [l.strip() for l in fh if l.strip() and not l.startswith("#")]
+    by_cwe = collections.defaultdict(list)
+    for rel in rels:
+        if SPLIT_CASE.search(rel) or not rel.endswith(".c"):
+            continue
+        cwe = int(rb.JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
+        if args.cwe and str(cwe) not in args.cwe.split(","):
+            continue
+        if not args.per_cwe or len(by_cwe[cwe]) < args.per_cwe:
+            by_cwe[cwe].append(rel)
+
+    rows = []
+    strategies = collections.Counter()
+    reasons = collections.Counter()
+    started = time.time()
+    for cwe in sorted(by_cwe):
+        files = [os.path.join(root, r) for r in by_cwe[cwe]]
+        ranges = {}
+        for f in files:
+            stem = os.path.splitext(os.path.basename(f))[0]
+            bad, good = [], []
+            for name, lo, hi in rb.juliet_functions(f):
+                short = name[len(stem) + 1:] if name.startswith(stem + "_") else name
+                role, _ = rb.juliet_role(short)
+                (bad if role == "bad" else good if role == "good" or short == "good" else []).append((lo, hi))
+            ranges[os.path.realpath(f)] = (bad, good)
+        with tempfile.TemporaryDirectory(prefix="mamori-fix-juliet-") as tmp:
+            db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]} for f in files]
+            with open(os.path.join(tmp, "compile_commands.json"), "w") as fh:
+                json.dump(db, fh)
+            cmd = [args.mamori, "fix", "-p", tmp, "--work-dir", os.path.join(tmp, "work"), "-j", str(args.jobs),
+                   "--format", "json"]
+            t0 = time.time()
+            p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", cwd=tmp)
+            seconds = time.time() - t0
+            if p.returncode not in (0, 1, 3):
+                print("CWE-%d: mamori exited %d: %s" % (cwe, p.returncode, p.stderr[-400:]), file=sys.stderr)
+                continue
+            report = json.loads(p.stdout)
+        flagged, unpatched, good_touched = set(), set(), set()
+        for f in report["findings"]:
+            path = os.path.realpath(f["location"]["file"])
+            if path not in ranges:
+                continue
+            bad, good = ranges[path]
+            line = f["location"]["line"]
+            fix = f.get("fix")
+            if not (any(lo <= line <= hi for lo, hi in bad) and rb.matches(cwe, {f["cwe"]})):
+                continue
+            # A patch for a bad function's finding must leave the good functions alone.
+            if fix:
+                for e in fix["edits"]:
+                    if any(lo <= e["begin"]["line"] <= hi for lo, hi in good):
+                        good_touched.add(path)
+            flagged.add(path)
+            if fix and fix["validated"]:
+                strategies[fix["strategy"]] += 1
+            else:
+                unpatched.add(path)
+                why = ("%s failed %s" % (fix["strategy"], fix.get("failedStage"))) if fix else f.get("noFix", "?")
+                reasons["CWE-%d: %s" % (cwe, why[:110])] += 1
+        patched = flagged - unpatched
+        rows.append((cwe, len(files), len(flagged), len(patched), len(good_touched), seconds))
+        print("CWE-%d done in %.0f s" % (cwe, seconds), file=sys.stderr)
+
+    print("| CWE | cases | flagged | patched (validated) | share | good functions touched | seconds |")
+    print("|---|---|---|---|---|---|---|")
+    tot = [0, 0, 0, 0]
+    for cwe, n, fl, pa, gt, sec in rows:
+        print("| %d | %d | %d | %d | %.2f | %d | %.0f |" % (cwe, n, fl, pa, pa / fl if fl else 0, gt, sec))
+        for i, v in enumerate((n, fl, pa, gt)):
+            tot[i] += v
+    print("| all | %d | %d | %d | %.2f | %d | %.0f |" % (tot[0], tot[1], tot[2], tot[2] / tot[1] if tot[1] else 0, tot[3],
+                                                        time.time() - started))
+    print("\nValidated patches by strategy: " + ", ".join("%s %d" % kv for kv in strategies.most_common()))
+    print("\nMost common reasons a flagged finding has no validated patch:")
+    for why, n in reasons.most_common(15):
+        print("  %4d  %s" % (n, why))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
