@@ -312,6 +312,7 @@ int main(int argc, char **argv) {
     fix.scan = scan;
     fix.scan.jobs = scan.jobs ? scan.jobs : std::max(1u, std::thread::hardware_concurrency());
     fix.verbose = scan.verbose;
+    if (fixConfirm) fix.confirm = &confirm;
     FixStats fs = fixFindings(db, report, fix);
     std::cerr << "mamori: fix: " << fs.proposed << " of " << fs.findings << " finding(s) have a patch, " << fs.validated
               << " validated";

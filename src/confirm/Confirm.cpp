@@ -490,4 +490,68 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   return stats;
 }
 
+ProofReplay replayProof(const CompileDatabase &db, const Finding &finding, const ConfirmOptions &opts,
+                        const std::string &workDir) {
+  ProofReplay out;
+  if (!finding.proof || finding.proof->input.empty()) {
+    out.error = "the proof is a test command; the tests stage replays it";
+    return out;
+  }
+  const std::string &entry = finding.proof->entryPoint;
+  std::string target = entry.substr(0, entry.find(" ("));
+  fs::path work = fs::absolute(workDir);
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  fs::create_directories(work / "oracle");
+  fs::create_directories(work / "run");
+  installCanary(work / "oracle");
+
+  SanitizerBuildOptions bo;
+  bo.projectRoot = opts.searchRoot.empty() ? commonFolder(db) : opts.searchRoot;
+  bo.workDir = work.string();
+  bo.extraTargets = opts.fuzzTargets;
+  bo.linkFlags = opts.linkFlags;
+  bo.jobs = opts.jobs;
+  std::vector<Diagnostic> diags;
+  if (target.rfind("harness-", 0) == 0) {
+    // The same harness the proof ran through, written again for this finding.
+    std::vector<SynthesizedHarness> hs =
+        synthesizeHarnesses(db, {finding}, opts.harnessFunctions, (work / "harness").string(), diags);
+    for (const SynthesizedHarness &h : hs)
+      if (h.name == target) bo.harnesses.push_back(h);
+  }
+  SanitizerBuild build = buildWithSanitizers(db, bo, diags);
+  const FuzzTarget *t = nullptr;
+  for (const FuzzTarget &ft : build.targets)
+    if (ft.name == target) t = &ft;
+  if (!t) {
+    out.error = "the entry point " + target + " could not be rebuilt";
+    for (const Diagnostic &d : diags)
+      if (d.level == Diagnostic::Level::Error) {
+        out.error += ": " + d.file + ": " + d.message.substr(0, 300);
+        break;
+      }
+    return out;
+  }
+  FuzzEnvironment env;
+  env.workDir = (work / "run").string();
+  env.oracleDir = (work / "oracle").string();
+  env.memoryMiB = opts.targetMemoryMiB;
+  env.inputTimeoutSeconds = opts.inputTimeoutSeconds;
+  ProcessResult r = replayInput(t->binary, finding.proof->input, env);
+  out.ran = true;
+  std::vector<SanitizerReport> reports = parseSanitizerOutput(r.output);
+  if (!reports.empty()) {
+    out.reproduces = true;
+    out.report = reports.front().describe();
+  } else if (r.timedOut) {
+    out.reproduces = true;
+    out.report = "the input now hangs";
+  } else if (r.signal != 0) {
+    out.reproduces = true;
+    out.report = "the input now ends the program with signal " + std::to_string(r.signal);
+  }
+  return out;
+}
+
 }  // namespace mamori

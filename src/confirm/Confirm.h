@@ -42,6 +42,21 @@ struct ConfirmStats {
   double seconds = 0;
 };
 
+// What replaying a confirmed finding's proof on changed code showed (mamori fix's proof
+// stage): the entry point rebuilt with the sanitizers and the change, and the proof input run.
+struct ProofReplay {
+  bool ran = false;          // the entry point was rebuilt and the input replayed
+  std::string error;         // why not: a test-command proof, a build failure, a missing target
+  bool reproduces = false;   // a sanitizer or oracle reported again
+  std::string report;        // what it reported
+};
+
+// Rebuilds the proof's entry point (a fuzz target or a synthesized harness) in `workDir` from
+// `db`, whose commands may carry a file overlay with a patch, and replays the proof's input
+// in the sandbox. `opts` are the options of the confirm run that produced the proof.
+ProofReplay replayProof(const CompileDatabase &db, const Finding &finding, const ConfirmOptions &opts,
+                        const std::string &workDir);
+
 // Confirms what it can of `report.findings` in place and appends dynamic findings and
 // diagnostics (a TU or target that does not build, hangs, out-of-memory inputs).
 ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, const ConfirmOptions &opts);

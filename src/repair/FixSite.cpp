@@ -375,6 +375,14 @@ std::string FixSite::failureStatement(const Stmt *s) const {
   const FunctionDecl *fd = functionOf(s);
   if (!fd || !fd->getBody()) return "";
   const SourceManager &sm = ctx_.getSourceManager();
+  // A block that ends the process (a forked child's `_exit(127);`) fails that way: a return
+  // from there would run the parent's code in the child.
+  if (auto *block = dyn_cast_or_null<CompoundStmt>(parentStmt(s)); block && !block->body_empty())
+    if (auto *call = dyn_cast<CallExpr>(block->body_back()))
+      if (const FunctionDecl *callee = call->getDirectCallee(); callee && callee->getIdentifier()) {
+        llvm::StringRef n = callee->getName();
+        if ((n == "_exit" || n == "exit" || n == "_Exit" || n == "abort") && call != s) return text(call) + ";";
+      }
   ErrorPaths paths(ctx_);
   paths.TraverseStmt(fd->getBody());
   std::map<std::string, unsigned> votes;

@@ -8,6 +8,7 @@
 // them through a file overlay. `apply` writes validated patches, and only those.
 #pragma once
 
+#include "confirm/Confirm.h"
 #include "core/ScanReport.h"
 #include "ingest/CompileDatabase.h"
 #include "scan/Scanner.h"
@@ -25,8 +26,8 @@ struct FixOptions {
   bool apply = false;                  // write validated patches into the working tree
   bool force = false;                  // ... even over uncommitted changes
   ScanOptions scan;                    // for rescans
-  unsigned long long targetMemoryMiB = 2048;  // for proof replays
-  unsigned inputTimeoutSeconds = 10;
+  unsigned long long targetMemoryMiB = 2048;  // for the tests stage
+  const ConfirmOptions *confirm = nullptr;    // set when confirm ran first: proofs are replayed
   bool verbose = false;
 };
 

@@ -194,10 +194,27 @@ size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, co
                                               : stage("compile", ValidationStage::Result::Failed, error)))
     return passed;
   if (!finish(rescanStage(cmd.file, overlay, finding))) return passed;
-  if (finding.status != FindingStatus::Confirmed || !finding.proof)
+  if (finding.status != FindingStatus::Confirmed || !finding.proof) {
     finish(stage("proof", ValidationStage::Result::Skipped, "the finding is not confirmed (run with --confirm)"));
-  else
-    finish(stage("proof", ValidationStage::Result::Skipped, "proof replay is not available yet"));
+  } else if (!opts_.confirm) {
+    finish(stage("proof", ValidationStage::Result::Skipped, "confirm did not run in this invocation"));
+  } else {
+    // The patched code, rebuilt with the sanitizers, must run the proof input cleanly.
+    CompileDatabase patched = db_;
+    for (CompileCommand &c : patched.commands)
+      if (!c.arguments.empty()) c.arguments.insert(c.arguments.begin() + 1, {"-ivfsoverlay", overlay});
+    ProofReplay r = replayProof(patched, finding, *opts_.confirm, (fs::path(opts_.workDir) / "proof").string());
+    ValidationStage ps;
+    if (!r.ran)
+      ps = stage("proof", r.error.find("test command") != std::string::npos ? ValidationStage::Result::Skipped
+                                                                             : ValidationStage::Result::Failed,
+                 r.error);
+    else if (r.reproduces)
+      ps = stage("proof", ValidationStage::Result::Failed, "the proof still fails: " + r.report);
+    else
+      ps = stage("proof", ValidationStage::Result::Passed, "the proof input runs cleanly: " + finding.proof->input);
+    if (!finish(ps)) return passed;
+  }
   if (opts_.testCommand.empty())
     finish(stage("tests", ValidationStage::Result::Skipped, "no --test-cmd"));
   else

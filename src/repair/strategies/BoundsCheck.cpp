@@ -33,14 +33,18 @@ struct Bound {
 class AllocationsOf : public RecursiveASTVisitor<AllocationsOf> {
 public:
   explicit AllocationsOf(const VarDecl *var) : var_(var) {}
+  // Stores of NULL do not give the pointer a size; they are left out.
   bool VisitBinaryOperator(BinaryOperator *b) {
     if (b->isAssignmentOp())
       if (auto *d = dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); d && d->getDecl() == var_)
-        stores.push_back(b->getRHS());
+        if (!b->getRHS()->isNullPointerConstant(var_->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+          stores.push_back(b->getRHS());
     return true;
   }
   bool VisitVarDecl(VarDecl *v) {
-    if (v == var_ && v->getInit()) stores.push_back(v->getInit());
+    if (v == var_ && v->getInit() &&
+        !v->getInit()->isNullPointerConstant(v->getASTContext(), Expr::NPC_ValueDependentIsNotNull))
+      stores.push_back(v->getInit());
     return true;
   }
   bool VisitUnaryOperator(UnaryOperator *u) {

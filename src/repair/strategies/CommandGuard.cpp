@@ -27,15 +27,37 @@ public:
       return {};
     }
     std::string callee = names.name(call->getDirectCallee());
-    if (callee != "system" && callee != "popen") {
+    // The strings the shell will read: the command of system/popen, or what an exec* call
+    // hands to a shell it names (`execl("/bin/sh", "sh", "-c", cmd, NULL)`).
+    std::vector<const Expr *> commands;
+    if (callee == "system" || callee == "popen") {
+      commands.push_back(call->getArg(0));
+    } else if (callee.rfind("exec", 0) == 0) {
+      bool shell = false;
+      for (const Expr *a : call->arguments())
+        if (auto *lit = dyn_cast<StringLiteral>(a->IgnoreParenImpCasts()); lit && lit->getCharByteWidth() == 1) {
+          llvm::StringRef v = lit->getString();
+          shell |= v == "sh" || v.ends_with("/sh") || v == "bash" || v.ends_with("/bash") || v.ends_with("/dash");
+        }
+      for (const Expr *a : call->arguments()) {
+        const Expr *bare = a->IgnoreParenImpCasts();
+        QualType t = bare->getType();
+        if (!isa<StringLiteral>(bare) && (t->isPointerType() || t->isArrayType()) &&
+            t->getPointeeOrArrayElementType()->isCharType() &&
+            !a->IgnoreParenCasts()->isNullPointerConstant(site.context(), Expr::NPC_ValueDependentIsNotNull))
+          commands.push_back(a);
+      }
+      if (!shell) commands.clear();
+    }
+    if (commands.empty()) {
       why = "'" + callee + "' runs no shell; check the program and its arguments against an allowlist by hand";
       return {};
     }
-    const Expr *command = call->getArg(0);
-    if (!FixSite::isSideEffectFree(command, site.context()) || isa<StringLiteral>(command->IgnoreImpCasts())) {
-      why = "the command expression has side effects";
-      return {};
-    }
+    for (const Expr *command : commands)
+      if (!FixSite::isSideEffectFree(command, site.context()) || isa<StringLiteral>(command->IgnoreImpCasts())) {
+        why = "the command expression has side effects";
+        return {};
+      }
     const Stmt *stmt = site.enclosingStatement(call);
     std::string failure = stmt ? site.failureStatement(stmt) : "";
     if (!stmt || failure.empty()) {
@@ -49,7 +71,10 @@ public:
     FixCandidate c;
     c.strategy = name();
     c.description = "refuse a command that holds shell metacharacters before '" + callee + "' runs it";
-    std::string check = "strpbrk(" + site.text(command) + ", \";|&`$<>\\\\\\n\") != " + site.nullLiteral();
+    std::string check;
+    for (const Expr *command : commands)
+      check += (check.empty() ? "" : " || ") + std::string("strpbrk(") + site.text(command) + ", \";|&`$<>\\\\\\n\") != " +
+               site.nullLiteral();
     if (!site.insertBefore(stmt, site.guard(check, failure, stmt), c.edits)) {
       why = "the call is written inside a macro";
       return {};

@@ -30,30 +30,39 @@ public:
       why = "the release is not a statement of its own";
       return {};
     }
-    const auto *block = dyn_cast_or_null<CompoundStmt>(site.parentStmt(releaseStmt));
+    const CompoundStmt *block = dyn_cast_or_null<CompoundStmt>(site.parentStmt(releaseStmt));
     if (!block) {
       why = "the release is not a statement of a block";
       return {};
     }
-    // The statement of this block that holds the use.
+    // The block that holds the use: the release's own, or (as in `if (c) { free(p); }
+    // if (d) { use(p); }`) a later one, where the release moves in after the use; the rescan
+    // then checks that no path loses the memory.
+    const Expr *useExpr = site.nodeAt<Expr>(site.finding().location);
+    const Stmt *useStmt = useExpr ? site.enclosingStatement(useExpr) : nullptr;
+    const auto *useBlock = useStmt ? dyn_cast_or_null<CompoundStmt>(site.parentStmt(useStmt)) : nullptr;
     const Stmt *use = nullptr;
-    if (const Expr *useExpr = site.nodeAt<Expr>(site.finding().location))
+    if (useExpr)
       for (const Stmt *cur = useExpr; cur && !use; cur = site.parentStmt(cur))
         if (site.parentStmt(cur) == block) use = cur;
+    const SourceManager &sm = site.context().getSourceManager();
     if (!use) {
-      why = "the use is not in the block that releases the memory";
-      return {};
+      if (!useBlock || !sm.isBeforeInTranslationUnit(releaseStmt->getBeginLoc(), useStmt->getBeginLoc())) {
+        why = "the use is not in a block after the release";
+        return {};
+      }
+      block = useBlock;
+      use = useStmt;
     }
-    // The last statement of the block, after the release, that uses the same pointer,
-    // stopping at a release of what holds it (`free(j->cmd)` must not move past `free(j)`).
+    // The last statement of the block, from the release (or the use) on, that uses the same
+    // pointer, stopping at a release of what holds it (`free(j->cmd)` must not move past
+    // `free(j)`) or at a store to the pointer.
     std::string ptrText = site.text(ptr->IgnoreParenImpCasts());
     const Stmt *last = nullptr;
     bool afterRelease = false;
     for (const Stmt *s : block->body()) {
-      if (s == releaseStmt) {
-        afterRelease = true;
-        continue;
-      }
+      if (s == releaseStmt || s == use) afterRelease = true;
+      if (s == releaseStmt) continue;
       if (!afterRelease) continue;
       const Expr *other = isa<Expr>(s) ? cast<Expr>(s)->IgnoreParenImpCasts() : nullptr;
       const Expr *otherPtr = other && (isa<CallExpr>(other) || isa<CXXDeleteExpr>(other)) ? FixSite::releasedPointer(other) : nullptr;
@@ -61,7 +70,6 @@ public:
                             (isa<CXXDeleteExpr>(other) || site.text(other).rfind("free", 0) == 0 ||
                              site.text(otherPtr->IgnoreParenImpCasts()) != ptrText);
       if (releasesHolder) break;
-      // Nor past a statement that stores a new value where the pointer was.
       if (auto *b = dyn_cast_or_null<BinaryOperator>(other); b && b->isAssignmentOp() && site.text(b->getLHS()) == ptrText) break;
       if (FixSite::namesIn(site.text(s), ptrText)) last = s;
     }

@@ -28,11 +28,7 @@ public:
     const FormatAttr *fmt = call->getDirectCallee()->getAttr<FormatAttr>();
     unsigned formatIndex = static_cast<unsigned>(fmt->getFormatIdx()) - 1;  // 1-based in the attribute
     if (isa<CXXMethodDecl>(call->getDirectCallee())) --formatIndex;          // `this` counts there
-    if (fmt->getFirstArg() == 0) {
-      why = "the format is forwarded with a va_list; the fix belongs in the callers of '" +
-            site.finding().function + "'";
-      return {};
-    }
+    if (fmt->getFirstArg() == 0) return atWrapperCall(site, call, formatIndex, why);
     if (formatIndex >= call->getNumArgs()) {
       why = "the format argument could not be found";
       return {};
@@ -53,6 +49,46 @@ public:
       why = "the format argument is written inside a macro";
       return {};
     }
+    return {c};
+  }
+
+private:
+  // `void say(const char *fmt, ...) { ... vprintf(fmt, ap); }` called as `say(data)`: the
+  // data becomes a format in the wrapper, so the call that passes it is patched:
+  // `say(data)` -> `say("%s", data)`, and `say(data, data)` -> `say("%s", data)`.
+  std::vector<FixCandidate> atWrapperCall(const FixSite &site, const CallExpr *sink, unsigned formatIndex,
+                                          std::string &why) const {
+    why = "the format is forwarded with a va_list; the fix belongs in the callers of '" + site.finding().function + "'";
+    auto *param = dyn_cast<DeclRefExpr>(sink->getArg(formatIndex)->IgnoreParenImpCasts());
+    auto *parm = param ? dyn_cast<ParmVarDecl>(param->getDecl()) : nullptr;
+    if (!parm) return {};
+    const TraceStep *step = nullptr;
+    for (const TraceStep &t : site.finding().trace)
+      if (t.kind == TraceStep::Kind::Call && t.message.rfind("passed to '" + site.finding().function + "'", 0) == 0)
+        step = &t;
+    const Expr *arg = step ? site.nodeAt<Expr>(step->location) : nullptr;
+    const CallExpr *call = nullptr;
+    for (const Stmt *p = arg; p && !call; p = site.parentStmt(p))
+      if (auto *c = dyn_cast<CallExpr>(p)) call = c;
+    const FunctionDecl *wrapper = call ? call->getDirectCallee() : nullptr;
+    unsigned k = parm->getFunctionScopeIndex();
+    if (!wrapper || !wrapper->isVariadic() || wrapper->getNumParams() != k + 1 || call->getNumArgs() <= k) return {};
+    const Expr *format = call->getArg(k);
+    unsigned extras = call->getNumArgs() - wrapper->getNumParams();
+    FixCandidate c;
+    c.strategy = name();
+    c.description = "pass the data to '" + wrapper->getNameAsString() + "' as the argument of a constant \"%s\" format";
+    bool ok = false;
+    if (extras == 0) {
+      ok = site.insertAt(format->getBeginLoc().isMacroID() ? SourceLocation() : format->getBeginLoc(), "\"%s\", ", c.edits);
+    } else if (extras == 1) {
+      const Expr *extra = call->getArg(k + 1)->IgnoreParenImpCasts();
+      QualType t = extra->getType();
+      if ((t->isPointerType() || t->isArrayType()) && t->getPointeeOrArrayElementType()->isCharType())
+        ok = site.replace(format->getSourceRange(), "\"%s\"", c.edits);
+    }
+    if (!ok) return {};
+    why.clear();
     return {c};
   }
 };

@@ -39,6 +39,19 @@ public:
     const Expr *ptr = site.nodeAt<Expr>(site.finding().location, [](const Expr *e) {
       return e->getType()->isPointerType() && FixSite::isStableLvalue(e);
     });
+    if (!ptr) {
+      // `*p`, `p->f` or `p[i]` at the location: the pointer is what they dereference.
+      const Location &at = site.finding().location;
+      const Expr *base = nullptr;
+      if (auto *u = site.nodeAt<UnaryOperator>(at, [](const UnaryOperator *u) { return u->getOpcode() == UO_Deref; }))
+        base = u->getSubExpr();
+      else if (auto *m = site.nodeAt<MemberExpr>(at, [](const MemberExpr *m) { return m->isArrow(); }))
+        base = m->getBase();
+      else if (auto *a = site.nodeAt<ArraySubscriptExpr>(at))
+        base = a->getBase();
+      if (base && base->IgnoreParenImpCasts()->getType()->isPointerType() && FixSite::isStableLvalue(base))
+        ptr = base->IgnoreParenImpCasts();
+    }
     const Stmt *stmt = ptr ? site.enclosingStatement(ptr) : nullptr;
     if (!ptr || !stmt) {
       why = ptr ? "the dereference is in a loop header or a condition" : "the dereferenced pointer cannot be named again";
