@@ -109,13 +109,13 @@ std::multiset<std::string> Validator::rescan(const std::vector<CompileCommand> &
 ValidationStage Validator::rescanStage(const std::string &file, const std::string &overlay, const Finding &finding) {
   bool complete = true;
   std::vector<Finding> unused;
-  if (!baseline_.count(file)) baseline_[file] = rescan(commandsFor(file, ""), unused, complete);
+  if (!baseline_.count(file)) baseline_[file] = rescan(commandsFor(file, ""), baselineFindings_[file], complete);
   const std::multiset<std::string> *base = &baseline_[file];
   std::vector<CompileCommand> cmds = commandsFor(file, overlay);
   // A finding that needs other translation units' summaries shows only in a whole rescan.
   if (!base->count(finding.fingerprint)) {
     if (!haveBaselineAll_) {
-      baselineAll_ = rescan(db_.commands, unused, complete);
+      baselineAll_ = rescan(db_.commands, baselineFindings_[""], complete);
       haveBaselineAll_ = true;
     }
     base = &baselineAll_;
@@ -129,9 +129,16 @@ ValidationStage Validator::rescanStage(const std::string &file, const std::strin
   if (!complete) return stage("rescan", ValidationStage::Result::Failed, "the patched file could not be analyzed");
   if (now.count(finding.fingerprint))
     return stage("rescan", ValidationStage::Result::Failed, "the finding is still reported");
+  // New: a fingerprint the unpatched code did not have, in a function that now has more
+  // findings of that rule than before. The second test keeps an old finding whose identity
+  // a patch changed (a leak whose malloc became calloc) from counting as new.
+  std::map<std::pair<std::string, std::string>, int> perFunction;
+  for (const Finding &f : after) ++perFunction[{f.ruleId, f.function}];
+  for (const Finding &f : baselineFindings_[base == &baselineAll_ ? "" : file]) --perFunction[{f.ruleId, f.function}];
   std::string added;
   for (const Finding &f : after) {
     if (now.count(f.fingerprint) <= base->count(f.fingerprint)) continue;
+    if (perFunction[{f.ruleId, f.function}] <= 0) continue;
     if (!added.empty()) added += "; ";
     added += "CWE-" + std::to_string(f.cwe) + " at line " + std::to_string(f.location.line) + ": " + f.message;
   }

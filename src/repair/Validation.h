@@ -42,6 +42,7 @@ private:
   unsigned overlays_ = 0;
   std::map<std::string, std::multiset<std::string>> baseline_;  // per file
   std::multiset<std::string> baselineAll_;
+  std::map<std::string, std::vector<Finding>> baselineFindings_;  // per file; "" for the whole database
   bool haveBaselineAll_ = false;
 };
 

@@ -57,10 +57,15 @@ public:
 
 private:
   // `p = malloc(a * b)` -> `p = calloc(a, b)`; `p = malloc(n)` -> `p = calloc(1, n)`.
+  // What a pointer reads through is what must start zeroed: the memory of its one store.
+  //   p = malloc(a * b)   ->  p = calloc(a, b)
+  //   p = alloca(n)       ->  p = alloca(n); memset(p, 0, n);
+  //   p = array           ->  T array[N] = {0};
   static std::vector<FixCandidate> zeroedAllocation(const FixSite &site, const VarDecl *var, std::string &why) {
     const FunctionDecl *fd = var->getParentFunctionOrMethod() ? dyn_cast<FunctionDecl>(var->getParentFunctionOrMethod()) : nullptr;
-    if (!fd || !fd->getBody() || !site.declares("calloc")) return {};
-    std::vector<const CallExpr *> mallocs;
+    if (!fd || !fd->getBody()) return {};
+    const ASTContext &ctx = site.context();
+    std::vector<std::pair<const Expr *, const Stmt *>> stores;  // value, the statement that stores it
     std::function<void(const Stmt *)> walk = [&](const Stmt *s) {
       if (!s) return;
       const Expr *value = nullptr;
@@ -69,32 +74,54 @@ private:
       if (auto *ds = dyn_cast<DeclStmt>(s))
         for (const Decl *d : ds->decls())
           if (d == var) value = var->getInit();
-      if (value)
-        if (auto *c = dyn_cast<CallExpr>(value->IgnoreParenCasts()); c && c->getDirectCallee() &&
-                                                                      c->getDirectCallee()->getIdentifier() &&
-                                                                      c->getDirectCallee()->getName() == "malloc" &&
-                                                                      c->getNumArgs() == 1)
-          mallocs.push_back(c);
+      if (value && !value->IgnoreParenCasts()->isNullPointerConstant(site.context(), Expr::NPC_ValueDependentIsNotNull))
+        stores.push_back({value, s});
       for (const Stmt *child : s->children()) walk(child);
     };
     walk(fd->getBody());
-    if (mallocs.size() != 1) return {};
-    const CallExpr *call = mallocs.front();
-    const Expr *size = call->getArg(0)->IgnoreParenImpCasts();
-    std::string args;
-    if (auto *mul = dyn_cast<BinaryOperator>(size); mul && mul->getOpcode() == BO_Mul)
-      args = site.text(mul->getLHS()) + ", " + site.text(mul->getRHS());
-    else
-      args = "1, " + site.text(call->getArg(0));
+    if (stores.size() != 1) return {};
+    const Expr *value = stores.front().first->IgnoreParenCasts();
     FixCandidate c;
     c.strategy = "zeroed-allocation";
-    c.description = "allocate '" + var->getName().str() + "' with calloc, so it starts zeroed";
-    if (!site.replace(call->getSourceRange(), "calloc(" + args + ")", c.edits)) {
-      why = "the allocation is written inside a macro";
-      return {};
+    // A local array the pointer was set to.
+    if (auto *d = dyn_cast<DeclRefExpr>(value)) {
+      auto *array = dyn_cast<VarDecl>(d->getDecl());
+      if (!array || !array->isLocalVarDecl() || array->hasInit() || !ctx.getAsConstantArrayType(array->getType())) return {};
+      const SourceManager &sm = ctx.getSourceManager();
+      SourceLocation end = Lexer::getLocForEndOfToken(array->getEndLoc(), 0, sm, ctx.getLangOpts());
+      c.description = "initialize '" + array->getName().str() + "', which '" + var->getName().str() + "' points to";
+      if (!site.insertAt(end, site.isCpp() ? "{}" : " = {0}", c.edits)) return {};
+      return {c};
     }
-    return {c};
+    auto *call = dyn_cast<CallExpr>(value);
+    const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+    if (!callee || !callee->getIdentifier() || call->getNumArgs() != 1) return {};
+    std::string fn = callee->getName().str();
+    if (fn == "malloc" && site.declares("calloc")) {
+      const Expr *size = call->getArg(0)->IgnoreParenImpCasts();
+      std::string args;
+      if (auto *mul = dyn_cast<BinaryOperator>(size); mul && mul->getOpcode() == BO_Mul)
+        args = site.text(mul->getLHS()) + ", " + site.text(mul->getRHS());
+      else
+        args = "1, " + site.text(call->getArg(0));
+      c.description = "allocate '" + var->getName().str() + "' with calloc, so it starts zeroed";
+      if (!site.replace(call->getSourceRange(), "calloc(" + args + ")", c.edits)) {
+        why = "the allocation is written inside a macro";
+        return {};
+      }
+      return {c};
+    }
+    if ((fn == "alloca" || fn == "__builtin_alloca") && site.declares("memset")) {
+      const Stmt *stmt = site.enclosingStatement(stores.front().first);
+      std::string size = site.text(call->getArg(0));
+      if (!stmt || size.empty() || !FixSite::isSideEffectFree(call->getArg(0), ctx)) return {};
+      c.description = "zero the memory '" + var->getName().str() + "' points to right after it is allocated";
+      if (!site.insertAfter(stmt, "memset(" + var->getName().str() + ", 0, " + size + ");", c.edits)) return {};
+      return {c};
+    }
+    return {};
   }
+
 };
 
 }  // namespace
