@@ -186,6 +186,9 @@ int main(int argc, char **argv) {
   fixCmd->add_option("--seeds", confirm.seedDirs, "With --confirm: folder of inputs to start fuzzing from")
       ->check(CLI::ExistingDirectory);
   fixCmd->add_flag("--synthesize-harness", confirm.synthesizeHarnesses, "With --confirm: write harnesses (see confirm)");
+  fixCmd->add_option("--harness-function", confirm.harnessFunctions, "With --confirm: also a harness for this function");
+  fixCmd->add_option("--fuzz-target", confirm.fuzzTargets, "With --confirm: a libFuzzer target outside the compile database")
+      ->check(CLI::ExistingFile);
   fixCmd->add_flag("--apply", fix.apply, "Write validated patches into the working tree");
   fixCmd->add_flag("--force", fix.force, "With --apply: also patch files that have uncommitted changes");
   addCommonOptions(fixCmd, scan, out);

@@ -452,8 +452,19 @@ std::string FixSite::defaultFailure(const FunctionDecl *fd) const {
   return "";
 }
 
+std::string FixSite::bodyIndent(const Stmt *s) const {
+  if (inBlock(s)) return indentOf(s);
+  // A lone body on a line of its own keeps its indentation inside the new braces; one on
+  // its header's line goes one level in from the header.
+  const Stmt *parent = parentStmt(s);
+  const SourceManager &sm = ctx_.getSourceManager();
+  if (parent && sm.getExpansionLineNumber(s->getBeginLoc()) == sm.getExpansionLineNumber(parent->getBeginLoc()))
+    return indentOf(parent) + indentUnit();
+  return indentOf(s);
+}
+
 std::string FixSite::guard(const std::string &condition, const std::string &failure, const Stmt *at) const {
-  std::string indent = inBlock(at) ? indentOf(at) : indentOf(at) + indentUnit();
+  std::string indent = bodyIndent(at);
   std::string body;
   size_t pos = 0;
   while (pos <= failure.size()) {

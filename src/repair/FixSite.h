@@ -79,6 +79,9 @@ public:
   std::string text(clang::SourceRange range) const;
   std::string indentOf(const clang::Stmt *s) const;
   std::string indentUnit() const;
+  // The indentation of code placed next to `s`: its own in a block, a body's in braces
+  // that mamori adds around a lone body.
+  std::string bodyIndent(const clang::Stmt *s) const;
 
   // Edits. Each returns false (and adds nothing) when the place is inside a macro or
   // outside the finding's file.

@@ -29,3 +29,17 @@ void greet(const char *name)
     strcat(banner, "administrator of this host"); // expect-fix: bounds-check
     puts(banner);
 }
+
+static unsigned checksum(const unsigned char *buf, size_t n)
+{
+    unsigned sum = 0;
+    for (size_t i = 0; i <= n; i++)
+        sum += buf[i]; // expect-fix: bounds-check
+    return sum;
+}
+
+unsigned frame_checksum(void)
+{
+    unsigned char frame[16] = {0};
+    return checksum(frame, sizeof frame);
+}

@@ -88,6 +88,20 @@ std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer) {
     b.elements = bytesAreElements ? b.bytes : !declared.empty() ? declared : "sizeof(" + name + ") / sizeof(" + name + "[0])";
     return b;
   }
+  // `f(const T *buf, size_t n)`: a pointer parameter followed by an integer parameter is a
+  // buffer and its length, the C convention for passing one.
+  if (auto *parm = dyn_cast<ParmVarDecl>(decl); parm && t->isPointerType()) {
+    const auto *fn = dyn_cast_or_null<FunctionDecl>(parm->getDeclContext());
+    unsigned i = parm->getFunctionScopeIndex();
+    if (fn && i + 1 < fn->getNumParams() && fn->getParamDecl(i + 1)->getType()->isIntegerType() &&
+        fn->getParamDecl(i + 1)->getIdentifier()) {
+      std::string n = fn->getParamDecl(i + 1)->getName().str();
+      QualType elem = t->getPointeeType();
+      bool bytesAreElements = !elem->isIncompleteType() && !elem->isVoidType() && ctx.getTypeSizeInChars(elem).isOne();
+      return Bound{n, bytesAreElements || elem->isVoidType() ? n : ""};
+    }
+    return std::nullopt;
+  }
   // A local pointer whose only value is one allocation of a constant size.
   auto *var = dyn_cast<VarDecl>(decl);
   const FunctionDecl *fd = site.functionOf(buffer);

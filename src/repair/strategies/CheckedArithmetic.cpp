@@ -126,7 +126,7 @@ public:
     std::string local = site.freshName(stmt, resultName(op->getOpcode()));
     std::string typeText = type.getAsString(ctx.getPrintingPolicy());
     if (ctx.hasSameType(type, ctx.getSizeType()) && site.declares("size_t")) typeText = "size_t";
-    std::string code = typeText + " " + local + ";\n" + (site.inBlock(stmt) ? site.indentOf(stmt) : site.indentOf(stmt) + site.indentUnit()) +
+    std::string code = typeText + " " + local + ";\n" + site.bodyIndent(stmt) +
                        site.guard(std::string(builtin) + "(" + a + ", " + b + ", &" + local + ")", failure, stmt);
     if (!site.insertBefore(stmt, code, c.edits) || !site.replace(op->getSourceRange(), local, c.edits)) return macro(why);
     return {c};
