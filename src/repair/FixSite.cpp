@@ -487,6 +487,7 @@ public:
     bool acquires;
     const Expr *at;
     std::string allocator;
+    bool storesNull = false;  // `p = NULL;`: releasing p later is safe whatever happens between
   };
   explicit OwnershipEvents(ASTContext &ctx) : ctx_(ctx) {}
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
@@ -510,6 +511,8 @@ public:
     if (v->isLocalVarDecl() && v->getInit() && v->getType()->isPointerType()) {
       std::string a = allocatorOf(v->getInit());
       if (!a.empty()) events.push_back({v, true, v->getInit(), a});
+      else if (v->getInit()->IgnoreParenCasts()->isNullPointerConstant(ctx_, Expr::NPC_ValueDependentIsNotNull))
+        events.push_back({v, false, v->getInit(), "", true});
     }
     return true;
   }
@@ -517,7 +520,10 @@ public:
     if (b->getOpcode() != BO_Assign) return true;
     if (const VarDecl *v = local(b->getLHS())) {
       std::string a = allocatorOf(b->getRHS());
-      events.push_back({v, !a.empty(), b, a});  // any other value ends the ownership we know of
+      // Any other value ends the ownership we know of.
+      events.push_back({v, !a.empty(), b, a,
+                        a.empty() && b->getRHS()->IgnoreParenCasts()->isNullPointerConstant(
+                                         ctx_, Expr::NPC_ValueDependentIsNotNull)});
     }
     if (const VarDecl *v = local(b->getRHS())) events.push_back({v, false, b, ""});  // stored elsewhere
     return true;
@@ -566,10 +572,19 @@ std::vector<std::string> FixSite::liveAllocationReleases(const Stmt *s) const {
     return sm.isBeforeInTranslationUnit(sm.getExpansionLoc(r.getBegin()), here) &&
            sm.isBeforeInTranslationUnit(here, sm.getExpansionLoc(r.getEnd()));
   };
+  // Pointers set to NULL on every path to `s`: an allocation on some paths only (in a
+  // branch) still leaves them safe to release.
+  std::set<const VarDecl *> nullOrOwned;
   for (const auto &e : ev.events) {
     if (!sm.isBeforeInTranslationUnit(sm.getExpansionLoc(e.at->getBeginLoc()), here)) break;
     const Stmt *stmt = enclosingStatement(e.at);
     const Stmt *block = stmt ? parentStmt(stmt) : nullptr;
+    if (e.storesNull) {
+      owner.erase(e.var);
+      if (block && isa<CompoundStmt>(block) && holds(block)) nullOrOwned.insert(e.var);
+      else nullOrOwned.erase(e.var);
+      continue;
+    }
     if (!e.acquires) {
       // A release in a branch that leaves the function (`if (bad) { free(p); return -1; }`)
       // is not on the way to `s`; any other may be.
@@ -580,10 +595,13 @@ std::vector<std::string> FixSite::liveAllocationReleases(const Stmt *s) const {
         if (isa<ReturnStmt>(lastOfBlock) || isa<GotoStmt>(lastOfBlock)) continue;
       }
       owner.erase(e.var);
+      nullOrOwned.erase(e.var);
       continue;
     }
-    // The allocation must happen on every path to `s`: in a block that holds `s`.
-    if (!block || !isa<CompoundStmt>(block) || !holds(block)) continue;
+    // The allocation must happen on every path to `s` (in a block that holds `s`), or the
+    // pointer must be NULL on the others.
+    bool everyPath = block && isa<CompoundStmt>(block) && holds(block);
+    if (!everyPath && !nullOrOwned.count(e.var)) continue;
     if (!owner.count(e.var)) order.push_back(e.var);
     owner[e.var] = &e;
   }
