@@ -1,5 +1,8 @@
 #include "repair/Patch.h"
 
+#include "clang/Format/Format.h"
+#include "clang/Tooling/Core/Replacement.h"
+
 #include <algorithm>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +39,50 @@ void locateEdits(const std::string &text, std::vector<TextEdit> &edits) {
     e.begin = positionOf(text, e.offset, e.file);
     e.end = positionOf(text, e.offset + e.length, e.file);
   }
+}
+
+std::vector<TextEdit> formatEdits(const std::string &file, const std::string &original, std::vector<TextEdit> edits) {
+  if (edits.empty()) return edits;
+  std::string patched = applyEdits(original, edits);
+  llvm::Expected<clang::format::FormatStyle> style = clang::format::getStyle("file", file, "none", patched);
+  if (!style) {
+    llvm::consumeError(style.takeError());
+    return edits;
+  }
+  if (style->DisableFormat) return edits;
+  // Where each edit's new text lies in the patched file.
+  std::vector<TextEdit> sorted = edits;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const TextEdit &a, const TextEdit &b) { return a.offset < b.offset; });
+  std::vector<clang::tooling::Range> ranges;
+  long shift = 0;
+  for (const TextEdit &e : sorted) {
+    unsigned at = static_cast<unsigned>(static_cast<long>(e.offset) + shift);
+    ranges.emplace_back(at, static_cast<unsigned>(std::max<size_t>(e.replacement.size(), 1)));
+    shift += static_cast<long>(e.replacement.size()) - static_cast<long>(e.length);
+  }
+  clang::tooling::Replacements fixes = clang::format::reformat(*style, patched, ranges, file);
+  llvm::Expected<std::string> formatted = clang::tooling::applyAllReplacements(patched, fixes);
+  if (!formatted) {
+    llvm::consumeError(formatted.takeError());
+    return edits;
+  }
+  if (*formatted == patched) return edits;
+  // One edit from the original to the formatted text: the span between their common
+  // head and tail.
+  size_t head = 0;
+  while (head < original.size() && head < formatted->size() && original[head] == (*formatted)[head]) ++head;
+  size_t tail = 0;
+  while (tail < original.size() - head && tail < formatted->size() - head &&
+         original[original.size() - 1 - tail] == (*formatted)[formatted->size() - 1 - tail])
+    ++tail;
+  TextEdit one;
+  one.file = edits.front().file;
+  one.offset = static_cast<unsigned>(head);
+  one.length = static_cast<unsigned>(original.size() - head - tail);
+  one.replacement = formatted->substr(head, formatted->size() - head - tail);
+  std::vector<TextEdit> out{one};
+  locateEdits(original, out);
+  return out;
 }
 
 static std::vector<std::string> splitLines(const std::string &text) {

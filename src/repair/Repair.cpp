@@ -292,10 +292,10 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
         Fix fx;
         fx.strategy = cand.strategy;
         fx.description = cand.description;
-        fx.edits = cand.edits;
         std::string patched;
         try {
-          patched = applyEdits(original, cand.edits);
+          fx.edits = formatEdits(file, original, cand.edits);
+          patched = applyEdits(original, fx.edits);
         } catch (const std::exception &e) {
           continue;  // a strategy bug: never offer it
         }

@@ -31,6 +31,10 @@ with tempfile.TemporaryDirectory() as tmp:
     os.makedirs(work)
     target = os.path.join(work, os.path.basename(fixture))
     shutil.copy(fixture, target)
+    # A fixture may come with the project's formatting rules: NAME.clang-format.
+    style = os.path.join(os.path.dirname(fixture), stem + ".clang-format")
+    if os.path.exists(style):
+        shutil.copy(style, os.path.join(work, ".clang-format"))
     compiler = "clang++" if ext == ".cpp" else "clang"
     with open(os.path.join(work, "compile_commands.json"), "w") as f:
         json.dump([{"directory": work, "file": target, "arguments": [compiler, "-c", os.path.basename(target)]}], f)
