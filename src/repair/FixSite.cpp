@@ -658,6 +658,15 @@ std::string FixSite::holderOf(const Expr *value) const {
   return "";
 }
 
+const VarDecl *FixSite::holderVariable(const Expr *value) const {
+  assignedDecl_ = nullptr;
+  if (const Expr *lhs = assignedFrom(value)) {
+    auto *d = dyn_cast<DeclRefExpr>(lhs->IgnoreParenImpCasts());
+    return d ? dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+  }
+  return assignedDecl_;
+}
+
 const Stmt *FixSite::statementOf(const Expr *value) const { return enclosingStatement(value); }
 
 const Expr *FixSite::releaseAt(const Location &loc) const {

@@ -113,6 +113,8 @@ public:
   // What holds `value` when it is stored: `p` in `p = malloc(n)` or `char *p = malloc(n)`.
   // Empty when the value is not stored in a simple lvalue.
   std::string holderOf(const clang::Expr *value) const;
+  // The local variable that holds `value`, when it is one (null otherwise).
+  const clang::VarDecl *holderVariable(const clang::Expr *value) const;
   // enclosingStatement(), extended to the declaration a value initializes.
   const clang::Stmt *statementOf(const clang::Expr *value) const;
   // The release at `loc`: a call (free, a function that frees) or a delete expression;

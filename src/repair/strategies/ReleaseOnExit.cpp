@@ -3,6 +3,8 @@
 // function. A return whose value still reads the memory keeps its value in a local first.
 #include "repair/Strategy.h"
 
+#include "clang/AST/ParentMapContext.h"
+
 #include "clang/AST/ExprCXX.h"
 
 namespace mamori {
@@ -88,6 +90,19 @@ public:
       if (auto *body = dyn_cast_or_null<CompoundStmt>(fd->getBody())) {
         const SourceManager &sm = site.context().getSourceManager();
         SourceLocation brace = body->getRBracLoc();
+        // A variable declared in an inner block goes out of scope there: release it at the
+        // end of that block, where it can still be named.
+        const VarDecl *var = site.holderVariable(allocation);
+        const CompoundStmt *scope = body;
+        if (var && var->isLocalVarDecl())
+          for (const DynTypedNode &n : site.context().getParents(*var))
+            if (const DeclStmt *ds = n.get<DeclStmt>())
+              if (auto *block = dyn_cast_or_null<CompoundStmt>(site.parentStmt(ds))) scope = block;
+        if (sm.getExpansionLineNumber(brace) == at.line && sm.getExpansionColumnNumber(brace) == at.column &&
+            scope != body) {
+          if (site.insertAt(scope->getRBracLoc(), site.indentUnit() + release + "\n" + site.indentOf(scope), c.edits))
+            return {c};
+        }
         if (sm.getExpansionLineNumber(brace) == at.line && sm.getExpansionColumnNumber(brace) == at.column) {
           if (site.insertAt(brace, site.indentUnit() + release + "\n" + site.indentOf(body), c.edits)) return {c};
         }
