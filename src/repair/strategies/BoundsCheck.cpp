@@ -60,7 +60,7 @@ private:
   const VarDecl *var_;
 };
 
-std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer) {
+std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer, unsigned depth = 0) {
   const ASTContext &ctx = site.context();
   const Expr *e = buffer->IgnoreParenImpCasts();
   std::string name = site.text(e);
@@ -112,6 +112,11 @@ std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer) {
   // `char *data = buffer;`: a pointer to a named array has the array's size.
   if (auto *d = dyn_cast<DeclRefExpr>(finder.stores.front()->IgnoreParenImpCasts());
       d && isa<VarDecl>(d->getDecl()) && !isa<ParmVarDecl>(d->getDecl())) {
+    // `data = other;` where `other` is a pointer of the same type: its size is other's.
+    if (d->getType()->isPointerType()) {
+      if (depth >= 4 || !ctx.hasSameUnqualifiedType(d->getType()->getPointeeType(), t->getPointeeType())) return std::nullopt;
+      return boundOf(site, d, depth + 1);
+    }
     const ConstantArrayType *arr = ctx.getAsConstantArrayType(d->getType());
     QualType elem = t->getPointeeType();
     if (arr && !elem.isNull() && !elem->isIncompleteType() &&
