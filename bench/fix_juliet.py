@@ -14,7 +14,6 @@ import argparse
 import collections
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_bench as rb  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPLIT_CASE = re.compile(r"_\d+[a-z]\.c$")
 
 
 def main():
@@ -38,17 +36,7 @@ def main():
     args = ap.parse_args()
     root = os.path.abspath(args.juliet)
     support = os.path.join(root, "testcasesupport")
-    with open(args.sample) as fh:
-        rels = [l.strip() for l in fh if l.strip() and not l.startswith("#")]
-    by_cwe = collections.defaultdict(list)
-    for rel in rels:
-        if SPLIT_CASE.search(rel) or not rel.endswith(".c"):
-            continue
-        cwe = int(rb.JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
-        if args.cwe and str(cwe) not in args.cwe.split(","):
-            continue
-        if not args.per_cwe or len(by_cwe[cwe]) < args.per_cwe:
-            by_cwe[cwe].append(rel)
+    by_cwe = rb.juliet_single_file_cases(args.sample, args.per_cwe, args.cwe)
 
     rows = []
     strategies = collections.Counter()
@@ -56,15 +44,7 @@ def main():
     started = time.time()
     for cwe in sorted(by_cwe):
         files = [os.path.join(root, r) for r in by_cwe[cwe]]
-        ranges = {}
-        for f in files:
-            stem = os.path.splitext(os.path.basename(f))[0]
-            bad, good = [], []
-            for name, lo, hi in rb.juliet_functions(f):
-                short = name[len(stem) + 1:] if name.startswith(stem + "_") else name
-                role, _ = rb.juliet_role(short)
-                (bad if role == "bad" else good if role == "good" or short == "good" else []).append((lo, hi))
-            ranges[os.path.realpath(f)] = (bad, good)
+        ranges = rb.juliet_bad_good_ranges(files)
         with tempfile.TemporaryDirectory(prefix="mamori-fix-juliet-") as tmp:
             db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]} for f in files]
             with open(os.path.join(tmp, "compile_commands.json"), "w") as fh:

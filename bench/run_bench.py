@@ -746,6 +746,40 @@ def bench_castle(ctx):
     return runs_json(floor, runs, scores)
 
 
+
+# --- shared by confirm_juliet.py and fix_juliet.py -------------------------------------------
+
+def juliet_single_file_cases(sample, per_cwe=0, cwes=""):
+    """The sample's single-file cases by CWE: the first `per_cwe` of each (0: all), only `cwes`
+    ("190,369") when given."""
+    split_case = re.compile(r"_\d+[a-z]\.c$")
+    with open(sample) as fh:
+        rels = [l.strip() for l in fh if l.strip() and not l.startswith("#")]
+    by_cwe = collections.defaultdict(list)
+    for rel in rels:
+        if split_case.search(rel) or not rel.endswith(".c"):
+            continue
+        cwe = int(JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
+        if cwes and str(cwe) not in cwes.split(","):
+            continue
+        if not per_cwe or len(by_cwe[cwe]) < per_cwe:
+            by_cwe[cwe].append(rel)
+    return by_cwe
+
+
+def juliet_bad_good_ranges(files):
+    """For each case file (by real path): the line ranges of its bad and of its good functions."""
+    ranges = {}
+    for f in files:
+        stem = os.path.splitext(os.path.basename(f))[0]
+        bad, good = [], []
+        for name, lo, hi in juliet_functions(f):
+            short = name[len(stem) + 1:] if name.startswith(stem + "_") else name
+            role, _ = juliet_role(short)
+            (bad if role == "bad" else good if role == "good" or short == "good" else []).append((lo, hi))
+        ranges[os.path.realpath(f)] = (bad, good)
+    return ranges
+
 def main(argv=None):
     ctx = parse_args(sys.argv[1:] if argv is None else argv)
     results = {"jobs": ctx.jobs, "tools": ctx.tools}

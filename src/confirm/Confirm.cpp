@@ -329,6 +329,20 @@ void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir,
   }
 }
 
+// How the project is built for confirm, from its options. Fuzz targets outside the database
+// are looked for where its sources are: under their common folder (the project folder given
+// with -p alone may be any working directory).
+SanitizerBuildOptions buildOptions(const CompileDatabase &db, const ConfirmOptions &opts, const fs::path &work) {
+  SanitizerBuildOptions bo;
+  bo.projectRoot = opts.searchRoot.empty() ? commonFolder(db) : opts.searchRoot;
+  bo.workDir = work.string();
+  bo.extraTargets = opts.fuzzTargets;
+  bo.linkFlags = opts.linkFlags;
+  bo.jobs = opts.jobs;
+  bo.verbose = opts.verbose;
+  return bo;
+}
+
 }  // namespace
 
 ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, const ConfirmOptions &opts) {
@@ -343,15 +357,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   installCanary(oracleDir);
   fs::remove(oracleDir / "known");
 
-  SanitizerBuildOptions bo;
-  // Fuzz targets outside the database are looked for where its sources are: under their
-  // common folder (the project folder given with -p alone may be any working directory).
-  bo.projectRoot = opts.searchRoot.empty() ? commonFolder(db) : opts.searchRoot;
-  bo.workDir = work.string();
-  bo.extraTargets = opts.fuzzTargets;
-  bo.linkFlags = opts.linkFlags;
-  bo.jobs = opts.jobs;
-  bo.verbose = opts.verbose;
+  SanitizerBuildOptions bo = buildOptions(db, opts, work);
   if (opts.synthesizeHarnesses || !opts.harnessFunctions.empty()) {
     std::vector<Finding> onTraces;
     if (opts.synthesizeHarnesses) onTraces = report.findings;
@@ -506,12 +512,8 @@ ProofReplay replayProof(const CompileDatabase &db, const Finding &finding, const
   fs::create_directories(work / "run");
   installCanary(work / "oracle");
 
-  SanitizerBuildOptions bo;
-  bo.projectRoot = opts.searchRoot.empty() ? commonFolder(db) : opts.searchRoot;
-  bo.workDir = work.string();
-  bo.extraTargets = opts.fuzzTargets;
-  bo.linkFlags = opts.linkFlags;
-  bo.jobs = opts.jobs;
+  SanitizerBuildOptions bo = buildOptions(db, opts, work);
+  bo.verbose = false;
   std::vector<Diagnostic> diags;
   if (target.rfind("harness-", 0) == 0) {
     // The same harness the proof ran through, written again for this finding.

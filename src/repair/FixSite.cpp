@@ -477,6 +477,28 @@ std::string FixSite::guard(const std::string &condition, const std::string &fail
   return "if (" + condition + ") {\n" + body + indent + "}";
 }
 
+std::vector<FixCandidate> FixSite::guardBefore(const Stmt *at, const std::string &condition, const std::string &strategy,
+                                               const std::string &description, std::string &why) const {
+  const Stmt *stmt = enclosingStatement(at);
+  if (!stmt) {
+    why = "the code is in a loop header or in a condition evaluated only sometimes";
+    return {};
+  }
+  std::string failure = failureStatement(stmt);
+  if (failure.empty()) {
+    why = "the function has no error return to follow";
+    return {};
+  }
+  FixCandidate c;
+  c.strategy = strategy;
+  c.description = description;
+  if (!insertBefore(stmt, guard(condition, failure, stmt), c.edits)) {
+    why = "the code is written inside a macro";
+    return {};
+  }
+  return {c};
+}
+
 namespace {
 
 // In source order: where local pointers receive heap memory and where they give it up.

@@ -108,6 +108,11 @@ public:
   static bool isSideEffectFree(const clang::Expr *e, const clang::ASTContext &ctx);
   // `if (condition) {\n    failure\n}` indented for a statement placed before `at`.
   std::string guard(const std::string &condition, const std::string &failure, const clang::Stmt *at) const;
+  // The usual guard: `if (condition) { <the function's failure> }` before the statement that
+  // holds `at`. Empty, with `why` set, when `at` has no such statement, the function no
+  // failure convention, or a macro is in the way.
+  std::vector<FixCandidate> guardBefore(const clang::Stmt *at, const std::string &condition, const std::string &strategy,
+                                        const std::string &description, std::string &why) const;
   // The text of `e`, parenthesized unless it is a name, literal, call or subscript.
   std::string operand(const clang::Expr *e) const;
   // What holds `value` when it is stored: `p` in `p = malloc(n)` or `char *p = malloc(n)`.

@@ -120,9 +120,11 @@ ValidationStage Validator::rescanStage(const std::string &file, const std::strin
     }
     base = &baselineAll_;
     cmds.clear();
-    for (const CompileCommand &c : db_.commands)
-      if (c.file == file) cmds.push_back(commandsFor(file, overlay).front());
-      else cmds.push_back(c);
+    for (const CompileCommand &c : db_.commands) {
+      cmds.push_back(c);
+      if (c.file == file && !c.arguments.empty())
+        cmds.back().arguments.insert(cmds.back().arguments.begin() + 1, {"-ivfsoverlay", overlay});
+    }
   }
   std::vector<Finding> after;
   std::multiset<std::string> now = rescan(cmds, after, complete);

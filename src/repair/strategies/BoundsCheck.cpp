@@ -186,20 +186,8 @@ private:
       why = "the index has side effects";
       return {};
     }
-    const Stmt *stmt = site.enclosingStatement(access);
-    std::string failure = stmt ? site.failureStatement(stmt) : "";
-    if (!stmt || failure.empty()) {
-      why = stmt ? "the function has no error return to follow" : "the access is in a loop header or a condition";
-      return {};
-    }
-    FixCandidate c;
-    c.strategy = name();
-    c.description = "fail before the access when '" + site.text(idx) + "' is outside '" + site.text(base) + "'";
-    if (!site.insertBefore(stmt, site.guard(exceeds(site, idx, bound->elements, true), failure, stmt), c.edits)) {
-      why = "the access is written inside a macro";
-      return {};
-    }
-    return {c};
+    return site.guardBefore(access, exceeds(site, idx, bound->elements, true), name(),
+                            "fail before the access when '" + site.text(idx) + "' is outside '" + site.text(base) + "'", why);
   }
 
   std::vector<FixCandidate> copy(const FixSite &site, const CallExpr *call, std::string &why) const {
@@ -275,11 +263,6 @@ private:
       return {c};
     }
     // A length the buffer must hold: fail before the call when it does not.
-    std::string failure = stmt ? site.failureStatement(stmt) : "";
-    if (!stmt || failure.empty()) {
-      why = stmt ? "the function has no error return to follow" : "the call is in a loop header or a condition";
-      return {};
-    }
     const Expr *length = call->getArg(static_cast<unsigned>(shape->second.length));
     std::string condition;
     if (shape->second.count >= 0) {
@@ -296,9 +279,8 @@ private:
       }
       condition = exceeds(site, length, bound->bytes, false);
     }
-    c.description = "fail before '" + fn + "' when the length exceeds the size of '" + b + "'";
-    if (!site.insertBefore(stmt, site.guard(condition, failure, stmt), c.edits)) return macro(why);
-    return {c};
+    return site.guardBefore(call, condition, name(),
+                            "fail before '" + fn + "' when the length exceeds the size of '" + b + "'", why);
   }
 
   static std::vector<FixCandidate> macro(std::string &why) {

@@ -58,28 +58,16 @@ public:
         why = "the command expression has side effects";
         return {};
       }
-    const Stmt *stmt = site.enclosingStatement(call);
-    std::string failure = stmt ? site.failureStatement(stmt) : "";
-    if (!stmt || failure.empty()) {
-      why = stmt ? "the function has no error return to follow" : "the call is in a loop header or a condition";
-      return {};
-    }
     if (!site.declares("strpbrk")) {
       why = "<string.h> is not included, so strpbrk is not declared";
       return {};
     }
-    FixCandidate c;
-    c.strategy = name();
-    c.description = "refuse a command that holds shell metacharacters before '" + callee + "' runs it";
     std::string check;
     for (const Expr *command : commands)
       check += (check.empty() ? "" : " || ") + std::string("strpbrk(") + site.text(command) + ", \";|&`$<>\\\\\\n\") != " +
                site.nullLiteral();
-    if (!site.insertBefore(stmt, site.guard(check, failure, stmt), c.edits)) {
-      why = "the call is written inside a macro";
-      return {};
-    }
-    return {c};
+    return site.guardBefore(call, check, name(),
+                            "refuse a command that holds shell metacharacters before '" + callee + "' runs it", why);
   }
 };
 

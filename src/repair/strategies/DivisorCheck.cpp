@@ -28,24 +28,8 @@ public:
       why = "the divisor has side effects";
       return {};
     }
-    const Stmt *stmt = site.enclosingStatement(div);
-    if (!stmt) {
-      why = "the division is in a loop header or a condition evaluated only sometimes";
-      return {};
-    }
-    std::string failure = site.failureStatement(stmt);
-    if (failure.empty()) {
-      why = "the function has no error return to follow";
-      return {};
-    }
-    FixCandidate c;
-    c.strategy = name();
-    c.description = "fail before dividing when '" + site.text(divisor) + "' is zero";
-    if (!site.insertBefore(stmt, site.guard(site.operand(divisor) + " == 0", failure, stmt), c.edits)) {
-      why = "the division is written inside a macro";
-      return {};
-    }
-    return {c};
+    return site.guardBefore(div, site.operand(divisor) + " == 0", name(),
+                            "fail before dividing when '" + site.text(divisor) + "' is zero", why);
   }
 };
 

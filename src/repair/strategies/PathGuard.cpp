@@ -42,12 +42,6 @@ public:
       why = "no path argument of the call is a string";
       return {};
     }
-    const Stmt *stmt = site.enclosingStatement(call);
-    std::string failure = stmt ? site.failureStatement(stmt) : "";
-    if (!stmt || failure.empty()) {
-      why = stmt ? "the function has no error return to follow" : "the call is in a loop header or a condition";
-      return {};
-    }
     if (!site.declares("strstr")) {
       why = "<string.h> is not included, so strstr is not declared";
       return {};
@@ -55,14 +49,7 @@ public:
     std::string check;
     for (const std::string &p : paths)
       check += (check.empty() ? "" : " || ") + std::string("strstr(") + p + ", \"..\") != " + site.nullLiteral();
-    FixCandidate c;
-    c.strategy = name();
-    c.description = "refuse a path with a '..' component before it is used";
-    if (!site.insertBefore(stmt, site.guard(check, failure, stmt), c.edits)) {
-      why = "the call is written inside a macro";
-      return {};
-    }
-    return {c};
+    return site.guardBefore(call, check, name(), "refuse a path with a '..' component before it is used", why);
   }
 };
 
