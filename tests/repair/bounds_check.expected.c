@@ -53,3 +53,10 @@ unsigned frame_checksum(void)
     unsigned char frame[16] = {0};
     return checksum(frame, sizeof frame);
 }
+
+void append_name(const char *name)
+{
+    char line[32] = "name: ";
+    strncat(line, name, sizeof(line) - strlen(line) - 1); // expect-fix: bounds-check
+    puts(line);
+}

@@ -8,6 +8,7 @@
 //   strncpy(d, s, n)          ->  strncpy(d, s, sizeof(d) - 1); d[sizeof(d) - 1] = '\0';
 //   strcpy(d, s)              ->  snprintf(d, sizeof(d), "%s", s)
 //   strcat(d, s)              ->  strncat(d, s, sizeof(d) - strlen(d) - 1)
+//   strncat(d, s, n)          ->  strncat(d, s, sizeof(d) - strlen(d) - 1)
 //   sprintf(d, fmt, ...)      ->  snprintf(d, sizeof(d), fmt, ...)
 #include "frontend/AstUtil.h"
 #include "repair/Strategy.h"
@@ -199,7 +200,7 @@ private:
     static const std::map<std::string, Shape> shapes = {
         {"memcpy", {0, 2, -1}}, {"memmove", {0, 2, -1}}, {"memset", {0, 2, -1}},  {"read", {1, 2, -1}},
         {"recv", {1, 2, -1}},   {"fread", {0, 1, 2}},    {"fgets", {0, 1, -1}},   {"snprintf", {0, 1, -1}},
-        {"vsnprintf", {0, 1, -1}}, {"strncpy", {0, 2, -1}}, {"strcpy", {0, -1, -1}}, {"strcat", {0, -1, -1}},
+        {"vsnprintf", {0, 1, -1}}, {"strncpy", {0, 2, -1}}, {"strncat", {0, 2, -1}}, {"strcpy", {0, -1, -1}}, {"strcat", {0, -1, -1}},
         {"sprintf", {0, -1, -1}}, {"vsprintf", {0, -1, -1}}};
     auto shape = shapes.find(fn);
     if (shape == shapes.end() || static_cast<int>(call->getNumArgs()) <= std::max(shape->second.buffer, shape->second.length)) {
@@ -240,6 +241,12 @@ private:
       if (!site.replace(call->getArg(2)->getSourceRange(), bound->bytes + " - 1", c.edits) ||
           !site.insertAfter(stmt, b + "[" + bound->bytes + " - 1] = '\\0';", c.edits))
         return macro(why);
+      return {c};
+    }
+    if (fn == "strncat" && bufferArg == 0) {
+      // strncat's bound is what may be appended, not the buffer's size.
+      c.description = "append at most the room left in '" + b + "'";
+      if (!site.replace(call->getArg(2)->getSourceRange(), bound->bytes + " - strlen(" + b + ") - 1", c.edits)) return macro(why);
       return {c};
     }
     if ((fn == "strcpy" || fn == "strcat" || fn == "sprintf" || fn == "vsprintf") && bufferArg == 0) {
