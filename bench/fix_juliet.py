@@ -22,17 +22,10 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_bench as rb  # noqa: E402
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mamori", default=os.path.join(HERE, "..", "build", "mamori"))
-    ap.add_argument("--juliet", default=os.path.join(HERE, "..", ".corpus", "juliet"))
-    ap.add_argument("--sample", default=rb.DEFAULT_SAMPLE)
+    rb.add_juliet_arguments(ap)
     ap.add_argument("--per-cwe", type=int, default=0, help="first N single-file cases per CWE (0: all)")
-    ap.add_argument("-j", "--jobs", type=int, default=2)
-    ap.add_argument("--cwe", default="", help="only these CWEs, e.g. 190,369")
     args = ap.parse_args()
     root = os.path.abspath(args.juliet)
     support = os.path.join(root, "testcasesupport")

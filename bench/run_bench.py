@@ -749,6 +749,16 @@ def bench_castle(ctx):
 
 # --- shared by confirm_juliet.py and fix_juliet.py -------------------------------------------
 
+def add_juliet_arguments(ap):
+    """The options the Juliet stage benches (confirm_juliet.py, fix_juliet.py) share."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--mamori", default=os.path.join(here, "..", "build", "mamori"))
+    ap.add_argument("--juliet", default=os.path.join(here, "..", ".corpus", "juliet"))
+    ap.add_argument("--sample", default=DEFAULT_SAMPLE)
+    ap.add_argument("-j", "--jobs", type=int, default=2)
+    ap.add_argument("--cwe", default="", help="only these CWEs, e.g. 190,369")
+
+
 def juliet_single_file_cases(sample, per_cwe=0, cwes=""):
     """The sample's single-file cases by CWE: the first `per_cwe` of each (0: all), only `cwes`
     ("190,369") when given."""

@@ -689,7 +689,10 @@ const VarDecl *FixSite::holderVariable(const Expr *value) const {
   return assignedDecl_;
 }
 
-const Stmt *FixSite::statementOf(const Expr *value) const { return enclosingStatement(value); }
+const Stmt *FixSite::ownStatement(const Expr *e) const {
+  const Stmt *stmt = e ? enclosingStatement(e) : nullptr;
+  return stmt && isa<Expr>(stmt) && cast<Expr>(stmt)->IgnoreParenImpCasts() == e ? stmt : nullptr;
+}
 
 const Expr *FixSite::releaseAt(const Location &loc) const {
   if (auto *d = nodeAt<CXXDeleteExpr>(loc)) return d;
@@ -742,6 +745,11 @@ bool FixSite::isSideEffectFree(const Expr *e, const ASTContext &ctx) {
   for (const Stmt *child : e->children())
     if (auto *ce = dyn_cast_or_null<Expr>(child); ce && !isSideEffectFree(ce, ctx)) return false;
   return true;
+}
+
+bool FixSite::isString(const Expr *e) {
+  QualType t = e->IgnoreParenImpCasts()->getType();
+  return (t->isPointerType() || t->isArrayType()) && t->getPointeeOrArrayElementType()->isCharType();
 }
 
 bool FixSite::isStableLvalue(const Expr *e) {

@@ -106,6 +106,8 @@ public:
   // side effects, so that it can be named again in inserted code.
   static bool isStableLvalue(const clang::Expr *e);
   static bool isSideEffectFree(const clang::Expr *e, const clang::ASTContext &ctx);
+  // Whether `e` is a narrow string: a char pointer or array, literals included.
+  static bool isString(const clang::Expr *e);
   // `if (condition) {\n    failure\n}` indented for a statement placed before `at`.
   std::string guard(const std::string &condition, const std::string &failure, const clang::Stmt *at) const;
   // The usual guard: `if (condition) { <the function's failure> }` before the statement that
@@ -120,8 +122,9 @@ public:
   std::string holderOf(const clang::Expr *value) const;
   // The local variable that holds `value`, when it is one (null otherwise).
   const clang::VarDecl *holderVariable(const clang::Expr *value) const;
-  // enclosingStatement(), extended to the declaration a value initializes.
-  const clang::Stmt *statementOf(const clang::Expr *value) const;
+  // The statement `e` makes up on its own (`free(p);`, `delete p;`), or null when `e` is
+  // part of a larger one.
+  const clang::Stmt *ownStatement(const clang::Expr *e) const;
   // The release at `loc`: a call (free, a function that frees) or a delete expression;
   // and the pointer it releases (the first pointer argument of a call).
   const clang::Expr *releaseAt(const Location &loc) const;

@@ -7,7 +7,6 @@
 #include "support/Process.h"
 
 #include "clang/AST/ASTContext.h"
-#include "clang/Basic/SourceManager.h"
 
 #include <chrono>
 #include <filesystem>
@@ -33,8 +32,9 @@ struct Proposal {
 };
 
 // Parses the file's translation unit once and asks every strategy about every finding in it.
+// The edits carry byte offsets; their lines and columns are placed by the caller.
 std::vector<Proposal> propose(const CompileCommand &cmd, const std::string &file, const std::vector<Finding *> &findings,
-                              std::string &original, std::string &error) {
+                              std::string &error) {
   std::vector<Proposal> out(findings.size());
   bool ran = false;
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
@@ -44,7 +44,6 @@ std::vector<Proposal> propose(const CompileCommand &cmd, const std::string &file
       error = "the translation unit does not read this file";
       return;
     }
-    original = ctx.getSourceManager().getBufferData(index.fileId()).str();
     for (size_t i = 0; i < findings.size(); ++i) {
       FixSite site(ctx, index, *findings[i]);
       std::string why;
@@ -54,7 +53,6 @@ std::vector<Proposal> propose(const CompileCommand &cmd, const std::string &file
         std::vector<FixCandidate> c = strategy->propose(site, reason);
         for (FixCandidate &cand : c) {
           for (TextEdit &e : cand.edits) e.file = file;
-          locateEdits(original, cand.edits);
           out[i].candidates.push_back(std::move(cand));
         }
         if (c.empty() && why.empty()) why = reason;
@@ -91,8 +89,8 @@ std::vector<Proposal> proposeIsolated(const CompileCommand &cmd, const std::stri
   pid_t pid = fork();
   if (pid == 0) {
     nlohmann::json j;
-    std::string orig, err;
-    std::vector<Proposal> p = propose(cmd, file, findings, orig, err);
+    std::string err;
+    std::vector<Proposal> p = propose(cmd, file, findings, err);
     j["error"] = err;
     j["proposals"] = nlohmann::json::array();
     for (const Proposal &pr : p) {

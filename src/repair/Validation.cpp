@@ -58,14 +58,14 @@ std::string Validator::writeOverlay(const std::string &file, const std::string &
   return yaml.string();
 }
 
-std::vector<CompileCommand> Validator::commandsFor(const std::string &file, const std::string &overlay) const {
+std::vector<CompileCommand> Validator::commandsFor(const std::string &file, const std::string &overlay,
+                                                   bool onlyFile) const {
   std::vector<CompileCommand> out;
   for (const CompileCommand &c : db_.commands) {
-    if (c.file != file) continue;
-    CompileCommand copy = c;
-    if (!overlay.empty() && !copy.arguments.empty())
-      copy.arguments.insert(copy.arguments.begin() + 1, {"-ivfsoverlay", overlay});
-    out.push_back(copy);
+    if (onlyFile && c.file != file) continue;
+    out.push_back(c);
+    if (!overlay.empty() && !c.arguments.empty())
+      out.back().arguments.insert(out.back().arguments.begin() + 1, {"-ivfsoverlay", overlay});
   }
   return out;
 }
@@ -91,55 +91,43 @@ bool Validator::compiles(const std::string &file, const std::string &text, std::
   return !cmds.empty() && runCompile(cmds.front(), overlay, error);
 }
 
-std::multiset<std::string> Validator::rescan(const std::vector<CompileCommand> &cmds, std::vector<Finding> &findings,
-                                             bool &complete) {
+Validator::Rescan Validator::rescan(const std::vector<CompileCommand> &cmds) const {
   CompileDatabase subset;
   subset.path = db_.path;
   subset.commands = cmds;
   ScanOptions so = opts_.scan;
   so.verbose = false;
   ScanReport r = scanDatabase(subset, so);
-  complete = r.stats.failed == 0;
-  std::multiset<std::string> out;
-  for (const Finding &f : r.findings) out.insert(f.fingerprint);
-  findings = std::move(r.findings);
+  Rescan out;
+  out.complete = r.stats.failed == 0;
+  for (const Finding &f : r.findings) out.fingerprints.insert(f.fingerprint);
+  out.findings = std::move(r.findings);
   return out;
 }
 
 ValidationStage Validator::rescanStage(const std::string &file, const std::string &overlay, const Finding &finding) {
-  bool complete = true;
-  std::vector<Finding> unused;
-  if (!baseline_.count(file)) baseline_[file] = rescan(commandsFor(file, ""), baselineFindings_[file], complete);
-  const std::multiset<std::string> *base = &baseline_[file];
-  std::vector<CompileCommand> cmds = commandsFor(file, overlay);
+  if (!baseline_.count(file)) baseline_[file] = rescan(commandsFor(file, ""));
+  const Rescan *base = &baseline_[file];
+  bool whole = false;
   // A finding that needs other translation units' summaries shows only in a whole rescan.
-  if (!base->count(finding.fingerprint)) {
-    if (!haveBaselineAll_) {
-      baselineAll_ = rescan(db_.commands, baselineFindings_[""], complete);
-      haveBaselineAll_ = true;
-    }
-    base = &baselineAll_;
-    cmds.clear();
-    for (const CompileCommand &c : db_.commands) {
-      cmds.push_back(c);
-      if (c.file == file && !c.arguments.empty())
-        cmds.back().arguments.insert(cmds.back().arguments.begin() + 1, {"-ivfsoverlay", overlay});
-    }
+  if (!base->fingerprints.count(finding.fingerprint)) {
+    if (!baseline_.count("")) baseline_[""] = rescan(db_.commands);
+    base = &baseline_[""];
+    whole = true;
   }
-  std::vector<Finding> after;
-  std::multiset<std::string> now = rescan(cmds, after, complete);
-  if (!complete) return stage("rescan", ValidationStage::Result::Failed, "the patched file could not be analyzed");
-  if (now.count(finding.fingerprint))
+  Rescan now = rescan(commandsFor(file, overlay, !whole));
+  if (!now.complete) return stage("rescan", ValidationStage::Result::Failed, "the patched file could not be analyzed");
+  if (now.fingerprints.count(finding.fingerprint))
     return stage("rescan", ValidationStage::Result::Failed, "the finding is still reported");
   // New: a fingerprint the unpatched code did not have, in a function that now has more
   // findings of that rule than before. The second test keeps an old finding whose identity
   // a patch changed (a leak whose malloc became calloc) from counting as new.
   std::map<std::pair<std::string, std::string>, int> perFunction;
-  for (const Finding &f : after) ++perFunction[{f.ruleId, f.function}];
-  for (const Finding &f : baselineFindings_[base == &baselineAll_ ? "" : file]) --perFunction[{f.ruleId, f.function}];
+  for (const Finding &f : now.findings) ++perFunction[{f.ruleId, f.function}];
+  for (const Finding &f : base->findings) --perFunction[{f.ruleId, f.function}];
   std::string added;
-  for (const Finding &f : after) {
-    if (now.count(f.fingerprint) <= base->count(f.fingerprint)) continue;
+  for (const Finding &f : now.findings) {
+    if (now.fingerprints.count(f.fingerprint) <= base->fingerprints.count(f.fingerprint)) continue;
     if (perFunction[{f.ruleId, f.function}] <= 0) continue;
     if (!added.empty()) added += "; ";
     added += "CWE-" + std::to_string(f.cwe) + " at line " + std::to_string(f.location.line) + ": " + f.message;
@@ -210,8 +198,7 @@ size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, co
   } else {
     // The patched code, rebuilt with the sanitizers, must run the proof input cleanly.
     CompileDatabase patched = db_;
-    for (CompileCommand &c : patched.commands)
-      if (!c.arguments.empty()) c.arguments.insert(c.arguments.begin() + 1, {"-ivfsoverlay", overlay});
+    patched.commands = commandsFor(cmd.file, overlay, false);
     ProofReplay r = replayProof(patched, finding, *opts_.confirm, (fs::path(opts_.workDir) / "proof").string());
     ValidationStage ps;
     if (!r.ran)

@@ -27,10 +27,16 @@ public:
 
 private:
   std::string writeOverlay(const std::string &file, const std::string &text);
-  std::vector<CompileCommand> commandsFor(const std::string &file, const std::string &overlay) const;
+  // The commands that compile `file` (or, with `onlyFile` false, all of them), each given
+  // the overlay: any translation unit that reads the patched file sees the patch.
+  std::vector<CompileCommand> commandsFor(const std::string &file, const std::string &overlay, bool onlyFile = true) const;
   bool runCompile(const CompileCommand &cmd, const std::string &overlay, std::string &error);
-  // Fingerprints a scan of these commands reports (a multiset), and the findings themselves.
-  std::multiset<std::string> rescan(const std::vector<CompileCommand> &cmds, std::vector<Finding> &findings, bool &complete);
+  struct Rescan {
+    std::vector<Finding> findings;
+    std::multiset<std::string> fingerprints;
+    bool complete = true;  // every translation unit was analyzed
+  };
+  Rescan rescan(const std::vector<CompileCommand> &cmds) const;
   ValidationStage rescanStage(const std::string &file, const std::string &overlay, const Finding &finding);
   ValidationStage testsStage(const std::string &overlay);
   int baselineTests_ = -1;  // -1 not run, 0 failing, 1 passing
@@ -40,10 +46,7 @@ private:
   const ScanReport &report_;
   const FixOptions &opts_;
   unsigned overlays_ = 0;
-  std::map<std::string, std::multiset<std::string>> baseline_;  // per file
-  std::multiset<std::string> baselineAll_;
-  std::map<std::string, std::vector<Finding>> baselineFindings_;  // per file; "" for the whole database
-  bool haveBaselineAll_ = false;
+  std::map<std::string, Rescan> baseline_;  // unpatched rescans: per file, "" for the whole database
 };
 
 }  // namespace mamori

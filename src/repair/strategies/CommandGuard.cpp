@@ -40,10 +40,7 @@ public:
           shell |= v == "sh" || v.ends_with("/sh") || v == "bash" || v.ends_with("/bash") || v.ends_with("/dash");
         }
       for (const Expr *a : call->arguments()) {
-        const Expr *bare = a->IgnoreParenImpCasts();
-        QualType t = bare->getType();
-        if (!isa<StringLiteral>(bare) && (t->isPointerType() || t->isArrayType()) &&
-            t->getPointeeOrArrayElementType()->isCharType() &&
+        if (FixSite::isString(a) && !isa<StringLiteral>(a->IgnoreParenImpCasts()) &&
             !a->IgnoreParenCasts()->isNullPointerConstant(site.context(), Expr::NPC_ValueDependentIsNotNull))
           commands.push_back(a);
       }

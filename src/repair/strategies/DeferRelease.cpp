@@ -25,8 +25,8 @@ public:
       why = "the release could not be found in this file";
       return {};
     }
-    const Stmt *releaseStmt = site.enclosingStatement(release);
-    if (!releaseStmt || !isa<Expr>(releaseStmt) || cast<Expr>(releaseStmt)->IgnoreParenImpCasts() != release) {
+    const Stmt *releaseStmt = site.ownStatement(release);
+    if (!releaseStmt) {
       why = "the release is not a statement of its own";
       return {};
     }

@@ -82,9 +82,7 @@ private:
     if (extras == 0) {
       ok = site.insertAt(format->getBeginLoc().isMacroID() ? SourceLocation() : format->getBeginLoc(), "\"%s\", ", c.edits);
     } else if (extras == 1) {
-      const Expr *extra = call->getArg(k + 1)->IgnoreParenImpCasts();
-      QualType t = extra->getType();
-      if ((t->isPointerType() || t->isArrayType()) && t->getPointeeOrArrayElementType()->isCharType())
+      if (FixSite::isString(call->getArg(k + 1)))
         ok = site.replace(format->getSourceRange(), "\"%s\"", c.edits);
     }
     if (!ok) return {};

@@ -28,10 +28,7 @@ public:
     // Every string argument that is not a literal may be the tainted path.
     std::vector<std::string> paths;
     for (const Expr *arg : call->arguments()) {
-      const Expr *bare = arg->IgnoreParenImpCasts();
-      QualType t = bare->getType();
-      bool charPointer = (t->isPointerType() || t->isArrayType()) && t->getPointeeOrArrayElementType()->isCharType();
-      if (!charPointer || isa<StringLiteral>(bare)) continue;
+      if (!FixSite::isString(arg) || isa<StringLiteral>(arg->IgnoreParenImpCasts())) continue;
       if (!FixSite::isSideEffectFree(arg, site.context())) {
         why = "a path argument has side effects";
         return {};

@@ -22,10 +22,9 @@ public:
     const Expr *firstRelease = first ? site.releaseAt(first->location) : nullptr;
     if (firstRelease) {
       const Expr *ptr = FixSite::releasedPointer(firstRelease);
-      const Stmt *stmt = site.enclosingStatement(firstRelease);
       // Only when the release is the whole statement: `free(p);`, `delete p;`.
-      bool whole = stmt && isa<Expr>(stmt) && cast<Expr>(stmt)->IgnoreParenImpCasts() == firstRelease;
-      if (ptr && FixSite::isStableLvalue(ptr) && whole) {
+      const Stmt *stmt = site.ownStatement(firstRelease);
+      if (ptr && FixSite::isStableLvalue(ptr) && stmt) {
         FixCandidate c;
         c.strategy = "null-after-release";
         c.description = "set '" + site.text(ptr->IgnoreParenImpCasts()) + "' to " + site.nullLiteral() +
@@ -34,9 +33,7 @@ public:
           out.push_back(c);
       }
     }
-    const Expr *second = site.releaseAt(site.finding().location);
-    const Stmt *secondStmt = second ? site.enclosingStatement(second) : nullptr;
-    if (secondStmt && isa<Expr>(secondStmt) && cast<Expr>(secondStmt)->IgnoreParenImpCasts() == second) {
+    if (const Stmt *secondStmt = site.ownStatement(site.releaseAt(site.finding().location))) {
       FixCandidate c;
       c.strategy = "remove-second-release";
       c.description = "remove the second release of memory that was already released";

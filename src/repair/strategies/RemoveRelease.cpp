@@ -15,9 +15,8 @@ public:
   bool handles(const Finding &f) const override { return f.cwe == 590; }
 
   std::vector<FixCandidate> propose(const FixSite &site, std::string &why) const override {
-    const Expr *release = site.releaseAt(site.finding().location);
-    const Stmt *stmt = release ? site.enclosingStatement(release) : nullptr;
-    if (!stmt || !isa<Expr>(stmt) || cast<Expr>(stmt)->IgnoreParenImpCasts() != release) {
+    const Stmt *stmt = site.ownStatement(site.releaseAt(site.finding().location));
+    if (!stmt) {
       why = "the release is not a statement of its own";
       return {};
     }
