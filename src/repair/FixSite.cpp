@@ -238,6 +238,43 @@ bool FixSite::insertAt(SourceLocation loc, const std::string &code, std::vector<
   return true;
 }
 
+bool FixSite::addHelperFunction(const std::string &name, const std::string &definition, std::vector<TextEdit> &out) const {
+  const SourceManager &sm = ctx_.getSourceManager();
+  const Decl *first = nullptr;
+  for (const Decl *d : ctx_.getTranslationUnitDecl()->decls()) {
+    const auto *fd = dyn_cast<FunctionDecl>(d);
+    if (const auto *ft = dyn_cast<FunctionTemplateDecl>(d)) fd = ft->getTemplatedDecl();
+    if (!fd || !fd->doesThisDeclarationHaveABody() || sm.getFileID(sm.getExpansionLoc(d->getBeginLoc())) != index_.fileId())
+      continue;
+    if (fd->getName() == name) return true;  // applied before: call it
+    if (!first) first = d;
+  }
+  if (!first || first->getBeginLoc().isMacroID()) return false;
+  // Above the comment lines that introduce the function, so that they stay with it.
+  auto [fid, offset] = sm.getDecomposedLoc(first->getBeginLoc());
+  llvm::StringRef buf = sm.getBufferData(fid);
+  size_t lineStart = buf.rfind('\n', offset);
+  lineStart = lineStart == llvm::StringRef::npos ? 0 : lineStart + 1;
+  bool inBlockComment = false;
+  while (lineStart > 0) {
+    size_t prevStart = buf.rfind('\n', lineStart - 2);
+    prevStart = prevStart == llvm::StringRef::npos ? 0 : prevStart + 1;
+    llvm::StringRef line = buf.slice(prevStart, lineStart - 1).trim();
+    if (inBlockComment) {
+      inBlockComment = !line.contains("/*");
+    } else if (line.starts_with("//")) {
+    } else if (line.ends_with("*/")) {
+      inBlockComment = !line.contains("/*");
+    } else {
+      break;
+    }
+    lineStart = prevStart;
+  }
+  if (inBlockComment) return false;
+  out.push_back(makeEdit(finding_.location.file, static_cast<unsigned>(lineStart), 0, definition + "\n"));
+  return true;
+}
+
 bool FixSite::replace(SourceRange tokens, const std::string &code, std::vector<TextEdit> &out) const {
   const SourceManager &sm = ctx_.getSourceManager();
   CharSourceRange r = Lexer::makeFileCharRange(CharSourceRange::getTokenRange(tokens), sm, ctx_.getLangOpts());
@@ -510,6 +547,7 @@ public:
     const Expr *at;
     std::string allocator;
     bool storesNull = false;  // `p = NULL;`: releasing p later is safe whatever happens between
+    bool fromCall = false;    // `p = make_thing();`: owned when the function frees p somewhere
   };
   explicit OwnershipEvents(ASTContext &ctx) : ctx_(ctx) {}
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
@@ -533,6 +571,7 @@ public:
     if (v->isLocalVarDecl() && v->getInit() && v->getType()->isPointerType()) {
       std::string a = allocatorOf(v->getInit());
       if (!a.empty()) events.push_back({v, true, v->getInit(), a});
+      else if (isa<CallExpr>(v->getInit()->IgnoreParenCasts())) events.push_back({v, false, v->getInit(), "", false, true});
       else if (v->getInit()->IgnoreParenCasts()->isNullPointerConstant(ctx_, Expr::NPC_ValueDependentIsNotNull))
         events.push_back({v, false, v->getInit(), "", true});
     }
@@ -545,7 +584,8 @@ public:
       // Any other value ends the ownership we know of.
       events.push_back({v, !a.empty(), b, a,
                         a.empty() && b->getRHS()->IgnoreParenCasts()->isNullPointerConstant(
-                                         ctx_, Expr::NPC_ValueDependentIsNotNull)});
+                                         ctx_, Expr::NPC_ValueDependentIsNotNull),
+                        a.empty() && isa<CallExpr>(b->getRHS()->IgnoreParenCasts())});
     }
     if (const VarDecl *v = local(b->getRHS())) events.push_back({v, false, b, ""});  // stored elsewhere
     return true;
@@ -566,10 +606,23 @@ public:
     bool library = fd && ctx_.getSourceManager().isInSystemHeader(fd->getLocation());
     bool releases = fd && fd->getIdentifier() && (fd->getName() == "free" || fd->getName() == "realloc");
     for (const Expr *a : c->arguments())
-      if (const VarDecl *v = local(a); v && (!library || releases)) events.push_back({v, false, c, ""});
+      if (const VarDecl *v = local(a); v && (!library || releases)) {
+        events.push_back({v, false, c, ""});
+        if (releases && fd->getName() == "free") freed.insert(v);
+      }
     return true;
   }
+  // A pointer the function frees owns what a call gave it: the call is an allocator of
+  // this project's own (`decoded = url_decode(...)`, later `free(decoded)`).
+  void ownCallResults() {
+    for (Event &e : events)
+      if (e.fromCall && freed.count(e.var)) {
+        e.acquires = true;
+        e.allocator = "malloc";
+      }
+  }
   std::vector<Event> events;
+  std::set<const VarDecl *> freed;
 
 private:
   ASTContext &ctx_;
@@ -583,6 +636,7 @@ std::vector<std::string> FixSite::liveAllocationReleases(const Stmt *s) const {
   const SourceManager &sm = ctx_.getSourceManager();
   OwnershipEvents ev(ctx_);
   ev.TraverseStmt(fd->getBody());
+  ev.ownCallResults();
   std::map<const VarDecl *, const OwnershipEvents::Event *> owner;
   std::vector<const VarDecl *> order;
   SourceLocation here = sm.getExpansionLoc(s->getBeginLoc());

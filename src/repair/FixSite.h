@@ -89,6 +89,11 @@ public:
   bool insertAfter(const clang::Stmt *stmt, const std::string &code, std::vector<TextEdit> &out) const;
   bool replace(clang::SourceRange tokens, const std::string &code, std::vector<TextEdit> &out) const;
   bool insertAt(clang::SourceLocation loc, const std::string &code, std::vector<TextEdit> &out) const;
+  // A static helper function for patches to call, placed before the file's first function
+  // definition. Every patch of the file puts it at that same place, so patches applied
+  // together add it once. Nothing is added when the file already defines `name` (a patch
+  // applied earlier). False when that place is inside a macro.
+  bool addHelperFunction(const std::string &name, const std::string &definition, std::vector<TextEdit> &out) const;
   // Removes a whole statement with its semicolon (and its line, when it is alone there).
   bool removeStatement(const clang::Stmt *stmt, std::vector<TextEdit> &out) const;
 

@@ -8,6 +8,7 @@
 
 #include "clang/AST/ASTContext.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -207,7 +208,13 @@ void applyValidated(ScanReport &report, const FixOptions &opts, Validator &valid
     unsigned count = 0;
     for (Finding *f : fixes) {
       std::vector<TextEdit> trial = combined;
-      trial.insert(trial.end(), f->fix->edits.begin(), f->fix->edits.end());
+      for (const TextEdit &e : f->fix->edits) {
+        // A helper function that several patches add at the same place is added once.
+        bool same = std::any_of(combined.begin(), combined.end(), [&](const TextEdit &c) {
+          return c.offset == e.offset && c.length == e.length && c.replacement == e.replacement;
+        });
+        if (!same) trial.push_back(e);
+      }
       try {
         text = applyEdits(orig->second, trial);
         combined = std::move(trial);
