@@ -1,15 +1,15 @@
-/* Repair fixture: a host name from the environment reaches the shell. */
+/* Repair fixture: a listing command whose argument is read straight into it from stdin. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-int ping_gateway(void)
+int list_folder(void)
 {
-    const char *host = getenv("GATEWAY");
-    char cmd[128];
-    if (host == NULL)
+    char cmd[128] = "ls -l ";
+    size_t used = strlen(cmd);
+    if (fgets(cmd + used, (int)(sizeof(cmd) - used), stdin) == NULL)
         return -1;
-    snprintf(cmd, sizeof(cmd), "ping -c 1 %s", host);
+    cmd[strcspn(cmd, "\n")] = '\0';
     if (strpbrk(cmd, ";|&`$<>\\\n") != NULL) {
         return -1;
     }
