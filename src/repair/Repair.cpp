@@ -160,6 +160,42 @@ std::string relativeLabel(const std::string &file, const std::string &root) {
 }
 
 
+// The compile command that reads `file`: its own, or, for a header, that of the first
+// translation unit whose source includes it by name (`#include "util.h"`). A header is
+// patched once, in its own text, and judged through that unit.
+const CompileCommand *unitFor(const CompileDatabase &db, const std::string &file) {
+  for (const CompileCommand &c : db.commands)
+    if (c.file == file) return &c;
+  std::string name = fs::path(file).filename().string();
+  for (const CompileCommand &c : db.commands) {
+    bool ok = false;
+    std::istringstream text(readFile(c.file, ok));
+    std::string line;
+    while (ok && std::getline(text, line)) {
+      size_t hash = line.find_first_not_of(" \t");
+      if (hash == std::string::npos || line[hash] != '#' || line.find("include", hash) == std::string::npos) continue;
+      size_t open = line.find_first_of("\"<", hash);
+      size_t close = open == std::string::npos ? open : line.find_first_of("\">", open + 1);
+      if (close == std::string::npos) continue;
+      std::string included = line.substr(open + 1, close - open - 1);
+      if (fs::path(included).filename() != name) continue;
+      // The same name in another folder is another header: resolve it as the compiler would,
+      // next to the source or under an -I folder.
+      std::error_code ec;
+      if (fs::equivalent(fs::path(c.file).parent_path() / included, file, ec)) return &c;
+      for (size_t i = 0; i + 1 < c.arguments.size(); ++i) {
+        std::string dir;
+        if (c.arguments[i] == "-I" || c.arguments[i] == "-iquote" || c.arguments[i] == "-isystem") dir = c.arguments[i + 1];
+        else if (c.arguments[i].rfind("-I", 0) == 0) dir = c.arguments[i].substr(2);
+        if (dir.empty()) continue;
+        fs::path base = fs::path(dir).is_absolute() ? fs::path(dir) : fs::path(c.directory) / dir;
+        if (fs::equivalent(base / included, file, ec)) return &c;
+      }
+    }
+  }
+  return nullptr;
+}
+
 // `git status --porcelain` for one file; empty when it is clean or not under git.
 std::string uncommittedChanges(const std::string &file) {
   if (!programExists("git")) return "";
@@ -171,7 +207,8 @@ std::string uncommittedChanges(const std::string &file) {
 }
 
 void applyValidated(ScanReport &report, const FixOptions &opts, Validator &validator,
-                    const std::map<std::string, std::string> &originals, FixStats &stats) {
+                    const std::map<std::string, std::string> &originals,
+                    const std::map<std::string, const CompileCommand *> &units, FixStats &stats) {
   // Group validated fixes by file, in report order.
   std::map<std::string, std::vector<Finding *>> byFile;
   for (Finding &f : report.findings)
@@ -226,7 +263,7 @@ void applyValidated(ScanReport &report, const FixOptions &opts, Validator &valid
     }
     text = applyEdits(orig->second, combined);
     std::string detail;
-    if (count > 1 && !validator.compiles(file, text, detail)) {
+    if (count > 1 && !validator.compiles(*units.at(file), file, text, detail)) {
       stats.applyErrors.push_back(file + ": its patches do not compile together (" + detail + "); not patched");
       continue;
     }
@@ -260,18 +297,15 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
     byFile[f.location.file].push_back(&f);
   }
   std::map<std::string, std::string> originals;
+  std::map<std::string, const CompileCommand *> units;
   for (auto &[file, findings] : byFile) {
-    const CompileCommand *cmd = nullptr;
-    for (const CompileCommand &c : db.commands)
-      if (c.file == file) {
-        cmd = &c;
-        break;
-      }
+    const CompileCommand *cmd = unitFor(db, file);
     if (!cmd) {
       for (Finding *f : findings)
-        f->noFixReason = "no translation unit of the compile database has this file as its source; header findings are not patched yet";
+        f->noFixReason = "no translation unit of the compile database has this file as its source or includes it by name";
       continue;
     }
+    units[file] = cmd;
     if (opts.verbose) std::cerr << "mamori: fix: " << file << ": " << findings.size() << " finding(s)\n";
     std::string baselineError;
     if (!validator.compilesUnpatched(*cmd, baselineError)) {
@@ -305,7 +339,7 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
           continue;  // a strategy bug: never offer it
         }
         fx.diff = unifiedDiff(relativeLabel(file, report.projectRoot), original, patched);
-        size_t progress = validator.validate(*cmd, f, patched, fx);
+        size_t progress = validator.validate(*cmd, file, f, patched, fx);
         if (!best || progress > bestProgress) {
           best = fx;
           bestProgress = progress;
@@ -327,7 +361,7 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
                                   " translation unit(s) could not be analyzed, so the project does not build as it "
                                   "is; nothing was patched");
     else
-      applyValidated(report, opts, validator, originals, stats);
+      applyValidated(report, opts, validator, originals, units, stats);
   }
   stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return stats;

@@ -85,10 +85,8 @@ bool Validator::runCompile(const CompileCommand &cmd, const std::string &overlay
 
 bool Validator::compilesUnpatched(const CompileCommand &cmd, std::string &error) { return runCompile(cmd, "", error); }
 
-bool Validator::compiles(const std::string &file, const std::string &text, std::string &error) {
-  std::string overlay = writeOverlay(file, text);
-  std::vector<CompileCommand> cmds = commandsFor(file, "");
-  return !cmds.empty() && runCompile(cmds.front(), overlay, error);
+bool Validator::compiles(const CompileCommand &cmd, const std::string &file, const std::string &text, std::string &error) {
+  return runCompile(cmd, writeOverlay(file, text), error);
 }
 
 Validator::Rescan Validator::rescan(const std::vector<CompileCommand> &cmds) const {
@@ -177,8 +175,9 @@ ValidationStage Validator::testsStage(const std::string &overlay) {
   return stage("tests", ValidationStage::Result::Failed, failure);
 }
 
-size_t Validator::validate(const CompileCommand &cmd, const Finding &finding, const std::string &patched, Fix &fx) {
-  std::string overlay = writeOverlay(cmd.file, patched);
+size_t Validator::validate(const CompileCommand &cmd, const std::string &file, const Finding &finding,
+                           const std::string &patched, Fix &fx) {
+  std::string overlay = writeOverlay(file, patched);
   size_t passed = 0;
   auto finish = [&](ValidationStage s) {
     fx.stages.push_back(s);

@@ -19,11 +19,14 @@ public:
 
   // Whether the file compiles as it is; a project that does not is not patched.
   bool compilesUnpatched(const CompileCommand &cmd, std::string &error);
-  // Whether `text` in place of `file` compiles with the file's compile command.
-  bool compiles(const std::string &file, const std::string &text, std::string &error);
+  // Whether `text` in place of `file` compiles with `cmd`: the file's own compile command,
+  // or, for a header, that of a translation unit that includes it.
+  bool compiles(const CompileCommand &cmd, const std::string &file, const std::string &text, std::string &error);
   // Runs compile, rescan, proof and tests in order, stopping at the first failure.
   // Returns how many stages passed, so that the furthest candidate can be offered.
-  size_t validate(const CompileCommand &cmd, const Finding &finding, const std::string &patched, Fix &fx);
+  // `file` is the patched file: `cmd`'s source, or a header that `cmd`'s source includes.
+  size_t validate(const CompileCommand &cmd, const std::string &file, const Finding &finding, const std::string &patched,
+                  Fix &fx);
 
 private:
   std::string writeOverlay(const std::string &file, const std::string &text);
