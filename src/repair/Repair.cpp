@@ -290,8 +290,10 @@ FixStats fixFindings(const CompileDatabase &db, ScanReport &report, const FixOpt
   // Findings by the file they are in, each with a translation unit that compiles it.
   std::map<std::string, std::vector<Finding *>> byFile;
   for (Finding &f : report.findings) {
-    if (f.proof && f.proof->dynamicOnly) {
-      f.noFixReason = "found only by the sanitizers; mamori patches static findings, whose trace shows the repair";
+    // A finding only the sanitizers saw has no static trace, and a rescan cannot tell that
+    // it is gone: its patch is judged by replaying its proof, so it needs that stage.
+    if (f.proof && f.proof->dynamicOnly && !opts.confirm) {
+      f.noFixReason = "found only by the sanitizers, and its proof is not replayed in this run";
       continue;
     }
     byFile[f.location.file].push_back(&f);
