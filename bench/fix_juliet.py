@@ -72,6 +72,8 @@ def main():
             else:
                 unpatched.add(path)
                 why = ("%s failed %s" % (fix["strategy"], fix.get("failedStage"))) if fix else f.get("noFix", "?")
+                if fix and os.environ.get("MAMORI_BENCH_SHOW"):
+                    print(f["location"]["file"], f["location"]["line"], [s for s in fix["stages"] if s["result"] == "failed"])
                 reasons["CWE-%d: %s" % (cwe, why[:110])] += 1
         patched = flagged - unpatched
         rows.append((cwe, len(files), len(flagged), len(patched), len(good_touched), seconds))

@@ -25,3 +25,20 @@ int job_status(struct job *j)
     free(status);
     return *status; // expect-fix: defer-release
 }
+
+int job_send(struct job *j, FILE *out)
+{
+    char *line = malloc(64);
+    if (line == NULL)
+        return -1;
+    snprintf(line, 64, "job %d\n", j->id);
+    size_t n = fwrite(line, 1, strlen(line), out);
+    free(line);
+    if (n == 0) {
+        fprintf(stderr, "cannot send %s", line); // expect-fix: defer-release
+        return -1;
+    }
+    if (ferror(out))
+        return -1;
+    return 0;
+}

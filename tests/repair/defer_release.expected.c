@@ -26,3 +26,21 @@ int job_status(struct job *j)
     free(status);
     return result; // expect-fix: defer-release
 }
+
+int job_send(struct job *j, FILE *out)
+{
+    char *line = malloc(64);
+    if (line == NULL)
+        return -1;
+    snprintf(line, 64, "job %d\n", j->id);
+    size_t n = fwrite(line, 1, strlen(line), out);
+    if (n == 0) {
+        fprintf(stderr, "cannot send %s", line); // expect-fix: defer-release
+        free(line);
+        return -1;
+    }
+    free(line);
+    if (ferror(out))
+        return -1;
+    return 0;
+}

@@ -103,7 +103,51 @@ public:
       why = "the statements are written inside a macro";
       return {};
     }
+    // Exits among the statements the release moves past used to leave with the memory
+    // released; they still must, or the fix trades the use after free for a leak.
+    std::vector<const Stmt *> exits;
+    bool inRange = false;
+    for (const Stmt *s : block->body()) {
+      if (s == releaseStmt) {
+        inRange = true;
+        continue;
+      }
+      if (inRange) collectExits(s, 0, exits);
+      if (s == last) break;
+    }
+    const SourceManager &srcm = site.context().getSourceManager();
+    for (const Stmt *exit : exits) {
+      // A goto to a label on the way (`goto sink; sink: use(p);`) stays in the range.
+      if (auto *g = dyn_cast<GotoStmt>(exit)) {
+        SourceLocation target = g->getLabel()->getLocation();
+        if (!srcm.isBeforeInTranslationUnit(target, releaseStmt->getBeginLoc()) &&
+            !srcm.isBeforeInTranslationUnit(last->getEndLoc(), target))
+          continue;
+      }
+      if (auto *ret = dyn_cast<ReturnStmt>(exit); ret && ret->getRetValue() && FixSite::mentions(ret->getRetValue(), var)) {
+        why = "a return between the release and the last use returns the pointer";
+        return {};
+      }
+      if (!site.insertBefore(exit, releaseText, c.edits)) {
+        why = "an exit between the release and the last use is written inside a macro";
+        return {};
+      }
+    }
+    if (c.edits.size() > 2) c.description += ", and also before the exits on the way";
     return {c};
+  }
+
+private:
+  // Statements that leave the block from inside `s`: returns, gotos, and breaks or
+  // continues that are not inside a loop or switch of their own within `s`.
+  static void collectExits(const Stmt *s, unsigned loops, std::vector<const Stmt *> &out) {
+    if (!s || isa<LambdaExpr>(s)) return;
+    if (isa<ReturnStmt>(s) || isa<GotoStmt>(s) || (loops == 0 && (isa<BreakStmt>(s) || isa<ContinueStmt>(s)))) {
+      out.push_back(s);
+      return;
+    }
+    bool loop = isa<ForStmt>(s) || isa<WhileStmt>(s) || isa<DoStmt>(s) || isa<CXXForRangeStmt>(s) || isa<SwitchStmt>(s);
+    for (const Stmt *child : s->children()) collectExits(child, loops + (loop ? 1 : 0), out);
   }
 };
 
