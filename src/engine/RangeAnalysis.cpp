@@ -633,6 +633,22 @@ private:
     return false;
   }
 
+  // `v.size()` of a container whose size is known: its element count, so that a guard
+  // `if (i >= v.size()) return;` bounds the index as a guard against a constant would.
+  std::optional<i128> containerSize(const CallExpr *call, State &s) {
+    const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call);
+    const CXXMethodDecl *method = mc ? mc->getMethodDecl() : nullptr;
+    if (!method || !method->getIdentifier() || method->getName() != "size" || call->getNumArgs() != 0) return std::nullopt;
+    const VarDecl *vd = trackedContainer(mc->getImplicitObjectArgument(), s);
+    if (!vd) return std::nullopt;
+    auto it = s.buffers.find(vd);
+    QualType elem = containerElement(vd->getType());
+    if (it == s.buffers.end() || it->second.bytes < 0 || elem.isNull() || elem->isIncompleteType()) return std::nullopt;
+    long long elemBytes = tu_.ctx.getTypeSizeInChars(elem).getQuantity();
+    if (elemBytes <= 0) return std::nullopt;
+    return static_cast<i128>(it->second.bytes / elemBytes);
+  }
+
   // ----- conditions -----
 
   std::optional<i128> constant(const Expr *e) {
@@ -834,7 +850,7 @@ private:
       return;
     }
     if (const VarDecl *vd = subject(b->getLHS(), abs)) {
-      std::optional<i128> k = constant(b->getRHS());
+      std::optional<i128> k = constantOrSize(b->getRHS(), s);
       if (!k) {
         // Against another variable: use what is known of it.
         bool abs2 = false;
@@ -851,9 +867,16 @@ private:
       return;
     }
     if (const VarDecl *vd = subject(b->getRHS(), abs)) {
-      if (std::optional<i128> k = constant(b->getLHS())) constrain(vd, abs, mirror(op), *k, s);
+      if (std::optional<i128> k = constantOrSize(b->getLHS(), s)) constrain(vd, abs, mirror(op), *k, s);
       else if (!abs && (op == BO_GT || op == BO_GE)) boundedByCheck(vd, s);
     }
+  }
+
+  // A constant, or the known size of a container (`v.size()`).
+  std::optional<i128> constantOrSize(const Expr *e, State &s) {
+    if (std::optional<i128> k = constant(e)) return k;
+    if (const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(e))) return containerSize(call, s);
+    return std::nullopt;
   }
 
   // `if (len < cap)` with a cap we know nothing about: the input was validated against an
@@ -1082,6 +1105,7 @@ private:
     case Stmt::CXXMemberCallExprClass:
     case Stmt::CXXOperatorCallExprClass:
       if (containerCall(llvm::cast<CallExpr>(e), s)) return top();
+      if (std::optional<i128> n = containerSize(llvm::cast<CallExpr>(e), s)) return exact(*n);
       break;
     default:
       break;
