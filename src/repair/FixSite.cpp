@@ -689,6 +689,65 @@ std::vector<std::string> FixSite::liveAllocationReleases(const Stmt *s) const {
     std::string name = v->getName().str();
     out.push_back(a == "new" ? "delete " + name + ";" : a == "new[]" ? "delete[] " + name + ";" : "free(" + name + ");");
   }
+  for (const std::string &r : liveFieldReleases(s)) out.push_back(r);
+  return out;
+}
+
+std::vector<std::string> FixSite::liveFieldReleases(const Stmt *s) const {
+  const FunctionDecl *fd = functionOf(s);
+  if (!fd || !fd->getBody()) return {};
+  const SourceManager &sm = ctx_.getSourceManager();
+  // In source order: stores into pointer fields, and calls that may take a pointer on.
+  struct Walk : RecursiveASTVisitor<Walk> {
+    std::vector<const BinaryOperator *> stores;
+    std::vector<const CallExpr *> calls;
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+    bool VisitBinaryOperator(BinaryOperator *b) {
+      if (b->isAssignmentOp()) stores.push_back(b);
+      return true;
+    }
+    bool VisitCallExpr(CallExpr *c) {
+      calls.push_back(c);
+      return true;
+    }
+  } walk;
+  walk.TraverseStmt(fd->getBody());
+  SourceLocation here = sm.getExpansionLoc(s->getBeginLoc());
+  auto between = [&](SourceLocation after, SourceLocation l) {
+    l = sm.getExpansionLoc(l);
+    return sm.isBeforeInTranslationUnit(after, l) && sm.isBeforeInTranslationUnit(l, here);
+  };
+  std::vector<std::string> out;
+  for (const BinaryOperator *store : walk.stores) {
+    const auto *field = dyn_cast<MemberExpr>(store->getLHS()->IgnoreParenImpCasts());
+    std::string allocator = field ? OwnershipEvents::allocatorOf(store->getRHS()) : "";
+    SourceLocation at = sm.getExpansionLoc(store->getBeginLoc());
+    if (allocator.empty() || !isStableLvalue(field) || !sm.isBeforeInTranslationUnit(at, here)) continue;
+    // Allocated on every path to `s`: in a block that holds it.
+    const Stmt *stmt = enclosingStatement(store);
+    const Stmt *block = stmt ? parentStmt(stmt) : nullptr;
+    bool holds = false;
+    for (const Stmt *cur = s; cur && !holds; cur = parentStmt(cur)) holds = cur == block && isa<CompoundStmt>(block);
+    if (!holds) continue;
+    std::string name = text(field);
+    // Stored over, released or handed on since: someone else owns it now.
+    bool given = false;
+    for (const BinaryOperator *other : walk.stores)
+      given |= other != store && between(at, other->getBeginLoc()) && text(other->getLHS()) == name;
+    for (const CallExpr *call : walk.calls) {
+      if (!between(at, call->getBeginLoc())) continue;
+      const FunctionDecl *callee = call->getDirectCallee();
+      bool library = callee && sm.isInSystemHeader(callee->getLocation()) && callee->getIdentifier() &&
+                     callee->getName() != "free" && callee->getName() != "realloc";
+      for (const Expr *a : call->arguments())
+        given |= !library && namesIn(text(a), text(field->getBase()));
+    }
+    if (given) continue;
+    std::string release = allocator == "new" ? "delete " + name + ";" : allocator == "new[]" ? "delete[] " + name + ";"
+                                                                                            : "free(" + name + ");";
+    // The caller may release the struct's fields after a failure: leave nothing to free twice.
+    out.push_back(release + "\n" + name + " = " + nullLiteral() + ";");
+  }
   return out;
 }
 

@@ -105,6 +105,10 @@ public:
   // block that holds it, and not released, returned or handed to other code on the way.
   // An early return must release them, or the fix trades one bug for a leak.
   std::vector<std::string> liveAllocationReleases(const clang::Stmt *s) const;
+  // Releases for pointer fields given heap memory in this function before `s`
+  // (`out->samples = malloc(n)`), on every path to it and not handed on since; each also
+  // resets the field, since a caller may release the struct's fields after a failure.
+  std::vector<std::string> liveFieldReleases(const clang::Stmt *s) const;
   // `NULL` in C, `nullptr` in C++.
   const char *nullLiteral() const;
   // A simple lvalue: a variable, or fields and subscripts of one, with no calls or

@@ -1,7 +1,7 @@
 // CWE-121/122/124/125/126/127: an index or a length that can leave its buffer. The fixes
 // name the buffer's size the way the code declares it (sizeof for byte arrays, the
 // declared size constant, .size() for std::array and std::vector, a constant malloc
-// size) and then:
+// size, the size a pointer field was allocated with in the same function) and then:
 //   buf[i]                    ->  if (i < 0 || i >= N) { fail }  before the statement
 //   memcpy(d, s, n)           ->  if (n > sizeof(d)) { fail }    (memmove, memset, read, recv, fread)
 //   fgets(d, n, f)            ->  fgets(d, sizeof(d), f)         (snprintf, vsnprintf)
@@ -18,7 +18,9 @@
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/TypeLoc.h"
 
+#include <functional>
 #include <optional>
+#include <set>
 
 namespace mamori {
 namespace {
@@ -60,6 +62,83 @@ public:
 private:
   const VarDecl *var_;
 };
+
+// Whether `size` means the same wherever it is read in `fn`: no side effects, and every
+// variable it names is never assigned, incremented or handed out by address in `fn`.
+bool stableSize(const Expr *size, const FunctionDecl *fn, const ASTContext &ctx) {
+  if (!FixSite::isSideEffectFree(size, ctx)) return false;
+  std::set<const VarDecl *> vars;
+  std::function<void(const Stmt *)> collect = [&](const Stmt *st) {
+    if (const auto *d = dyn_cast<DeclRefExpr>(st))
+      if (const auto *v = dyn_cast<VarDecl>(d->getDecl())) vars.insert(v);
+    for (const Stmt *c : st->children())
+      if (c) collect(c);
+  };
+  collect(size);
+  if (vars.empty()) return true;
+  struct Writes : RecursiveASTVisitor<Writes> {
+    const std::set<const VarDecl *> *vars;
+    bool written = false;
+    bool names(const Expr *e) const {
+      const auto *d = dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+      return d && vars->count(dyn_cast<VarDecl>(d->getDecl()));
+    }
+    bool VisitBinaryOperator(BinaryOperator *b) {
+      if (b->isAssignmentOp() && names(b->getLHS())) written = true;
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *u) {
+      if ((u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) && names(u->getSubExpr())) written = true;
+      return true;
+    }
+  } writes;
+  writes.vars = &vars;
+  writes.TraverseStmt(fn->getBody());
+  return !writes.written;
+}
+
+// `s->field = malloc(E)`: the one allocation stored into a pointer field in this function,
+// before `use` and in a block that holds it, with a size that is still the same at `use`.
+std::optional<Bound> fieldAllocation(const FixSite &site, const Expr *use, const std::string &name, QualType t) {
+  const FunctionDecl *fn = site.functionOf(use);
+  if (!fn || !fn->getBody()) return std::nullopt;
+  struct Stores : RecursiveASTVisitor<Stores> {
+    const FixSite *site;
+    const std::string *name;
+    std::vector<const BinaryOperator *> found;
+    bool VisitBinaryOperator(BinaryOperator *b) {
+      if (b->isAssignmentOp() && site->text(b->getLHS()) == *name) found.push_back(b);
+      return true;
+    }
+  } stores;
+  stores.site = &site;
+  stores.name = &name;
+  stores.TraverseStmt(fn->getBody());
+  if (stores.found.size() != 1) return std::nullopt;
+  const BinaryOperator *store = stores.found.front();
+  const SourceManager &sm = site.context().getSourceManager();
+  if (!sm.isBeforeInTranslationUnit(store->getBeginLoc(), use->getBeginLoc())) return std::nullopt;
+  const Stmt *storeStmt = site.enclosingStatement(store);
+  const Stmt *block = storeStmt ? site.parentStmt(storeStmt) : nullptr;
+  bool holds = false;
+  for (const Stmt *cur = use; cur && !holds; cur = site.parentStmt(cur)) holds = cur == block;
+  if (!holds) return std::nullopt;
+  const auto *call = dyn_cast<CallExpr>(store->getRHS()->IgnoreParenCasts());
+  const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+  if (!callee || !callee->getIdentifier()) return std::nullopt;
+  std::string bytes;
+  if (callee->getName() == "malloc" && call->getNumArgs() == 1 && stableSize(call->getArg(0), fn, site.context()))
+    bytes = site.text(call->getArg(0));
+  else if (callee->getName() == "calloc" && call->getNumArgs() == 2 && stableSize(call->getArg(0), fn, site.context()) &&
+           stableSize(call->getArg(1), fn, site.context()))
+    bytes = site.operand(call->getArg(0)) + " * " + site.operand(call->getArg(1));
+  if (bytes.empty()) return std::nullopt;
+  QualType elem = t->getPointeeType();
+  if (elem.isNull() || elem->isIncompleteType()) return std::nullopt;
+  bool bytesAreElements = elem->isVoidType() || site.context().getTypeSizeInChars(elem).isOne();
+  std::string paren = bytes.find(' ') == std::string::npos ? bytes : "(" + bytes + ")";
+  return Bound{bytesAreElements ? bytes : paren + " / sizeof(*" + name + ")", bytes};
+}
 
 std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer, unsigned depth = 0) {
   const ASTContext &ctx = site.context();
@@ -103,6 +182,8 @@ std::optional<Bound> boundOf(const FixSite &site, const Expr *buffer, unsigned d
     }
     return std::nullopt;
   }
+  // A pointer field given one allocation in this function.
+  if (isa<FieldDecl>(decl) && t->isPointerType()) return fieldAllocation(site, buffer, name, t);
   // A local pointer whose only value is one allocation of a constant size.
   auto *var = dyn_cast<VarDecl>(decl);
   const FunctionDecl *fd = site.functionOf(buffer);
