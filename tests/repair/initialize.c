@@ -22,3 +22,13 @@ long first_sample(size_t n)
     free(samples);
     return first;
 }
+
+/* The end pointer is read, but the conversion was never given it. */
+long parse_length(const char *value)
+{
+    char *end;
+    long n = strtol(value, NULL, 10);
+    if (*end != '\0') // expect-fix: end-pointer
+        return -1;
+    return n;
+}

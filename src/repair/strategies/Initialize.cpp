@@ -1,13 +1,17 @@
 // CWE-457: a variable read before it holds a value. The fix gives it one where it is
 // declared: 0, NULL or nullptr for scalars and pointers, {0} or {} for arrays and structs.
+// A char pointer read after a strtol-family call that was passed NULL as its end pointer
+// was meant to be that end pointer: the call gets `&end` instead.
 #include "frontend/AstUtil.h"
 #include "repair/Strategy.h"
 
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 
 #include "clang/Lex/Lexer.h"
 
 #include <functional>
+#include <set>
 
 namespace mamori {
 namespace {
@@ -29,6 +33,9 @@ public:
       why = "the variable read is not a local declared without a value";
       return {};
     }
+    // `char *end; strtol(s, NULL, 10); if (*end ...)`: the pointer was meant to be the
+    // conversion's end pointer. Passing it gives it the value the code goes on to read.
+    if (std::vector<FixCandidate> c = endPointer(site, var, use); !c.empty()) return c;
     QualType t = var->getType();
     if (t->isVariableArrayType() || t->isIncompleteType() || t.isConstQualified()) {
       why = "a variable-length or incomplete variable cannot be given an initializer";
@@ -56,6 +63,39 @@ public:
   }
 
 private:
+  std::vector<FixCandidate> endPointer(const FixSite &site, const VarDecl *var, const Expr *use) const {
+    ASTContext &ctx = site.context();
+    if (!var->getType()->isPointerType() || !var->getType()->getPointeeType()->isCharType()) return {};
+    const FunctionDecl *fn = site.functionOf(use);
+    if (!fn || !fn->getBody()) return {};
+    struct Calls : RecursiveASTVisitor<Calls> {
+      std::vector<const CallExpr *> found;
+      bool VisitCallExpr(CallExpr *c) {
+        found.push_back(c);
+        return true;
+      }
+    } calls;
+    calls.TraverseStmt(fn->getBody());
+    static const std::set<std::string> converters = {"strtol", "strtoll", "strtoul", "strtoull", "strtod", "strtof",
+                                                     "strtold", "strtoimax", "strtoumax"};
+    const SourceManager &sm = ctx.getSourceManager();
+    const CallExpr *conversion = nullptr;
+    for (const CallExpr *c : calls.found) {
+      const FunctionDecl *callee = c->getDirectCallee();
+      if (!callee || !callee->getIdentifier() || !converters.count(callee->getName().str()) || c->getNumArgs() < 2) continue;
+      if (!sm.isBeforeInTranslationUnit(c->getBeginLoc(), use->getBeginLoc())) continue;
+      if (!c->getArg(1)->IgnoreParenCasts()->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNotNull)) continue;
+      conversion = c;  // the last one before the read
+    }
+    if (!conversion) return {};
+    FixCandidate c;
+    c.strategy = "end-pointer";
+    c.description = "pass '&" + var->getName().str() + "' as the end pointer of '" +
+                    conversion->getDirectCallee()->getName().str() + "', which the code reads afterwards";
+    if (!site.replace(conversion->getArg(1)->getSourceRange(), "&" + var->getName().str(), c.edits)) return {};
+    return {c};
+  }
+
   // `p = malloc(a * b)` -> `p = calloc(a, b)`; `p = malloc(n)` -> `p = calloc(1, n)`.
   // What a pointer reads through is what must start zeroed: the memory of its one store.
   //   p = malloc(a * b)   ->  p = calloc(a, b)
