@@ -21,3 +21,16 @@ void scratch(std::size_t n)
     std::memset(buf, 0, n);
     delete buf; // expect-fix: matching-release
 }
+
+// Short lines get their copy from new[], long ones from malloc; one free releases both.
+int echo_length(const char *line)
+{
+    std::size_t len = std::strlen(line);
+    char *copy = len < 64 ? new char[64] : static_cast<char *>(std::malloc(len + 1));
+    if (copy == nullptr)
+        return -1;
+    std::memcpy(copy, line, len + 1);
+    int n = static_cast<int>(std::strlen(copy));
+    std::free(copy); // expect-fix: allocate-to-match
+    return n;
+}

@@ -1,8 +1,11 @@
 // CWE-762: memory released by the wrong function. The fix uses the release that matches
-// the allocation: delete for new, delete[] for new[], free for the malloc family.
+// the allocation: delete for new, delete[] for new[], free for the malloc family. When
+// `new[]` of plain data and malloc both reach one free, the new[] becomes a malloc.
 #include "repair/Strategy.h"
 
 #include "clang/AST/ExprCXX.h"
+
+#include <optional>
 
 namespace mamori {
 namespace {
@@ -36,7 +39,37 @@ public:
       why = "the release is written inside a macro";
       return {};
     }
-    return {c};
+    std::vector<FixCandidate> out{c};
+    // The pointer may also hold memory from malloc on another path (`n < k ? new char[k] :
+    // malloc(n)`): then no single release matches, and the `new[]` of plain data becomes
+    // the malloc that free expects.
+    if (std::optional<FixCandidate> alt = allocateToMatch(site, release)) out.push_back(*alt);
+    return out;
+  }
+
+private:
+  static std::optional<FixCandidate> allocateToMatch(const FixSite &site, const Expr *release) {
+    const auto *call = dyn_cast<CallExpr>(release->IgnoreParenImpCasts());
+    const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+    if (!callee || !callee->getIdentifier() || callee->getName() != "free" || !site.isCpp()) return std::nullopt;
+    const TraceStep *allocated = site.step(TraceStep::Kind::Source, "allocated by");
+    const auto *newExpr = allocated ? dyn_cast_or_null<CXXNewExpr>(site.allocationAt(allocated->location)) : nullptr;
+    if (!newExpr || !newExpr->isArray() || newExpr->getNumPlacementArgs() > 0 || !newExpr->getArraySize()) return std::nullopt;
+    QualType elem = newExpr->getAllocatedType();
+    ASTContext &ctx = site.context();
+    if (!elem.isTriviallyCopyableType(ctx) || (elem->getAsCXXRecordDecl() && !elem->getAsCXXRecordDecl()->hasTrivialDefaultConstructor()))
+      return std::nullopt;
+    const Expr *count = *newExpr->getArraySize();
+    std::string type = elem.getAsString(ctx.getPrintingPolicy());
+    std::string bytes = ctx.getTypeSizeInChars(elem).isOne() ? site.text(count) : site.operand(count) + " * sizeof(" + type + ")";
+    std::string malloc = site.declares("malloc") ? "std::malloc" : "";
+    if (malloc.empty()) return std::nullopt;
+    FixCandidate alt;
+    alt.strategy = "allocate-to-match";
+    alt.description = "allocate with malloc, as the other allocations that reach this 'free' do";
+    if (!site.replace(newExpr->getSourceRange(), "static_cast<" + type + " *>(" + malloc + "(" + bytes + "))", alt.edits))
+      return std::nullopt;
+    return alt;
   }
 };
 
