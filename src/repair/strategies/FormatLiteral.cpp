@@ -85,7 +85,11 @@ private:
       if (FixSite::isString(call->getArg(k + 1)))
         ok = site.replace(format->getSourceRange(), "\"%s\"", c.edits);
     }
-    if (!ok) return {};
+    if (!ok) {
+      why = "the format comes from data and is used with " + std::to_string(extras) + " argument(s) ('" + site.text(call) +
+            "'), so it cannot become \"%s\"; only the format the code intends, written as a constant, fixes that";
+      return {};
+    }
     why.clear();
     return {c};
   }
