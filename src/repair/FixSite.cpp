@@ -687,10 +687,31 @@ std::vector<std::string> FixSite::liveAllocationReleases(const Stmt *s) const {
     if (it == owner.end()) continue;
     const std::string &a = it->second->allocator;
     std::string name = v->getName().str();
-    out.push_back(a == "new" ? "delete " + name + ";" : a == "new[]" ? "delete[] " + name + ";" : "free(" + name + ");");
+    out.push_back(releaseFor(a, name));
   }
   for (const std::string &r : liveFieldReleases(s)) out.push_back(r);
   return out;
+}
+
+std::string FixSite::releaseFor(const std::string &allocator, const std::string &ptr) {
+  if (allocator == "new") return "delete " + ptr + ";";
+  if (allocator == "new[]") return "delete[] " + ptr + ";";
+  return "free(" + ptr + ");";
+}
+
+int FixSite::formatArgument(llvm::StringRef callee) {
+  if (callee == "sprintf" || callee == "vsprintf") return 1;
+  if (callee == "snprintf" || callee == "vsnprintf") return 2;
+  return -1;
+}
+
+bool FixSite::onEveryPathTo(const Expr *e, const Stmt *at) const {
+  const Stmt *stmt = enclosingStatement(e);
+  const Stmt *block = stmt ? parentStmt(stmt) : nullptr;
+  if (!block || !isa<CompoundStmt>(block)) return false;
+  for (const Stmt *cur = at; cur; cur = parentStmt(cur))
+    if (cur == block) return true;
+  return false;
 }
 
 std::vector<std::string> FixSite::liveFieldReleases(const Stmt *s) const {
@@ -723,12 +744,7 @@ std::vector<std::string> FixSite::liveFieldReleases(const Stmt *s) const {
     std::string allocator = field ? OwnershipEvents::allocatorOf(store->getRHS()) : "";
     SourceLocation at = sm.getExpansionLoc(store->getBeginLoc());
     if (allocator.empty() || !isStableLvalue(field) || !sm.isBeforeInTranslationUnit(at, here)) continue;
-    // Allocated on every path to `s`: in a block that holds it.
-    const Stmt *stmt = enclosingStatement(store);
-    const Stmt *block = stmt ? parentStmt(stmt) : nullptr;
-    bool holds = false;
-    for (const Stmt *cur = s; cur && !holds; cur = parentStmt(cur)) holds = cur == block && isa<CompoundStmt>(block);
-    if (!holds) continue;
+    if (!onEveryPathTo(store, s)) continue;
     std::string name = text(field);
     // Stored over, released or handed on since: someone else owns it now.
     bool given = false;
@@ -743,10 +759,8 @@ std::vector<std::string> FixSite::liveFieldReleases(const Stmt *s) const {
         given |= !library && namesIn(text(a), text(field->getBase()));
     }
     if (given) continue;
-    std::string release = allocator == "new" ? "delete " + name + ";" : allocator == "new[]" ? "delete[] " + name + ";"
-                                                                                            : "free(" + name + ");";
     // The caller may release the struct's fields after a failure: leave nothing to free twice.
-    out.push_back(release + "\n" + name + " = " + nullLiteral() + ";");
+    out.push_back(releaseFor(allocator, name) + "\n" + name + " = " + nullLiteral() + ";");
   }
   return out;
 }

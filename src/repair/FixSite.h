@@ -109,6 +109,14 @@ public:
   // (`out->samples = malloc(n)`), on every path to it and not handed on since; each also
   // resets the field, since a caller may release the struct's fields after a failure.
   std::vector<std::string> liveFieldReleases(const clang::Stmt *s) const;
+  // The release that matches an allocator ("new", "new[]", anything else: the malloc
+  // family) of `ptr`, as a statement: `delete p;`, `delete[] p;`, `free(p);`.
+  static std::string releaseFor(const std::string &allocator, const std::string &ptr);
+  // Whether `e` runs on every path to `at`: its statement belongs to a block that holds `at`.
+  bool onEveryPathTo(const clang::Expr *e, const clang::Stmt *at) const;
+  // The position of the format among a formatting call's arguments: 1 for sprintf, 2 for
+  // snprintf (and their v-forms); -1 for any other function.
+  static int formatArgument(llvm::StringRef callee);
   // `NULL` in C, `nullptr` in C++.
   const char *nullLiteral() const;
   // A simple lvalue: a variable, or fields and subscripts of one, with no calls or

@@ -208,14 +208,12 @@ size_t Validator::validate(const CompileCommand &cmd, const std::string &file, c
       ps = stage("proof", ValidationStage::Result::Failed, "the proof still fails: " + r.report);
     else
       ps = stage("proof", ValidationStage::Result::Passed, "the proof input runs cleanly: " + finding.proof->input);
+    // Without a trace, nothing but the proof shows that a dynamic-only finding is gone.
+    if (finding.proof->dynamicOnly && ps.result == ValidationStage::Result::Skipped)
+      ps = stage("proof", ValidationStage::Result::Failed,
+                 "the finding was seen only by the sanitizers, so only a replay of its proof can validate a patch (" +
+                     ps.detail + ")");
     if (!finish(ps)) return passed;
-  }
-  // Without a trace, nothing but the proof shows that a dynamic-only finding is gone.
-  if (finding.proof && finding.proof->dynamicOnly &&
-      (fx.stages.empty() || fx.stages.back().name != "proof" || fx.stages.back().result != ValidationStage::Result::Passed)) {
-    finish(stage("proof", ValidationStage::Result::Failed,
-                 "the finding was seen only by the sanitizers, so only a replay of its proof can validate a patch"));
-    return passed;
   }
   if (opts_.testCommand.empty())
     finish(stage("tests", ValidationStage::Result::Skipped, "no --test-cmd"));

@@ -118,11 +118,7 @@ std::optional<Bound> fieldAllocation(const FixSite &site, const Expr *use, const
   const BinaryOperator *store = stores.found.front();
   const SourceManager &sm = site.context().getSourceManager();
   if (!sm.isBeforeInTranslationUnit(store->getBeginLoc(), use->getBeginLoc())) return std::nullopt;
-  const Stmt *storeStmt = site.enclosingStatement(store);
-  const Stmt *block = storeStmt ? site.parentStmt(storeStmt) : nullptr;
-  bool holds = false;
-  for (const Stmt *cur = use; cur && !holds; cur = site.parentStmt(cur)) holds = cur == block;
-  if (!holds) return std::nullopt;
+  if (!site.onEveryPathTo(store, use)) return std::nullopt;
   const auto *call = dyn_cast<CallExpr>(store->getRHS()->IgnoreParenCasts());
   const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
   if (!callee || !callee->getIdentifier()) return std::nullopt;

@@ -136,7 +136,9 @@ private:
     const CallExpr *first = nullptr;
     for (const CallExpr *c : builders.calls) {
       llvm::StringRef callee = c->getDirectCallee()->getName();
-      unsigned from = callee == "snprintf" ? 3 : callee == "sprintf" ? 2 : 1;
+      // The content: what follows the format, or the source of a copy or concatenation.
+      int format = FixSite::formatArgument(callee);
+      unsigned from = format < 0 ? 1 : static_cast<unsigned>(format) + 1;
       unsigned to = callee == "strncat" || callee == "strncpy" ? 2 : c->getNumArgs();
       for (unsigned i = from; i < to && i < c->getNumArgs(); ++i) {
         const Expr *a = c->getArg(i);

@@ -96,9 +96,8 @@ private:
     return {c};
   }
 
-  // `p = malloc(a * b)` -> `p = calloc(a, b)`; `p = malloc(n)` -> `p = calloc(1, n)`.
   // What a pointer reads through is what must start zeroed: the memory of its one store.
-  //   p = malloc(a * b)   ->  p = calloc(a, b)
+  //   p = malloc(a * b)   ->  p = calloc(a, b)       (p = malloc(n) -> p = calloc(1, n))
   //   p = alloca(n)       ->  p = alloca(n); memset(p, 0, n);
   //   p = array           ->  T array[N] = {0};
   static std::vector<FixCandidate> zeroedAllocation(const FixSite &site, const VarDecl *var, std::string &why) {
@@ -161,7 +160,6 @@ private:
     }
     return {};
   }
-
 };
 
 }  // namespace

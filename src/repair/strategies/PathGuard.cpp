@@ -117,7 +117,8 @@ public:
       }
       return true;
     }
-    unsigned format = callee == "snprintf" ? 2 : callee == "sprintf" ? 1 : 0;
+    int formatAt = FixSite::formatArgument(callee);
+    unsigned format = formatAt < 0 ? 0 : static_cast<unsigned>(formatAt);
     if (format && format < call->getNumArgs()) {
       const auto *lit = dyn_cast<StringLiteral>(call->getArg(format)->IgnoreParenImpCasts());
       if (!lit || lit->getCharByteWidth() != 1) return true;

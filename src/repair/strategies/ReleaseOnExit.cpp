@@ -12,12 +12,6 @@ namespace {
 
 using namespace clang;
 
-std::string releaseFor(const std::string &allocator, const std::string &ptr) {
-  if (allocator == "new") return "delete " + ptr + ";";
-  if (allocator == "new[]") return "delete[] " + ptr + ";";
-  return "free(" + ptr + ");";
-}
-
 class ReleaseOnExit : public RepairStrategy {
 public:
   const char *name() const override { return "release-on-exit"; }
@@ -39,7 +33,7 @@ public:
     std::string allocator;
     size_t q = alloc->message.find('\'');
     if (q != std::string::npos) allocator = alloc->message.substr(q + 1, alloc->message.find('\'', q + 1) - q - 1);
-    std::string release = releaseFor(allocator, ptr);
+    std::string release = FixSite::releaseFor(allocator, ptr);
 
     FixCandidate c;
     c.strategy = name();
