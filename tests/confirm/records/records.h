@@ -6,12 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* `name` comes last: an overflow of it leaves the struct, where ASan sees it at the copy,
+ * instead of overwriting the pointers after it and surfacing later as a bad free. */
 struct record {
-    char name[16];
     char kind;
     uint32_t *samples;
     size_t nsamples;
     char *text;
+    char name[16];
 };
 
 int record_parse(const uint8_t *data, size_t size, struct record *out);
