@@ -7,6 +7,7 @@ std::vector<std::unique_ptr<TaintSinkChecker>> makeTaintCheckers() {
   v.push_back(makeCommandInjectionChecker());
   v.push_back(makeFormatStringChecker());
   v.push_back(makePathTraversalChecker());
+  v.push_back(makeSqlInjectionChecker());
   return v;
 }
 

@@ -12,6 +12,7 @@ namespace mamori {
 std::unique_ptr<TaintSinkChecker> makeCommandInjectionChecker();  // CWE-78
 std::unique_ptr<TaintSinkChecker> makeFormatStringChecker();      // CWE-134
 std::unique_ptr<TaintSinkChecker> makePathTraversalChecker();     // CWE-22
+std::unique_ptr<TaintSinkChecker> makeSqlInjectionChecker();      // CWE-89
 
 // Every taint checker, in a stable order.
 std::vector<std::unique_ptr<TaintSinkChecker>> makeTaintCheckers();

@@ -447,6 +447,12 @@ private:
         }
         return 0;
       }
+      // c < '0' || c > '9': outside one range of letters or digits
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_LOr) {
+        if (!outsideAlnumRange(b, sameSubject)) return 0;
+        sawClass = true;
+        continue;
+      }
       // c != 'x'
       if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_NE) {
         const auto *ch = llvm::dyn_cast<CharacterLiteral>(b->getRHS()->IgnoreParenImpCasts());
@@ -462,7 +468,44 @@ private:
     if (allowedExtra.find('%') == std::string::npos) kinds |= sinkKindBit(SinkKind::Format);
     if (allowedExtra.find('/') == std::string::npos && allowedExtra.find('.') == std::string::npos)
       kinds |= sinkKindBit(SinkKind::Path);
+    // Quotes, separators, comments, spaces and operators are what turn data into SQL.
+    if (allowedExtra.find_first_of("'\"\\;` =()-#/*") == std::string::npos) kinds |= sinkKindBit(SinkKind::Sql);
     return kinds;
+  }
+
+  // `c < lo || c > hi` (either operand order) where [lo, hi] lies inside 0-9, a-z or A-Z:
+  // the hand-written form of isdigit/islower/isupper.
+  template <typename SameSubject>
+  bool outsideAlnumRange(const BinaryOperator *orExpr, SameSubject &sameSubject) {
+    // One side as "subject below c" (+1) or "subject above c" (-1) with its character.
+    auto bound = [&](const Expr *side, int &dir, unsigned &ch) {
+      const auto *cmp = llvm::dyn_cast<BinaryOperator>(side->IgnoreParenImpCasts());
+      if (!cmp || !cmp->isRelationalOp()) return false;
+      const auto *rc = llvm::dyn_cast<CharacterLiteral>(cmp->getRHS()->IgnoreParenImpCasts());
+      const auto *lc = llvm::dyn_cast<CharacterLiteral>(cmp->getLHS()->IgnoreParenImpCasts());
+      BinaryOperatorKind op = cmp->getOpcode();
+      if (rc && sameSubject(cmp->getLHS())) {
+        ch = rc->getValue();
+      } else if (lc && sameSubject(cmp->getRHS())) {
+        ch = lc->getValue();
+        op = BinaryOperator::reverseComparisonOp(op);
+      } else {
+        return false;
+      }
+      // Normalize to "c < lo" (dir +1, lo = ch) or "c > hi" (dir -1, hi = ch).
+      if (op == BO_LT) dir = 1;
+      else if (op == BO_LE) dir = 1, ++ch;
+      else if (op == BO_GT) dir = -1;
+      else if (op == BO_GE) dir = -1, --ch;
+      else return false;
+      return true;
+    };
+    int d1 = 0, d2 = 0;
+    unsigned c1 = 0, c2 = 0;
+    if (!bound(orExpr->getLHS(), d1, c1) || !bound(orExpr->getRHS(), d2, c2) || d1 == d2) return false;
+    unsigned lo = d1 == 1 ? c1 : c2, hi = d1 == 1 ? c2 : c1;
+    auto within = [&](char a, char z) { return lo >= static_cast<unsigned>(a) && hi <= static_cast<unsigned>(z) && lo <= hi; };
+    return within('0', '9') || within('a', 'z') || within('A', 'Z');
   }
 
   // The argument of a character-class test written as a libc macro (isalpha(c) expanding
@@ -1075,6 +1118,18 @@ private:
           if (p->stringsOnly && !isStringLike(cs.args[i]->getType())) continue;
           t.join(contentTaint(cs.argVals[i], s));
           if (cs.args[i]->getType()->isPointerType()) fromPointsTo.insert(fromPointsTo.end(), cs.argVals[i].pointsTo.begin(), cs.argVals[i].pointsTo.end());
+        }
+      }
+      if (p->resumesOnNull && !cs.args.empty()) {
+        // strtok(NULL, ...) goes on cutting the string of the last call that named one. The
+        // hidden pointer is kept as a location of its own, keyed by the model.
+        Loc hidden{p, Loc::Alloc};
+        if (cs.args[0]->IgnoreParenImpCasts()->isNullPointerConstant(tu_.ctx, Expr::NPC_ValueDependentIsNotNull)) {
+          AbstractValue previous = read(hidden, s);
+          t.join(contentTaint(previous, s));
+          fromPointsTo.insert(fromPointsTo.end(), previous.pointsTo.begin(), previous.pointsTo.end());
+        } else {
+          slot(hidden, s) = cs.argVals[0];
         }
       }
       if (p->canonicalizes) t.setCanonical();

@@ -19,6 +19,7 @@ const char *sinkKindName(SinkKind k) {
   case SinkKind::Command: return "command";
   case SinkKind::Format: return "format";
   case SinkKind::Path: return "path";
+  case SinkKind::Sql: return "sql";
   }
   return "command";
 }
@@ -103,7 +104,8 @@ struct Reader {
     if (text == "command") return SinkKind::Command;
     if (text == "format") return SinkKind::Format;
     if (text == "path") return SinkKind::Path;
-    fail(where, "unknown sink kind '" + text + "' (expected command, format or path)");
+    if (text == "sql") return SinkKind::Sql;
+    fail(where, "unknown sink kind '" + text + "' (expected command, format, path or sql)");
   }
 
   unsigned kinds(const json &obj, const char *key, const std::string &where) const {
@@ -183,7 +185,7 @@ void TaintModels::loadText(const std::string &text, const std::string &origin) {
     if (sanitizer)
       r.checkKeys(e, where, {"function", "from", "to", "kinds"});
     else
-      r.checkKeys(e, where, {"function", "from", "to", "strings_only", "canonicalizes"});
+      r.checkKeys(e, where, {"function", "from", "to", "strings_only", "canonicalizes", "resumes_on_null"});
     PropagatorModel p;
     p.from = r.positions(e, "from", where);
     p.to = r.positions(e, "to", where);
@@ -192,6 +194,7 @@ void TaintModels::loadText(const std::string &text, const std::string &origin) {
     } else {
       p.stringsOnly = r.flag(e, "strings_only", where);
       p.canonicalizes = r.flag(e, "canonicalizes", where);
+      p.resumesOnNull = r.flag(e, "resumes_on_null", where);
     }
     propagators[r.str(e, "function", where)] = p;
   };

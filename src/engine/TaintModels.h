@@ -10,8 +10,8 @@
 namespace mamori {
 
 // Sink kinds double as sanitization categories: data can be safe for one and not another.
-enum class SinkKind : unsigned { Command = 0, Format = 1, Path = 2 };
-constexpr unsigned kSinkKindCount = 3;
+enum class SinkKind : unsigned { Command = 0, Format = 1, Path = 2, Sql = 3 };
+constexpr unsigned kSinkKindCount = 4;
 const char *sinkKindName(SinkKind k);
 unsigned sinkKindBit(SinkKind k);
 
@@ -33,6 +33,7 @@ struct PropagatorModel {
   std::vector<ArgPos> from, to;
   bool stringsOnly = false;   // only pointer/array arguments carry taint (sprintf with %d is safe)
   bool canonicalizes = false; // result is a canonical path (realpath)
+  bool resumesOnNull = false; // a NULL first argument continues the previous call's string (strtok)
   unsigned sanitizesMask = 0; // result is safe for these kinds (sanitizers)
 };
 struct SinkModel {
