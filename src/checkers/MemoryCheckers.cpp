@@ -16,6 +16,7 @@ std::vector<std::unique_ptr<MemoryChecker>> makeMemoryCheckers() {
   v.push_back(makeUninitializedReadChecker());
   v.push_back(makeFreeNonHeapChecker());
   v.push_back(makeMismatchedReleaseChecker());
+  v.push_back(makeFreeInteriorChecker());
   return v;
 }
 

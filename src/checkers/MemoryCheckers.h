@@ -15,6 +15,7 @@ std::unique_ptr<MemoryChecker> makeNullDereferenceChecker();   // CWE-476 / CWE-
 std::unique_ptr<MemoryChecker> makeUninitializedReadChecker(); // CWE-457
 std::unique_ptr<MemoryChecker> makeFreeNonHeapChecker();       // CWE-590
 std::unique_ptr<MemoryChecker> makeMismatchedReleaseChecker(); // CWE-762
+std::unique_ptr<MemoryChecker> makeFreeInteriorChecker();      // CWE-761
 
 std::vector<std::unique_ptr<MemoryChecker>> makeMemoryCheckers();
 

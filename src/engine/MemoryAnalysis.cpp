@@ -41,8 +41,16 @@ struct PathKey {
 struct PointerValue {
   NullFacts nulls;
   std::vector<const void *> objects;  // sorted; keys of MemState::objects
+  // On some path the pointer was moved forward from the start of its object (`p++`,
+  // `p += n`, `p = q + n`); `movedAt` is the first such move seen.
+  bool interior = false;
+  Location movedAt;
 
   void join(const PointerValue &o) {
+    if (o.interior && !interior) {
+      interior = true;
+      movedAt = o.movedAt;
+    }
     if (!(nulls.bits & NullFacts::Null) && (o.nulls.bits & (NullFacts::Null | NullFacts::UncheckedAlloc))) {
       nulls.nullAt = o.nulls.nullAt;
       nulls.nullWhy = o.nulls.nullWhy;
@@ -53,7 +61,9 @@ struct PointerValue {
       if (it == objects.end() || *it != x) objects.insert(it, x);
     }
   }
-  bool same(const PointerValue &o) const { return nulls.bits == o.nulls.bits && objects == o.objects; }
+  bool same(const PointerValue &o) const {
+    return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior;
+  }
 };
 
 struct MemState {
@@ -906,7 +916,7 @@ private:
         if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(sub)) {
           eval(a->getIdx(), s);
           PointerValue base = eval(a->getBase(), s);
-          return base;
+          return movedPointer(base, offsetSign(a->getIdx()), u);  // &p[k] is p + k
         }
         eval(u->getSubExpr(), s);
         return v;
@@ -915,6 +925,11 @@ private:
         checkRead(u->getSubExpr(), s);  // x++ reads x
         PointerValue v = eval(u->getSubExpr(), s);
         markInitialized(u->getSubExpr(), s);
+        if (u->getSubExpr()->getType()->isPointerType()) {
+          PointerValue moved = movedPointer(v, u->isIncrementOp() ? 1 : -1, u);
+          storeMoved(u->getSubExpr(), moved, s);
+          if (u->isPrefix()) return moved;
+        }
         return v;
       }
       eval(u->getSubExpr(), s);
@@ -937,6 +952,12 @@ private:
         eval(b->getRHS(), s);
         PointerValue v = eval(b->getLHS(), s);
         markInitialized(b->getLHS(), s);
+        if (b->getLHS()->getType()->isPointerType() &&
+            (b->getOpcode() == BO_AddAssign || b->getOpcode() == BO_SubAssign)) {
+          int step = offsetSign(b->getRHS()) * (b->getOpcode() == BO_AddAssign ? 1 : -1);
+          v = movedPointer(v, step, b);
+          storeMoved(b->getLHS(), v, s);
+        }
         return v;
       }
       if (b->getOpcode() == BO_Comma) {
@@ -945,7 +966,11 @@ private:
       }
       PointerValue l = eval(b->getLHS(), s);
       PointerValue r = eval(b->getRHS(), s);
-      if (e->getType()->isPointerType()) return b->getLHS()->getType()->isPointerType() ? l : r;
+      if (e->getType()->isPointerType()) {
+        bool leftIsPointer = b->getLHS()->getType()->isPointerType();
+        int step = offsetSign(leftIsPointer ? b->getRHS() : b->getLHS()) * (b->getOpcode() == BO_Sub ? -1 : 1);
+        return movedPointer(leftIsPointer ? l : r, step, b);
+      }
       return unknown();
     }
     case Stmt::ArraySubscriptExprClass: {
@@ -1010,6 +1035,41 @@ private:
       auto it = s.objects.find(o);
       if (it != s.objects.end()) it->second.bits |= MemoryObjectFacts::Escaped;
     }
+  }
+
+  // The sign of a pointer offset: 0 for a constant zero, -1 for a negative constant, +1
+  // otherwise (a positive constant, or a value we do not know, which is how `p + n` is
+  // normally meant).
+  int offsetSign(const Expr *offset) const {
+    Expr::EvalResult r;
+    if (!offset->isValueDependent() && offset->EvaluateAsInt(r, tu_.ctx)) {
+      const llvm::APSInt &v = r.Val.getInt();
+      return v.isZero() ? 0 : (v.isNegative() ? -1 : 1);
+    }
+    return 1;
+  }
+
+  // `v` moved by an offset of sign `step`. Moving forward makes it an interior pointer;
+  // moving an interior pointer back may return it to the start, so it is no longer
+  // known to be interior.
+  PointerValue movedPointer(PointerValue v, int step, const Expr *at) {
+    if (step > 0 && !v.interior) {
+      v.interior = true;
+      v.movedAt = loc(at);
+    } else if (step < 0) {
+      v.interior = false;
+    }
+    return v;
+  }
+
+  // `p++` / `p += n` on a tracked pointer: the same objects, moved.
+  void storeMoved(const Expr *lhs, const PointerValue &moved, State &s) {
+    std::optional<PathKey> key = pathOf(stripParensAndCasts(lhs));
+    if (!key) return;
+    auto it = s.pointers.find(*key);
+    if (it == s.pointers.end()) return;
+    it->second.interior = moved.interior;
+    it->second.movedAt = moved.movedAt;
   }
 
   void assign(const Expr *lhs, const PointerValue &v, State &s) {
@@ -1127,6 +1187,8 @@ private:
       e.release = kind;
       e.nulls = v.nulls;
       e.objects = objectsOf(v, s);
+      e.interior = v.interior;
+      e.movedAt = v.movedAt;
       emit(e);
     }
     bool strong = v.objects.size() == 1;

@@ -51,6 +51,8 @@ struct MemoryEvent {
   std::vector<MemoryObjectFacts> objects;  // what the pointer may point to
   NullFacts nulls;
   Location declaredAt;        // UninitializedRead: the declaration
+  bool interior = false;      // Release: the pointer was moved past its object's start on some path
+  Location movedAt;           // ... by the statement here
 };
 
 class MemoryChecker {
