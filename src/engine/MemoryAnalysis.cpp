@@ -10,6 +10,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Index/USRGeneration.h"
 
@@ -352,6 +353,7 @@ public:
 
   void transferBlock(const CFGBlock &block, State &s) {
     callCache_.clear();
+    block_ = &block;
     for (const CFGElement &el : block)
       if (auto cs = el.getAs<CFGStmt>()) {
         current_ = cs->getStmt();
@@ -379,8 +381,23 @@ public:
     if (cond) refine(cond, succIndex == 0, s, 0);
   }
 
-  void setCfg(const CFG *cfg) {
+  void setCfg(CFG *cfg) {
     cfg_ = cfg;
+    postDominators_.buildDominatorTree(cfg);
+    // Parameters that decide a branch somewhere in the function.
+    for (const CFGBlock *b : *cfg) {
+      const Stmt *cond = b ? b->getTerminatorCondition() : nullptr;
+      if (!cond) continue;
+      struct Finder : RecursiveASTVisitor<Finder> {
+        std::set<const ParmVarDecl *> &out;
+        explicit Finder(std::set<const ParmVarDecl *> &o) : out(o) {}
+        bool VisitDeclRefExpr(DeclRefExpr *d) {
+          if (const auto *p = llvm::dyn_cast<ParmVarDecl>(d->getDecl())) out.insert(p);
+          return true;
+        }
+      } finder(branchParams_);
+      finder.TraverseStmt(const_cast<Stmt *>(cond));
+    }
     for (const CFGBlock *b : *cfg)
       for (const CFGElement &el : *b)
         if (auto cs = el.getAs<CFGStmt>()) elements_.insert(cs->getStmt());
@@ -419,6 +436,9 @@ private:
   MemorySummary &summary_;
   std::string fnName_;
   const CFG *cfg_ = nullptr;
+  CFGPostDomTree postDominators_;
+  std::set<const ParmVarDecl *> branchParams_;
+  const CFGBlock *block_ = nullptr;  // the block being transferred
   std::map<const Expr *, PointerValue> callCache_;
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
@@ -797,11 +817,26 @@ private:
     }
   }
 
+  // Whether a NULL argument for `param` crashes this function: its dereference is on every
+  // path through the function (its block post-dominates the entry), or no other parameter
+  // decides a branch. A dereference made only in a mode the caller chooses
+  // (`if (len == 1) x = buf[0];`, a loop over `n` elements) is not: callers pass NULL
+  // together with the other mode.
+  bool crashesOnNull(const ParmVarDecl *param) {
+    if (!block_ || !cfg_) return false;
+    auto *entry = const_cast<CFGBlock *>(&cfg_->getEntry());
+    if (postDominators_.dominates(const_cast<CFGBlock *>(block_), entry)) return true;
+    for (const ParmVarDecl *p : branchParams_)
+      if (p != param) return false;
+    return true;
+  }
+
   void noteParameterDereference(const PointerValue &v, bool unchecked = true) {
     for (const void *o : v.objects)
       for (unsigned i = 0; i < fd_->getNumParams(); ++i)
         if (o == fd_->getParamDecl(i)) {
           summary_.dereferences.insert(i);
+          if (unchecked && !crashesOnNull(fd_->getParamDecl(i))) continue;
           // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
           if (unchecked && (v.nulls.bits & NullFacts::Unknown)) summary_.dereferencesUnchecked.insert(i);
         }
