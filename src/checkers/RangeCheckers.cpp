@@ -7,6 +7,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeDivideByZeroChecker());
   v.push_back(makeIntegerOverflowChecker());
   v.push_back(makeBufferOverflowChecker());
+  v.push_back(makeEndlessLoopChecker());
   return v;
 }
 

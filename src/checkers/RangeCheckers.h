@@ -11,6 +11,7 @@ namespace mamori {
 std::unique_ptr<RangeChecker> makeDivideByZeroChecker();    // CWE-369
 std::unique_ptr<RangeChecker> makeIntegerOverflowChecker(); // CWE-190 / CWE-191
 std::unique_ptr<RangeChecker> makeBufferOverflowChecker();  // CWE-121/122/124/125/127 (787)
+std::unique_ptr<RangeChecker> makeEndlessLoopChecker();     // CWE-835
 
 std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers();
 

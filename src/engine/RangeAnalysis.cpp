@@ -268,6 +268,45 @@ struct RangeTu {
   }
 };
 
+// What leaves a loop's body other than its condition: a break of this loop (not of a loop
+// or switch inside it), return, goto, throw, co_return, or a call that does not return
+// (exit, abort, longjmp) or that goes through a pointer we cannot see.
+class LoopExitFinder : public RecursiveASTVisitor<LoopExitFinder> {
+public:
+  using Base = RecursiveASTVisitor<LoopExitFinder>;
+  bool found = false;
+
+  bool TraverseWhileStmt(WhileStmt *x) { return inner([&] { return Base::TraverseWhileStmt(x); }); }
+  bool TraverseForStmt(ForStmt *x) { return inner([&] { return Base::TraverseForStmt(x); }); }
+  bool TraverseDoStmt(DoStmt *x) { return inner([&] { return Base::TraverseDoStmt(x); }); }
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt *x) { return inner([&] { return Base::TraverseCXXForRangeStmt(x); }); }
+  bool TraverseSwitchStmt(SwitchStmt *x) { return inner([&] { return Base::TraverseSwitchStmt(x); }); }
+
+  bool VisitBreakStmt(BreakStmt *) { return leaves(nested_ == 0); }
+  bool VisitReturnStmt(ReturnStmt *) { return leaves(true); }
+  bool VisitGotoStmt(GotoStmt *) { return leaves(true); }
+  bool VisitIndirectGotoStmt(IndirectGotoStmt *) { return leaves(true); }
+  bool VisitCXXThrowExpr(CXXThrowExpr *) { return leaves(true); }
+  bool VisitCoreturnStmt(CoreturnStmt *) { return leaves(true); }
+  bool VisitCallExpr(CallExpr *c) {
+    const FunctionDecl *fd = c->getDirectCallee();
+    return leaves(!fd || fd->isNoReturn());
+  }
+
+private:
+  unsigned nested_ = 0;  // loops and switches a break would leave instead
+  template <typename F> bool inner(F traverse) {
+    ++nested_;
+    bool r = traverse();
+    --nested_;
+    return r;
+  }
+  bool leaves(bool yes) {
+    found = found || yes;
+    return !found;  // stop at the first exit
+  }
+};
+
 class FunctionRanges {
 public:
   using State = RangeState;
@@ -296,6 +335,104 @@ public:
     cache_.clear();
     for (const CFGElement &el : block)
       if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
+  }
+
+  // Reporting pass, at a loop's head after its condition was evaluated: if assuming the
+  // condition false contradicts the ranges, and nothing else leaves the body, the loop
+  // never ends once entered.
+  void checkLoopExit(const CFGBlock &block, const State &s) {
+    const Stmt *loop = block.getTerminatorStmt();
+    const Stmt *body = nullptr;
+    if (const auto *w = llvm::dyn_cast_or_null<WhileStmt>(loop)) body = w->getBody();
+    else if (const auto *f = llvm::dyn_cast_or_null<ForStmt>(loop)) body = f->getBody();
+    else if (const auto *d = llvm::dyn_cast_or_null<DoStmt>(loop)) body = d->getBody();
+    const auto *cond = llvm::dyn_cast_or_null<Expr>(block.getTerminatorCondition());
+    if (!body || !cond || s.infeasible) return;
+    // A constant condition (`while (1)`, `for (;;)`) is a loop written to run forever.
+    if (decide(cond)) return;
+    std::vector<const VarDecl *> vars;
+    if (!plainLocalCondition(cond, vars) || vars.empty()) return;
+    State exit = s;
+    refine(cond, false, exit, 0);
+    if (!exit.infeasible || loopHasOtherExit(body)) return;
+    RangeEvent e;
+    e.kind = RangeEvent::Kind::EndlessLoop;
+    e.key = loop;
+    e.location = loc(cond);
+    e.subject = text(cond);
+    e.variable = vars.front()->getNameAsString();
+    auto it = s.values.find(vars.front());
+    e.value = it == s.values.end() ? top() : it->second;
+    emit(e);
+  }
+
+  // The condition reads only non-volatile local integers whose address the function never
+  // takes (nothing else can change them), through comparisons and logic.
+  bool plainLocalCondition(const Expr *cond, std::vector<const VarDecl *> &vars) {
+    if (cond->HasSideEffects(tu_.ctx)) return false;
+    bool ok = true;
+    struct Walk : RecursiveASTVisitor<Walk> {
+      bool &ok;
+      std::vector<const VarDecl *> &vars;
+      Walk(bool &o, std::vector<const VarDecl *> &v) : ok(o), vars(v) {}
+      bool VisitCallExpr(CallExpr *) { return ok = false; }
+      bool VisitMemberExpr(MemberExpr *) { return ok = false; }
+      bool VisitArraySubscriptExpr(ArraySubscriptExpr *) { return ok = false; }
+      bool VisitDeclRefExpr(DeclRefExpr *d) {
+        const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+        if (!vd) return true;  // enumerators
+        if (!isTracked(vd) || vd->getType().isVolatileQualified() || vd->getType()->isReferenceType()) return ok = false;
+        if (std::find(vars.begin(), vars.end(), vd) == vars.end()) vars.push_back(vd);
+        return true;
+      }
+    } walk(ok, vars);
+    walk.TraverseStmt(const_cast<Expr *>(cond));
+    if (!ok) return false;
+    for (const VarDecl *vd : vars)
+      if (addressTaken(vd)) return false;
+    return true;
+  }
+
+  bool addressTaken(const VarDecl *vd) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      const VarDecl *vd;
+      bool found = false;
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->getOpcode() == UO_AddrOf)
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); d && d->getDecl() == vd)
+            found = true;
+        return !found;
+      }
+      bool VisitLambdaExpr(LambdaExpr *) { return !(found = true); }  // a capture may alias it
+      bool VisitVarDecl(VarDecl *r) {  // int &ref = x;
+        if (r->getType()->isReferenceType() && r->getInit())
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(r->getInit()->IgnoreParenImpCasts()); d && d->getDecl() == vd)
+            found = true;
+        return !found;
+      }
+      bool VisitCallExpr(CallExpr *c) {  // f(x) with a reference parameter
+        const FunctionProtoType *proto = nullptr;
+        if (const FunctionDecl *fd = c->getDirectCallee()) proto = fd->getType()->getAs<FunctionProtoType>();
+        else if (const auto *pt = c->getCallee()->getType()->getAs<PointerType>()) proto = pt->getPointeeType()->getAs<FunctionProtoType>();
+        for (unsigned i = 0; i < c->getNumArgs(); ++i) {
+          const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getArg(i)->IgnoreParenImpCasts());
+          if (!d || d->getDecl() != vd) continue;
+          // Variadic arguments and parameters of unknown type are passed by value.
+          if (proto && i < proto->getNumParams() && proto->getParamType(i)->isReferenceType()) found = true;
+        }
+        return !found;
+      }
+    } finder;
+    finder.vd = vd;
+    finder.TraverseStmt(fd_->getBody());
+    return finder.found;
+  }
+
+  // break (of this loop), return, goto, throw, co_return, or a call that does not return.
+  static bool loopHasOtherExit(const Stmt *body) {
+    LoopExitFinder finder;
+    finder.TraverseStmt(const_cast<Stmt *>(body));
+    return finder.found;
   }
 
   void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
@@ -740,7 +877,9 @@ private:
     }
     i128 tlo, thi;
     bool wasKnown = it != s.values.end() && (it->second.known || it->second.external);
-    if (wasKnown && typeBounds(vd->getType(), tlo, thi)) {
+    // An unsigned variable is never below zero, whatever else is known of it.
+    bool isUnsigned = vd->getType()->isUnsignedIntegerOrEnumerationType();
+    if ((wasKnown || isUnsigned) && typeBounds(vd->getType(), tlo, thi)) {
       r.lo = std::max(r.lo, tlo);
       r.hi = std::min(r.hi, thi);
     }
@@ -1488,6 +1627,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
         if (!in[b->getBlockID()]) continue;
         RangeState s = *in[b->getBlockID()];
         analysis.transferBlock(*b, s);
+        analysis.checkLoopExit(*b, s);
       }
       if (pass == 1) ++result.functionsAnalyzed;
     }

@@ -24,7 +24,10 @@ struct ValueRange {
 };
 
 struct RangeEvent {
-  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy };
+  // EndlessLoop: a loop whose condition holds for every value its variables can have at the
+  // loop's head, and whose body has no other way out (break, return, goto, a call that
+  // does not return). `subject` is the condition, `variable`/`value` one variable in it.
+  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
   Location location;
@@ -41,6 +44,7 @@ struct RangeEvent {
   bool write = true;
   std::string buffer;       // its name
   Location bufferDeclaredAt;
+  std::string variable;     // EndlessLoop: the variable whose range decides the condition
 };
 
 class RangeChecker {
