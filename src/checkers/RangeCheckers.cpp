@@ -8,6 +8,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeIntegerOverflowChecker());
   v.push_back(makeBufferOverflowChecker());
   v.push_back(makeEndlessLoopChecker());
+  v.push_back(makeReachableAssertionChecker());
   return v;
 }
 

@@ -366,6 +366,59 @@ public:
     emit(e);
   }
 
+  // Reporting pass, at a branch whose false side fails an assertion (assert() expands to
+  // `if (cond) ; else __assert_fail(...)` or `cond ? (void)0 : __assert_fail(...)`): if that
+  // side is feasible while the condition reads attacker-chosen data, the attacker can stop
+  // the program.
+  void checkAssertion(const CFGBlock &block, const State &s) {
+    const auto *cond = llvm::dyn_cast_or_null<Expr>(block.getTerminatorCondition());
+    if (!cond || s.infeasible || block.succ_size() != 2) return;
+    const CFGBlock *failing = *(block.succ_begin() + 1);
+    if (!failing || !failsAssertion(*failing)) return;
+    std::vector<const VarDecl *> vars;
+    struct Walk : RecursiveASTVisitor<Walk> {
+      std::vector<const VarDecl *> &vars;
+      explicit Walk(std::vector<const VarDecl *> &v) : vars(v) {}
+      bool VisitDeclRefExpr(DeclRefExpr *d) {
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) vars.push_back(vd);
+        return true;
+      }
+    } walk(vars);
+    walk.TraverseStmt(const_cast<Expr *>(cond));
+    const VarDecl *attacker = nullptr;
+    ValueRange range;
+    for (const VarDecl *vd : vars) {
+      auto it = s.values.find(vd);
+      if (it != s.values.end() && it->second.external) {
+        attacker = vd;
+        range = it->second;
+        break;
+      }
+    }
+    if (!attacker) return;
+    State fail = s;
+    refine(cond, false, fail, 0);
+    if (fail.infeasible) return;
+    RangeEvent e;
+    e.kind = RangeEvent::Kind::Assertion;
+    e.key = cond;
+    e.location = loc(cond);
+    e.subject = text(cond);
+    e.variable = attacker->getNameAsString();
+    e.value = range;
+    emit(e);
+  }
+
+  bool failsAssertion(const CFGBlock &b) {
+    static const std::set<std::string> failures = {"__assert_fail", "__assert_perror_fail", "__assert", "__assert2",
+                                                   "__assert_rtn", "_assert", "_wassert"};
+    for (const CFGElement &el : b)
+      if (auto cs = el.getAs<CFGStmt>())
+        if (const auto *call = llvm::dyn_cast<CallExpr>(cs->getStmt()))
+          if (const FunctionDecl *fd = call->getDirectCallee(); fd && failures.count(tu_.names.name(fd))) return true;
+    return false;
+  }
+
   // The condition reads only non-volatile local integers whose address the function never
   // takes (nothing else can change them), through comparisons and logic.
   bool plainLocalCondition(const Expr *cond, std::vector<const VarDecl *> &vars) {
@@ -1628,6 +1681,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
         RangeState s = *in[b->getBlockID()];
         analysis.transferBlock(*b, s);
         analysis.checkLoopExit(*b, s);
+        analysis.checkAssertion(*b, s);
       }
       if (pass == 1) ++result.functionsAnalyzed;
     }

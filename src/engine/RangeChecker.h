@@ -27,7 +27,9 @@ struct RangeEvent {
   // EndlessLoop: a loop whose condition holds for every value its variables can have at the
   // loop's head, and whose body has no other way out (break, return, goto, a call that
   // does not return). `subject` is the condition, `variable`/`value` one variable in it.
-  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop };
+  // Assertion: an assert() whose failing branch is feasible while its condition reads a
+  // value an attacker chooses; `value` is that value's range, `variable` its name.
+  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
   Location location;
@@ -44,7 +46,7 @@ struct RangeEvent {
   bool write = true;
   std::string buffer;       // its name
   Location bufferDeclaredAt;
-  std::string variable;     // EndlessLoop: the variable whose range decides the condition
+  std::string variable;     // EndlessLoop/Assertion: the variable whose range decides the condition
 };
 
 class RangeChecker {
