@@ -9,6 +9,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeBufferOverflowChecker());
   v.push_back(makeEndlessLoopChecker());
   v.push_back(makeReachableAssertionChecker());
+  v.push_back(makeUncontrolledRecursionChecker());
   return v;
 }
 

@@ -13,6 +13,7 @@ std::unique_ptr<RangeChecker> makeIntegerOverflowChecker(); // CWE-190 / CWE-191
 std::unique_ptr<RangeChecker> makeBufferOverflowChecker();  // CWE-121/122/124/125/127 (787)
 std::unique_ptr<RangeChecker> makeEndlessLoopChecker();     // CWE-835
 std::unique_ptr<RangeChecker> makeReachableAssertionChecker(); // CWE-617
+std::unique_ptr<RangeChecker> makeUncontrolledRecursionChecker(); // CWE-674
 
 std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers();
 

@@ -419,6 +419,107 @@ public:
     return false;
   }
 
+  // Calls of the function to itself that repeat themselves. Reported whether or not the
+  // callers seen in this TU reach the call: such a call is dead code or a hang.
+  void checkRecursion() {
+    struct Calls : RecursiveASTVisitor<Calls> {
+      const FunctionDecl *self;
+      std::vector<const CallExpr *> found;
+      bool VisitCallExpr(CallExpr *c) {
+        if (const FunctionDecl *fd = c->getDirectCallee(); fd && fd->getCanonicalDecl() == self) found.push_back(c);
+        return true;
+      }
+    } calls;
+    calls.self = fd_->getCanonicalDecl();
+    calls.TraverseStmt(fd_->getBody());
+    for (const CallExpr *call : calls.found) {
+      if (!repeatsItself(call)) continue;
+      RangeEvent e;
+      e.kind = RangeEvent::Kind::Recursion;
+      e.key = call;
+      e.location = loc(call);
+      e.subject = text(call);
+      emit(e);
+    }
+  }
+
+  // `f(a, b)` inside `f(int a, int b)`, or `f(a--)`, which passes the old value: each
+  // argument is its own parameter, no parameter is written anywhere else in the function,
+  // and every branch of the function tests only scalar parameters. The path that reached
+  // this call is then taken again by the call, forever.
+  bool repeatsItself(const CallExpr *call) {
+    if (call->getNumArgs() != fd_->getNumParams()) return false;
+    std::set<const Expr *> passing;  // the argument expressions, allowed to write their parameter
+    for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+      const Expr *a = call->getArg(i)->IgnoreParenImpCasts();
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(a); u && u->isPostfix() && u->isIncrementDecrementOp()) {
+        passing.insert(u);
+        a = u->getSubExpr()->IgnoreParenImpCasts();
+      }
+      const auto *d = llvm::dyn_cast<DeclRefExpr>(a);
+      if (!d || d->getDecl() != fd_->getParamDecl(i)) return false;
+    }
+    struct Scan : RecursiveASTVisitor<Scan> {
+      const FunctionDecl *fd;
+      const std::set<const Expr *> &passing;
+      bool ok = true;
+      Scan(const FunctionDecl *f, const std::set<const Expr *> &p) : fd(f), passing(p) {}
+      bool isParam(const Expr *e) {
+        const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+        return d && llvm::isa<ParmVarDecl>(d->getDecl());
+      }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if ((u->isIncrementDecrementOp() && !passing.count(u)) || u->getOpcode() == UO_AddrOf)
+          if (isParam(u->getSubExpr())) ok = false;
+        return ok;
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->isAssignmentOp() && isParam(b->getLHS())) ok = false;
+        return ok;
+      }
+    } scan(fd_, passing);
+    scan.TraverseStmt(fd_->getBody());
+    if (!scan.ok || !branchesTestOnlyParameters()) return false;
+    return true;
+  }
+
+  bool branchesTestOnlyParameters() {
+    struct Conditions : RecursiveASTVisitor<Conditions> {
+      bool ok = true;
+      bool test(Expr *cond) {
+        if (!cond) return true;
+        struct Reads : RecursiveASTVisitor<Reads> {
+          bool ok = true;
+          bool VisitDeclRefExpr(DeclRefExpr *d) {
+            const auto *p = llvm::dyn_cast<ParmVarDecl>(d->getDecl());
+            if (!p && !llvm::isa<EnumConstantDecl>(d->getDecl())) ok = false;
+            if (p && !p->getType()->isScalarType()) ok = false;
+            return ok;
+          }
+          bool VisitCallExpr(CallExpr *) { return ok = false; }
+          bool VisitMemberExpr(MemberExpr *) { return ok = false; }
+          bool VisitArraySubscriptExpr(ArraySubscriptExpr *) { return ok = false; }
+          bool VisitUnaryOperator(UnaryOperator *u) { return ok = u->getOpcode() != UO_Deref; }
+        } reads;
+        reads.TraverseStmt(cond);
+        ok = ok && reads.ok;
+        return ok;
+      }
+      bool VisitIfStmt(IfStmt *x) { return test(x->getCond()); }
+      bool VisitWhileStmt(WhileStmt *x) { return test(x->getCond()); }
+      bool VisitDoStmt(DoStmt *x) { return test(x->getCond()); }
+      bool VisitForStmt(ForStmt *x) { return test(x->getCond()); }
+      bool VisitSwitchStmt(SwitchStmt *x) { return test(x->getCond()); }
+      bool VisitConditionalOperator(ConditionalOperator *x) { return test(x->getCond()); }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        return b->isLogicalOp() ? test(b->getLHS()) : true;  // a && f(): the right side is a branch
+      }
+      bool VisitCXXTryStmt(CXXTryStmt *) { return ok = false; }
+    } conditions;
+    conditions.TraverseStmt(fd_->getBody());
+    return conditions.ok;
+  }
+
   // The condition reads only non-volatile local integers whose address the function never
   // takes (nothing else can change them), through comparisons and logic.
   bool plainLocalCondition(const Expr *cond, std::vector<const VarDecl *> &vars) {
@@ -1516,6 +1617,7 @@ private:
     for (const Expr *a : call->arguments()) args.push_back(eval(a, s));
     ValueRange result = top();
     if (reporting && fd && fd->getDefinition()) recordCall(fd->getDefinition(), call, args, s);
+
     if (fd && fd->getDefinition() && call->getType()->isIntegerType()) {
       auto r = tu_.returnRanges.find(fd->getDefinition()->getCanonicalDecl());
       if (r != tu_.returnRanges.end()) result = r->second;
@@ -1676,6 +1778,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
       ForwardDataflow<FunctionRanges> solver(analysis, 24);
       auto in = solver.run(*cfg);
       analysis.reporting = true;
+      analysis.checkRecursion();
       for (const CFGBlock *b : *cfg) {
         if (!in[b->getBlockID()]) continue;
         RangeState s = *in[b->getBlockID()];

@@ -29,7 +29,10 @@ struct RangeEvent {
   // does not return). `subject` is the condition, `variable`/`value` one variable in it.
   // Assertion: an assert() whose failing branch is feasible while its condition reads a
   // value an attacker chooses; `value` is that value's range, `variable` its name.
-  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion };
+  // Recursion: a reachable call of the function to itself with every argument equal to
+  // the parameter it came in as, in a function whose branches test nothing but those
+  // parameters; the call repeats itself without end.
+  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
   Location location;
