@@ -1031,11 +1031,16 @@ private:
     }
     i128 tlo, thi;
     bool wasKnown = it != s.values.end() && (it->second.known || it->second.external);
-    // An unsigned variable is never below zero, whatever else is known of it.
-    bool isUnsigned = vd->getType()->isUnsignedIntegerOrEnumerationType();
-    if ((wasKnown || isUnsigned) && typeBounds(vd->getType(), tlo, thi)) {
+    if (wasKnown && typeBounds(vd->getType(), tlo, thi)) {
       r.lo = std::max(r.lo, tlo);
       r.hi = std::min(r.hi, thi);
+    }
+    // An unsigned variable is never below zero, whatever else is known of it: `u < 0` is a
+    // branch that never runs. (Its other bounds stay unknown, not "known to be the type".)
+    if (!wasKnown && vd->getType()->isUnsignedIntegerOrEnumerationType() && typeBounds(vd->getType(), tlo, thi) &&
+        std::max(r.lo, tlo) > std::min(r.hi, thi)) {
+      s.infeasible = true;
+      return;
     }
     if (r.lo > r.hi) {
       s.infeasible = true;  // e.g. `if (x < 10)` when x is known to be 127: that branch never runs
