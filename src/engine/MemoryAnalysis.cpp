@@ -507,7 +507,10 @@ private:
             auto it = s.objects.find(o);
             if (it == s.objects.end()) continue;
             if (it->second.kind != AllocKind::Parameter && it->second.kind != AllocKind::Stack) {
-              if ((it->second.bits & MemoryObjectFacts::Allocated) && !(it->second.bits & MemoryObjectFacts::Released))
+              // Fresh for the caller only if nothing else holds it: memory also stored in a
+              // parameter's field or a global (libpng's jmp_buf kept in png_ptr) is owned there.
+              if ((it->second.bits & MemoryObjectFacts::Allocated) &&
+                  !(it->second.bits & (MemoryObjectFacts::Released | MemoryObjectFacts::StoredOutside)))
                 summary_.returnsFresh = true;
               if (it->second.bits & MemoryObjectFacts::Released) summary_.returnsReleased = true;
             }
@@ -1134,7 +1137,11 @@ private:
     const auto *base = llvm::dyn_cast<VarDecl>(key->base);
     bool callerVisible = base && (base->hasGlobalStorage() || (key->field && llvm::isa<ParmVarDecl>(base)) ||
                                   (key->field && base->getType()->isPointerType()));
-    if (callerVisible) escape(v, s);
+    if (callerVisible) {
+      escape(v, s);
+      for (const void *o : v.objects)
+        if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
+    }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
     s.pointers[*key] = v;

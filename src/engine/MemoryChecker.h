@@ -19,7 +19,9 @@ enum class ReleaseKind : unsigned char { Free, Delete, DeleteArray };
 
 // Facts about one memory object a pointer may point to.
 struct MemoryObjectFacts {
-  enum Bits : unsigned { Allocated = 1, Released = 2, Escaped = 4 };
+  // StoredOutside: written into memory the caller can reach (a parameter's field, a
+  // global), so something other than this function's result holds it.
+  enum Bits : unsigned { Allocated = 1, Released = 2, Escaped = 4, StoredOutside = 8 };
   unsigned bits = 0;        // what happened to it on some path reaching this point
   AllocKind kind = AllocKind::Unknown;
   Location allocatedAt;     // where it was allocated (or declared, for stack objects)
