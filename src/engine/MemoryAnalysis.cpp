@@ -46,11 +46,21 @@ struct PointerValue {
   // `p += n`, `p = q + n`); `movedAt` is the first such move seen.
   bool interior = false;
   Location movedAt;
+  // Pointers that were dereferenced to produce this value (`q = *pp`, `q = p->next`): on
+  // every path where this value is not NULL, they were not NULL either. Sorted.
+  std::vector<PathKey> guards;
 
   void join(const PointerValue &o) {
     if (o.interior && !interior) {
       interior = true;
       movedAt = o.movedAt;
+    }
+    // A path where the value is NULL says nothing about the guards of the others.
+    if (nulls.bits == NullFacts::Null) guards = o.guards;
+    else if (o.nulls.bits != NullFacts::Null) {
+      std::vector<PathKey> both;
+      std::set_intersection(guards.begin(), guards.end(), o.guards.begin(), o.guards.end(), std::back_inserter(both));
+      guards = std::move(both);
     }
     if (!(nulls.bits & NullFacts::Null) && (o.nulls.bits & (NullFacts::Null | NullFacts::UncheckedAlloc))) {
       nulls.nullAt = o.nulls.nullAt;
@@ -63,7 +73,7 @@ struct PointerValue {
     }
   }
   bool same(const PointerValue &o) const {
-    return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior;
+    return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior && guards == o.guards;
   }
 };
 
@@ -80,14 +90,19 @@ struct MemState {
     for (auto &[k, v] : pointers) {
       auto it = o.pointers.find(k);
       PointerValue before = v;
-      if (it == o.pointers.end()) v.nulls.bits |= NullFacts::Unknown;
-      else v.join(it->second);
+      if (it == o.pointers.end()) {
+        v.nulls.bits |= NullFacts::Unknown;
+        v.guards.clear();
+      } else {
+        v.join(it->second);
+      }
       changed |= !before.same(v);
     }
     for (const auto &[k, v] : o.pointers) {
       if (pointers.count(k)) continue;
       PointerValue nv = v;
       nv.nulls.bits |= NullFacts::Unknown;
+      nv.guards.clear();
       pointers.emplace(k, nv);
       changed = true;
     }
@@ -590,6 +605,8 @@ private:
     }
     if (truth) {
       it->second.nulls.bits = NullFacts::NonNull;
+      for (const PathKey &g : std::vector<PathKey>(it->second.guards))
+        if (auto gv = s.pointers.find(g); gv != s.pointers.end()) gv->second.nulls.bits = NullFacts::NonNull;
     } else {
       it->second.nulls.bits = NullFacts::Null;
       // On the path where an allocation returned NULL there is nothing to release, and a
@@ -904,7 +921,7 @@ private:
       else eval(m->getBase(), s);
       if (auto key = pathOf(m)) {
         auto it = s.pointers.find(*key);
-        if (it != s.pointers.end()) return it->second;
+        if (it != s.pointers.end()) return m->isArrow() ? guardedBy(it->second, m->getBase()) : it->second;
         // `req->buf` of a parameter: the memory it points to on entry, so that freeing it
         // twice or using it after free is seen.
         if (m->getType()->isPointerType() && llvm::isa<ParmVarDecl>(key->base)) {
@@ -932,7 +949,7 @@ private:
       const auto *u = llvm::cast<UnaryOperator>(e);
       if (u->getOpcode() == UO_Deref) {
         dereference(u->getSubExpr(), u, s);
-        return unknown();
+        return guardedBy(unknown(), u->getSubExpr());
       }
       if (u->getOpcode() == UO_AddrOf) {
         const Expr *sub = stripParensAndCasts(u->getSubExpr());
@@ -1110,6 +1127,21 @@ private:
     it->second.movedAt = moved.movedAt;
   }
 
+  // `v`, read through `base`: when it is not NULL, `base` was not NULL either.
+  PointerValue guardedBy(PointerValue v, const Expr *base) {
+    if (std::optional<PathKey> k = pathOf(stripParensAndCasts(base))) {
+      auto at = std::lower_bound(v.guards.begin(), v.guards.end(), *k);
+      if (at == v.guards.end() || !(*at == *k)) v.guards.insert(at, *k);
+    }
+    return v;
+  }
+
+  // `key` gets a new value: what other values said about its old one no longer holds.
+  static void forgetGuardsOn(const PathKey &key, State &s) {
+    for (auto &[k, pv] : s.pointers)
+      std::erase_if(pv.guards, [&](const PathKey &g) { return g == key || (!key.field && g.base == key.base); });
+  }
+
   void assign(const Expr *lhs, const PointerValue &v, State &s) {
     const Expr *l = stripParensAndCasts(lhs);
     markInitialized(l, s);
@@ -1144,7 +1176,9 @@ private:
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
+    forgetGuardsOn(*key, s);
     s.pointers[*key] = v;
+    forgetGuardsOn(*key, s);  // `p = p->next`: the guard was the old p
     forgetUnreachableReleased(old, s);
   }
 
