@@ -18,6 +18,9 @@ public:
   bool watches(MemoryEvent::Kind k) const override { return k == MemoryEvent::Kind::Release; }
 
   std::optional<Verdict> judge(const MemoryEvent &e) const override {
+    // On some path the pointer held memory that is not tracked (a loop that moved on to
+    // the next node): the released object may be on another path than this pointer's.
+    if (e.untracked) return std::nullopt;
     for (const MemoryObjectFacts &o : e.objects) {
       if (!(o.bits & MemoryObjectFacts::Released) || o.kind == AllocKind::Stack) continue;
       // Released by this same statement on an earlier loop iteration: whether the loop runs

@@ -20,6 +20,9 @@ public:
   }
 
   std::optional<Verdict> judge(const MemoryEvent &e) const override {
+    // On some path the pointer held memory that is not tracked (a loop that moved on to
+    // the next node): the released object may be on another path than this pointer's.
+    if (e.untracked) return std::nullopt;
     for (const MemoryObjectFacts &o : e.objects) {
       if (!(o.bits & MemoryObjectFacts::Released) || o.kind == AllocKind::Stack) continue;
       Verdict v;

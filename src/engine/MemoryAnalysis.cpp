@@ -49,8 +49,12 @@ struct PointerValue {
   // Pointers that were dereferenced to produce this value (`q = *pp`, `q = p->next`): on
   // every path where this value is not NULL, they were not NULL either. Sorted.
   std::vector<PathKey> guards;
+  // On some path the pointer held a value whose target is not tracked (read from a field
+  // or a call we do not follow): its objects are then only some of what it may point to.
+  bool untracked = false;
 
   void join(const PointerValue &o) {
+    untracked = untracked || o.untracked;
     if (o.interior && !interior) {
       interior = true;
       movedAt = o.movedAt;
@@ -73,7 +77,8 @@ struct PointerValue {
     }
   }
   bool same(const PointerValue &o) const {
-    return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior && guards == o.guards;
+    return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior && guards == o.guards &&
+           untracked == o.untracked;
   }
 };
 
@@ -369,11 +374,14 @@ public:
   void transferBlock(const CFGBlock &block, State &s) {
     callCache_.clear();
     block_ = &block;
-    for (const CFGElement &el : block)
+    for (const CFGElement &el : block) {
       if (auto cs = el.getAs<CFGStmt>()) {
         current_ = cs->getStmt();
         evalStmt(cs->getStmt(), s);
+      } else if (auto le = el.getAs<CFGLifetimeEnds>()) {
+        endLifetime(le->getVarDecl(), s);
       }
+    }
     current_ = nullptr;
     // Paths that leave the function normally (not through exit()/abort()).
     if (reporting && !block.hasNoReturnElement())
@@ -658,6 +666,12 @@ private:
     v.nulls.bits = NullFacts::Unknown;
     return v;
   }
+  // A pointer read from memory the analysis does not follow (`*pp`, `node->next`).
+  PointerValue untrackedValue() {
+    PointerValue v = unknown();
+    v.untracked = true;
+    return v;
+  }
 
   PointerValue eval(const Expr *e, State &s) {
     if (!e || depth_ > 2000) return unknown();
@@ -874,6 +888,7 @@ private:
     e.subject = text(ptrExpr);
     e.nulls = v.nulls;
     e.objects = objectsOf(v, s);
+    e.untracked = v.untracked;
     std::optional<PathKey> path = pathOf(ptrExpr);
     emit(e, path ? &*path : nullptr);
   }
@@ -943,13 +958,13 @@ private:
         v.nulls.bits = NullFacts::NonNull;
         return v;
       }
-      return unknown();
+      return m->getType()->isPointerType() ? guardedBy(untrackedValue(), m->getBase()) : unknown();
     }
     case Stmt::UnaryOperatorClass: {
       const auto *u = llvm::cast<UnaryOperator>(e);
       if (u->getOpcode() == UO_Deref) {
         dereference(u->getSubExpr(), u, s);
-        return guardedBy(unknown(), u->getSubExpr());
+        return guardedBy(untrackedValue(), u->getSubExpr());
       }
       if (u->getOpcode() == UO_AddrOf) {
         const Expr *sub = stripParensAndCasts(u->getSubExpr());
@@ -1127,6 +1142,26 @@ private:
     it->second.movedAt = moved.movedAt;
   }
 
+  // A block-scoped pointer goes out of scope: it no longer refers to anything, so memory
+  // released through it on this path cannot be confused with what other paths still hold
+  // (`old = p->buf; p->buf = grow(); free(old);` inside an `if`). Allocations stay tracked:
+  // a leak is decided by the objects, not by the pointers.
+  void endLifetime(const VarDecl *vd, State &s) {
+    if (!vd || vd->hasGlobalStorage() || llvm::isa<ParmVarDecl>(vd)) return;
+    std::vector<PointerValue> dropped;
+    for (auto it = s.pointers.begin(); it != s.pointers.end();) {
+      if (it->first.base == vd) {
+        dropped.push_back(it->second);
+        it = s.pointers.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (dropped.empty()) return;
+    forgetGuardsOn(PathKey{vd, nullptr}, s);
+    for (const PointerValue &old : dropped) forgetUnreachableReleased(old, s);
+  }
+
   // `v`, read through `base`: when it is not NULL, `base` was not NULL either.
   PointerValue guardedBy(PointerValue v, const Expr *base) {
     if (std::optional<PathKey> k = pathOf(stripParensAndCasts(base))) {
@@ -1178,6 +1213,8 @@ private:
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
     forgetGuardsOn(*key, s);
     s.pointers[*key] = v;
+    // A non-NULL value with no tracked target (the result of a call we do not follow).
+    if (v.objects.empty() && v.nulls.bits != NullFacts::Null) s.pointers[*key].untracked = true;
     forgetGuardsOn(*key, s);  // `p = p->next`: the guard was the old p
     forgetUnreachableReleased(old, s);
   }
@@ -1263,6 +1300,7 @@ private:
       e.release = kind;
       e.nulls = v.nulls;
       e.objects = objectsOf(v, s);
+      e.untracked = v.untracked;
       e.interior = v.interior;
       e.movedAt = v.movedAt;
       emit(e);
@@ -1293,6 +1331,7 @@ private:
     e.callee = callee;
     e.nulls = v.nulls;
     e.objects = objectsOf(v, s);
+    e.untracked = v.untracked;
     std::optional<PathKey> path = pathOf(arg);
     emit(e, path ? &*path : nullptr);
   }
@@ -1465,6 +1504,7 @@ MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const Memo
     CFG::BuildOptions o;
     o.PruneTriviallyFalseEdges = true;
     o.AddInitializers = true;
+    o.AddLifetime = true;  // block-scoped pointers end (endLifetime)
     std::unique_ptr<CFG> cfg = CFG::buildCFG(fd, fd->getBody(), &ctx, o);
     if (!cfg) continue;
     MemorySummary summary;

@@ -53,6 +53,7 @@ struct MemoryEvent {
   std::vector<MemoryObjectFacts> objects;  // what the pointer may point to
   NullFacts nulls;
   Location declaredAt;        // UninitializedRead: the declaration
+  bool untracked = false;     // on some path the pointer held memory the analysis does not track
   bool interior = false;      // Release: the pointer was moved past its object's start on some path
   Location movedAt;           // ... by the statement here
 };
