@@ -74,10 +74,11 @@ struct BufferFacts {
   long long bytes = -1;
   long long stringLength = -1;  // strlen of its content, when known
   bool heap = false;
+  bool placeKnown = true;  // false: stack or heap cannot be told (a field reached through a pointer)
   std::string name;
   Location declaredAt;
   bool operator==(const BufferFacts &o) const {
-    return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap;
+    return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap && placeKnown == o.placeKnown;
   }
 };
 
@@ -1472,6 +1473,7 @@ private:
       if (it != s.buffers.end()) return it->second;
       return std::nullopt;
     }
+    if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) return memberArray(m, s);
     if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
       BufferFacts b;
       b.bytes = lit->getByteLength() + lit->getCharByteWidth();
@@ -1511,6 +1513,43 @@ private:
     return std::nullopt;
   }
 
+  // An array field (`req->name`, `s.buf`): its declared size, except a trailing one of
+  // zero or one element, the old spelling of a flexible array member that code writes past
+  // on purpose.
+  std::optional<BufferFacts> memberArray(const MemberExpr *m, State &s) {
+    const auto *field = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
+    const auto *at = field ? tu_.ctx.getAsConstantArrayType(field->getType()) : nullptr;
+    if (!at) {
+      eval(m->getBase(), s);
+      return std::nullopt;
+    }
+    const RecordDecl *rd = field->getParent();
+    bool last = true;
+    for (const FieldDecl *f : rd->fields()) last = f == field;
+    if (last && at->getSize().getZExtValue() <= 1) return std::nullopt;
+    if (rd->isUnion()) return std::nullopt;
+    BufferFacts b;
+    b.bytes = tu_.ctx.getTypeSizeInChars(at).getQuantity();
+    b.name = text(m);
+    b.declaredAt = loc(field);
+    if (m->isArrow()) {
+      std::optional<BufferFacts> base = evalBufferQuiet(m->getBase(), s);
+      if (base && base->bytes >= 0) b.heap = base->heap;
+      else b.placeKnown = false;
+    } else {
+      b.heap = false;
+      const Expr *root = m->getBase()->IgnoreParenImpCasts();
+      while (const auto *inner = llvm::dyn_cast<MemberExpr>(root)) {
+        if (inner->isArrow()) {
+          b.placeKnown = false;
+          break;
+        }
+        root = inner->getBase()->IgnoreParenImpCasts();
+      }
+    }
+    return b;
+  }
+
   void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
     ValueRange idx = eval(a->getIdx(), s);
     std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
@@ -1543,6 +1582,7 @@ private:
     ev.bufferBytes = buf->bytes;
     ev.elementBytes = elem;
     ev.onHeap = buf->heap;
+    ev.placeKnown = buf->placeKnown;
     ev.write = write;
     ev.buffer = buf->name;
     ev.bufferDeclaredAt = buf->declaredAt;
@@ -1563,11 +1603,58 @@ private:
     ev.value = bytes;
     ev.bufferBytes = buf->bytes;
     ev.onHeap = buf->heap;
+    ev.placeKnown = buf->placeKnown;
     ev.write = true;
     ev.op = name;
     ev.buffer = buf->name;
     ev.bufferDeclaredAt = buf->declaredAt;
     emit(ev);
+  }
+
+  // A string read from outside with no limit but the input's own length.
+  ValueRange unboundedInput(const CallExpr *call, const std::string &name) {
+    ValueRange r;
+    r.lo = 1;
+    r.hi = kPosInf;
+    r = normalize(r);
+    r.external = true;
+    r.origin = loc(call);
+    r.originWhat = "'" + name + "'";
+    return r;
+  }
+
+  // The scanf family's string conversions: `%s` and `%[...]` store as many characters as
+  // the input holds plus a NUL, `%Ns` at most N + 1. Each is a copy into its argument.
+  void checkScannedStrings(const CallExpr *call, const std::string &name, unsigned firstOut, State &s) {
+    if (firstOut == 0 || firstOut > call->getNumArgs()) return;
+    const auto *lit = llvm::dyn_cast<StringLiteral>(call->getArg(firstOut - 1)->IgnoreParenImpCasts());
+    if (!lit || lit->getCharByteWidth() != 1) return;
+    llvm::StringRef f = lit->getString();
+    // sscanf reads from a string: no field can be longer than that string. One whose size
+    // is unknown here bounds it all the same, so only a known smaller source is judged.
+    long long sourceBytes = -1;
+    if (name == "sscanf" || name == "__isoc99_sscanf") {
+      std::optional<BufferFacts> src = evalBufferQuiet(call->getArg(0), s);
+      if (!src || (src->bytes < 0 && src->stringLength < 0)) return;
+      sourceBytes = src->stringLength >= 0 ? src->stringLength + 1 : src->bytes;
+    }
+    unsigned arg = firstOut;
+    for (const ScanConversion &c : scanfConversions(f)) {
+      if (c.suppressed) continue;
+      if (arg >= call->getNumArgs()) return;
+      if ((c.conversion == 's' || c.conversion == '[') && !c.allocates) {
+        ValueRange bytes = c.width < 0 ? unboundedInput(call, name) : exact(c.width + 1);
+        if (sourceBytes >= 0 && bytes.hi > sourceBytes) bytes.hi = sourceBytes;
+        if (c.width >= 0 || sourceBytes >= 0) {
+          bytes.external = true;
+          bytes.origin = loc(call);
+          bytes.originWhat = "'" + name + "'";
+        }
+        checkCopy(call, name, arg, bytes, s);
+        setStringLength(call->getArg(arg), -1, s);
+      }
+      ++arg;
+    }
   }
 
   // Converged states only (the reporting pass): the argument facts of this call site.
@@ -1668,6 +1755,9 @@ private:
           if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd))
             s.values[vd] = externalOf(vd->getType(), call, "'" + name + "'");
     }
+    if (firstOut != ~0u) checkScannedStrings(call, name, firstOut, s);
+    // gets() reads a whole line, however long, into its buffer.
+    if (name == "gets" && call->getNumArgs() == 1) checkCopy(call, name, 0, unboundedInput(call, name), s);
     // Copies into a buffer of known size.
     if (const CopyModel *m = copyModel(name); m && m->len < args.size()) {
       ValueRange bytes = args[m->len];

@@ -46,6 +46,7 @@ struct RangeEvent {
   long long bufferBytes = -1;   // size of the destination buffer
   long long elementBytes = 1;   // Index: size of one element
   bool onHeap = false;
+  bool placeKnown = true;   // false: the buffer may be on the stack or the heap
   bool write = true;
   std::string buffer;       // its name
   Location bufferDeclaredAt;

@@ -187,4 +187,35 @@ const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee,
   return writes.found ? nullptr : fd;
 }
 
+std::vector<ScanConversion> scanfConversions(llvm::StringRef f) {
+  std::vector<ScanConversion> out;
+  for (size_t i = 0; i < f.size(); ++i) {
+    if (f[i] != '%') continue;
+    ScanConversion c;
+    c.percent = i++;
+    if (i < f.size() && f[i] == '%') continue;  // "%%"
+    if (i < f.size() && f[i] == '*') c.suppressed = true, ++i;
+    c.widthAt = i;
+    while (i < f.size() && f[i] >= '0' && f[i] <= '9') c.width = (c.width < 0 ? 0 : c.width * 10) + (f[i++] - '0');
+    while (i < f.size() && llvm::StringRef("hljztLqm").contains(f[i])) c.allocates |= f[i++] == 'm';
+    if (i >= f.size()) break;
+    c.conversion = f[i];
+    if (c.conversion == '[') {  // "[]...]" and "[^]...]" keep their first ']'
+      size_t j = i + 1;
+      if (j < f.size() && f[j] == '^') ++j;
+      if (j < f.size() && f[j] == ']') ++j;
+      while (j < f.size() && f[j] != ']') ++j;
+      i = j;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+int scanfFormatIndex(const std::string &name) {
+  if (name == "scanf" || name == "__isoc99_scanf") return 0;
+  if (name == "fscanf" || name == "sscanf" || name == "__isoc99_fscanf" || name == "__isoc99_sscanf") return 1;
+  return -1;
+}
+
 }  // namespace mamori

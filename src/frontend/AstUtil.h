@@ -10,6 +10,7 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <string>
+#include <vector>
 
 namespace mamori {
 
@@ -60,5 +61,19 @@ const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee,
 // The variable at the root of an lvalue or pointer expression: `p` in `p->f[3]`,
 // `buf` in `(char *)(buf + n)`, `x` in `&x`. Null if there is none.
 const clang::VarDecl *rootVariable(const clang::Expr *e);
+
+// One conversion of a scanf-family format: where it starts ('%'), where a field width goes
+// (after the '%' and any '*'), its width (-1: none), and its conversion character ('s',
+// '[' for a scanset, 'd', ...). `suppressed` (%*d) takes no argument; `allocates` (%ms)
+// stores into a buffer the library allocates.
+struct ScanConversion {
+  size_t percent = 0, widthAt = 0;
+  long long width = -1;
+  char conversion = 0;
+  bool suppressed = false, allocates = false;
+};
+std::vector<ScanConversion> scanfConversions(llvm::StringRef format);
+// The argument index of a scanf-family function's format (scanf 0, fscanf/sscanf 1), or -1.
+int scanfFormatIndex(const std::string &name);
 
 }  // namespace mamori
