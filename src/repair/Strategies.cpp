@@ -17,6 +17,7 @@ const std::vector<std::unique_ptr<RepairStrategy>> &allStrategies() {
     v.push_back(makeMatchingRelease());
     v.push_back(makeDivisorCheck());
     v.push_back(makeCheckedArithmetic());
+    v.push_back(makeFieldWidth());
     v.push_back(makeBoundsCheck());
     return v;
   }();

@@ -236,7 +236,8 @@ class BoundsCheck : public RepairStrategy {
 public:
   const char *name() const override { return "bounds-check"; }
   bool handles(const Finding &f) const override {
-    return f.cwe == 121 || f.cwe == 122 || f.cwe == 124 || f.cwe == 125 || f.cwe == 126 || f.cwe == 127;
+    return f.cwe == 121 || f.cwe == 122 || f.cwe == 124 || f.cwe == 125 || f.cwe == 126 || f.cwe == 127 ||
+           f.cwe == 787;
   }
 
   std::vector<FixCandidate> propose(const FixSite &site, std::string &why) const override {
