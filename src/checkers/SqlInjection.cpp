@@ -32,10 +32,7 @@ public:
   // A statement written as a literal is the constant the fix asks for.
   std::vector<unsigned> dangerousArguments(const clang::CallExpr &call, const SinkModel &model,
                                            clang::ASTContext &ctx) const override {
-    std::vector<unsigned> out;
-    for (unsigned i : TaintSinkChecker::dangerousArguments(call, model, ctx))
-      if (!llvm::isa<clang::StringLiteral>(call.getArg(i)->IgnoreParenImpCasts())) out.push_back(i);
-    return out;
+    return withoutLiterals(call, TaintSinkChecker::dangerousArguments(call, model, ctx));
   }
 
   std::string message(const std::string &sink, const std::string &what) const override {

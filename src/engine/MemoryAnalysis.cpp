@@ -410,16 +410,8 @@ public:
     // Parameters that decide a branch somewhere in the function.
     for (const CFGBlock *b : *cfg) {
       const Stmt *cond = b ? b->getTerminatorCondition() : nullptr;
-      if (!cond) continue;
-      struct Finder : RecursiveASTVisitor<Finder> {
-        std::set<const ParmVarDecl *> &out;
-        explicit Finder(std::set<const ParmVarDecl *> &o) : out(o) {}
-        bool VisitDeclRefExpr(DeclRefExpr *d) {
-          if (const auto *p = llvm::dyn_cast<ParmVarDecl>(d->getDecl())) out.insert(p);
-          return true;
-        }
-      } finder(branchParams_);
-      finder.TraverseStmt(const_cast<Stmt *>(cond));
+      for (const VarDecl *vd : variablesIn(cond))
+        if (const auto *p = llvm::dyn_cast<ParmVarDecl>(vd)) branchParams_.insert(p);
     }
     for (const CFGBlock *b : *cfg)
       for (const CFGElement &el : *b)

@@ -376,16 +376,7 @@ public:
     if (!cond || s.infeasible || block.succ_size() != 2) return;
     const CFGBlock *failing = *(block.succ_begin() + 1);
     if (!failing || !failsAssertion(*failing)) return;
-    std::vector<const VarDecl *> vars;
-    struct Walk : RecursiveASTVisitor<Walk> {
-      std::vector<const VarDecl *> &vars;
-      explicit Walk(std::vector<const VarDecl *> &v) : vars(v) {}
-      bool VisitDeclRefExpr(DeclRefExpr *d) {
-        if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) vars.push_back(vd);
-        return true;
-      }
-    } walk(vars);
-    walk.TraverseStmt(const_cast<Expr *>(cond));
+    std::vector<const VarDecl *> vars = variablesIn(cond);
     const VarDecl *attacker = nullptr;
     ValueRange range;
     for (const VarDecl *vd : vars) {

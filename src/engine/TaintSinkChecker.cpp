@@ -13,4 +13,10 @@ std::vector<unsigned> TaintSinkChecker::dangerousArguments(const clang::CallExpr
   return out;
 }
 
+std::vector<unsigned> TaintSinkChecker::withoutLiterals(const clang::CallExpr &call, std::vector<unsigned> indices) {
+  std::erase_if(indices,
+                [&](unsigned i) { return llvm::isa<clang::StringLiteral>(call.getArg(i)->IgnoreParenImpCasts()); });
+  return indices;
+}
+
 }  // namespace mamori

@@ -30,6 +30,11 @@ public:
 
   // The finding's message: `sinkName` is the called function, `what` describes the source.
   virtual std::string message(const std::string &sinkName, const std::string &what) const = 0;
+
+protected:
+  // `indices` without the arguments written as a string literal (a constant format or
+  // statement is what the fix asks for).
+  static std::vector<unsigned> withoutLiterals(const clang::CallExpr &call, std::vector<unsigned> indices);
 };
 
 }  // namespace mamori

@@ -218,4 +218,17 @@ int scanfFormatIndex(const std::string &name) {
   return -1;
 }
 
+std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s) {
+  struct Walk : clang::RecursiveASTVisitor<Walk> {
+    std::vector<const clang::VarDecl *> vars;
+    bool VisitDeclRefExpr(clang::DeclRefExpr *d) {
+      if (const auto *vd = llvm::dyn_cast<clang::VarDecl>(d->getDecl()))
+        if (std::find(vars.begin(), vars.end(), vd) == vars.end()) vars.push_back(vd);
+      return true;
+    }
+  } walk;
+  if (s) walk.TraverseStmt(const_cast<clang::Stmt *>(s));
+  return walk.vars;
+}
+
 }  // namespace mamori

@@ -62,6 +62,10 @@ const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee,
 // `buf` in `(char *)(buf + n)`, `x` in `&x`. Null if there is none.
 const clang::VarDecl *rootVariable(const clang::Expr *e);
 
+// The variables an expression or statement reads or writes, each once, in order of
+// appearance (parameters included).
+std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s);
+
 // One conversion of a scanf-family format: where it starts ('%'), where a field width goes
 // (after the '%' and any '*'), its width (-1: none), and its conversion character ('s',
 // '[' for a scanset, 'd', ...). `suppressed` (%*d) takes no argument; `allocates` (%ms)
