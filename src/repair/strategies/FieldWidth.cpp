@@ -23,10 +23,7 @@ public:
     const CallExpr *call = site.nodeAt<CallExpr>(site.finding().location, [](const CallExpr *c) {
       return c->getDirectCallee() && scanfFormatIndex(c->getDirectCallee()->getNameAsString()) >= 0;
     });
-    if (!call) {
-      why = "the write is not a scanf-family call";
-      return {};
-    }
+    if (!call) return {};  // not this strategy's kind of write: the other strategies explain
     unsigned formatIndex = static_cast<unsigned>(scanfFormatIndex(call->getDirectCallee()->getNameAsString()));
     const auto *format = formatIndex < call->getNumArgs()
                              ? dyn_cast<StringLiteral>(call->getArg(formatIndex)->IgnoreParenImpCasts())
