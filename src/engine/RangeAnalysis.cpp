@@ -1528,7 +1528,6 @@ private:
       if (base && base->bytes >= 0) b.heap = base->heap;
       else b.placeKnown = false;
     } else {
-      b.heap = false;
       const Expr *root = m->getBase()->IgnoreParenImpCasts();
       while (const auto *inner = llvm::dyn_cast<MemberExpr>(root)) {
         if (inner->isArrow()) {
@@ -1602,16 +1601,20 @@ private:
     emit(ev);
   }
 
+  // `bytes`, as the length of a string that `call` read from outside.
+  ValueRange readBy(ValueRange bytes, const CallExpr *call, const std::string &name) {
+    bytes.external = true;
+    bytes.origin = loc(call);
+    bytes.originWhat = "'" + name + "'";
+    return bytes;
+  }
+
   // A string read from outside with no limit but the input's own length.
   ValueRange unboundedInput(const CallExpr *call, const std::string &name) {
     ValueRange r;
     r.lo = 1;
     r.hi = kPosInf;
-    r = normalize(r);
-    r.external = true;
-    r.origin = loc(call);
-    r.originWhat = "'" + name + "'";
-    return r;
+    return readBy(normalize(r), call, name);
   }
 
   // The scanf family's string conversions: `%s` and `%[...]` store as many characters as
@@ -1634,13 +1637,8 @@ private:
       if (c.suppressed) continue;
       if (arg >= call->getNumArgs()) return;
       if ((c.conversion == 's' || c.conversion == '[') && !c.allocates) {
-        ValueRange bytes = c.width < 0 ? unboundedInput(call, name) : exact(c.width + 1);
+        ValueRange bytes = c.width < 0 ? unboundedInput(call, name) : readBy(exact(c.width + 1), call, name);
         if (sourceBytes >= 0 && bytes.hi > sourceBytes) bytes.hi = sourceBytes;
-        if (c.width >= 0 || sourceBytes >= 0) {
-          bytes.external = true;
-          bytes.origin = loc(call);
-          bytes.originWhat = "'" + name + "'";
-        }
         checkCopy(call, name, arg, bytes, s);
         setStringLength(call->getArg(arg), -1, s);
       }
@@ -1700,7 +1698,6 @@ private:
     for (const Expr *a : call->arguments()) args.push_back(eval(a, s));
     ValueRange result = top();
     if (reporting && fd && fd->getDefinition()) recordCall(fd->getDefinition(), call, args, s);
-
     if (fd && fd->getDefinition() && call->getType()->isIntegerType()) {
       auto r = tu_.returnRanges.find(fd->getDefinition()->getCanonicalDecl());
       if (r != tu_.returnRanges.end()) result = r->second;
@@ -1736,9 +1733,8 @@ private:
           result = exact(b->stringLength);
     }
     // scanf family: every pointer argument after the format receives external data.
-    unsigned firstOut = name == "scanf" || name == "__isoc99_scanf" ? 1
-                        : name == "fscanf" || name == "sscanf" || name == "__isoc99_fscanf" || name == "__isoc99_sscanf" ? 2
-                                                                                                                     : ~0u;
+    int formatIndex = scanfFormatIndex(name);
+    unsigned firstOut = formatIndex < 0 ? ~0u : static_cast<unsigned>(formatIndex) + 1;
     for (unsigned i = firstOut; i < call->getNumArgs(); ++i) {
       const Expr *x = stripParensAndCasts(call->getArg(i));
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)

@@ -29,9 +29,9 @@ struct RangeEvent {
   // does not return). `subject` is the condition, `variable`/`value` one variable in it.
   // Assertion: an assert() whose failing branch is feasible while its condition reads a
   // value an attacker chooses; `value` is that value's range, `variable` its name.
-  // Recursion: a reachable call of the function to itself with every argument equal to
-  // the parameter it came in as, in a function whose branches test nothing but those
-  // parameters; the call repeats itself without end.
+  // Recursion: a call of the function to itself with every argument equal to the
+  // parameter it came in as, in a function whose branches test nothing but those
+  // parameters; reached or not, it repeats itself without end if it ever runs.
   enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
