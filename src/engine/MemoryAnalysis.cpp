@@ -862,9 +862,9 @@ private:
       for (unsigned i = 0; i < fd_->getNumParams(); ++i)
         if (o == fd_->getParamDecl(i)) {
           summary_.dereferences.insert(i);
-          if (unchecked && !crashesOnNull(fd_->getParamDecl(i))) continue;
           // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
-          if (unchecked && (v.nulls.bits & NullFacts::Unknown)) summary_.dereferencesUnchecked.insert(i);
+          if (unchecked && (v.nulls.bits & NullFacts::Unknown) && crashesOnNull(fd_->getParamDecl(i)))
+            summary_.dereferencesUnchecked.insert(i);
         }
   }
 
@@ -1203,11 +1203,11 @@ private:
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
-    forgetGuardsOn(*key, s);
-    s.pointers[*key] = v;
+    PointerValue &stored = s.pointers[*key] = v;
     // A non-NULL value with no tracked target (the result of a call we do not follow).
-    if (v.objects.empty() && v.nulls.bits != NullFacts::Null) s.pointers[*key].untracked = true;
-    forgetGuardsOn(*key, s);  // `p = p->next`: the guard was the old p
+    if (v.objects.empty() && v.nulls.bits != NullFacts::Null) stored.untracked = true;
+    // Guards on the old value, in other pointers and in this one (`p = p->next`).
+    forgetGuardsOn(*key, s);
     forgetUnreachableReleased(old, s);
   }
 
