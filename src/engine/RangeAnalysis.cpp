@@ -1142,12 +1142,25 @@ private:
     if (const VarDecl *vd = subject(b->getLHS(), abs)) {
       std::optional<i128> k = constantOrSize(b->getRHS(), s);
       if (!k) {
-        // Against another variable: use what is known of it.
+        // Against another variable, or an expression of known variables (`i < len + 1`):
+        // use what is known of it. Evaluating has no effect on the state when the bound
+        // has none.
         bool abs2 = false;
         if (const VarDecl *other = subject(b->getRHS(), abs2); other && !abs2) {
           auto it = s.values.find(other);
           if (it != s.values.end() && it->second.known)
             k = (op == BO_LT || op == BO_LE) ? it->second.hi : it->second.lo;
+        } else if (!other && !b->getRHS()->HasSideEffects(tu_.ctx)) {
+          // Quietly: the bound's own arithmetic was judged where the condition ran.
+          bool wasReporting = reporting;
+          reporting = false;
+          ValueRange bound = eval(b->getRHS(), s);
+          reporting = wasReporting;
+          // Only a single value: a bound that varies (`x > LIMIT - total`) relates two
+          // variables, which intervals cannot keep, and is handled as an unknown cap.
+          // Either way the program compared the value with a cap of its own making.
+          if (bound.known && bound.lo == bound.hi) k = bound.lo;
+          if (!abs && (op == BO_LT || op == BO_LE)) boundedByCheck(vd, s);
         }
       }
       if (k) constrain(vd, abs, op, *k, s);
