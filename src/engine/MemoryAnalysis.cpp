@@ -806,7 +806,14 @@ private:
 
   void markInitialized(const Expr *target, State &s) {
     // a[i] = ... in `for (i = 0; i < N; i++)`: the first N elements, not the whole array.
-    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(target))) {
+    // A field of each element (`a[i].f = ...`) counts as the element: reads are judged per
+    // element too (checkRead), so the two agree.
+    const Expr *element = stripParensAndCasts(target);
+    while (const auto *m = llvm::dyn_cast<MemberExpr>(element)) {
+      if (m->isArrow()) break;
+      element = stripParensAndCasts(m->getBase());
+    }
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(element)) {
       if (std::optional<long long> n = loopBound(a->getIdx(), a)) {
         for (const void *o : elementObjects(a, s)) {
           long long before = s.uninitialized.count(o) ? 0 : -1;
