@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeEndlessLoopChecker());
   v.push_back(makeReachableAssertionChecker());
   v.push_back(makeUncontrolledRecursionChecker());
+  v.push_back(makeSizeofPointerAllocationChecker());
   return v;
 }
 

@@ -14,6 +14,7 @@ std::unique_ptr<RangeChecker> makeBufferOverflowChecker();  // CWE-121/122/124/1
 std::unique_ptr<RangeChecker> makeEndlessLoopChecker();     // CWE-835
 std::unique_ptr<RangeChecker> makeReachableAssertionChecker(); // CWE-617
 std::unique_ptr<RangeChecker> makeUncontrolledRecursionChecker(); // CWE-674
+std::unique_ptr<RangeChecker> makeSizeofPointerAllocationChecker(); // CWE-467
 
 std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers();
 

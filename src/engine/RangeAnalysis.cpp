@@ -752,6 +752,7 @@ private:
       if (const VarDecl *target = addressOfLocal(vd->getInit())) s.aliases[vd] = target;
       else s.aliases.erase(vd);
       std::optional<BufferFacts> b = evalBuffer(vd->getInit(), s);
+      checkAllocation(t, vd->getInit(), b);
       s.buffers[vd] = b ? *b : BufferFacts{};
       return;
     }
@@ -1347,6 +1348,7 @@ private:
             }
           if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()))) checkIndex(a, true, s);
           std::optional<BufferFacts> buf = evalBuffer(b->getRHS(), s);
+          checkAllocation(b->getLHS()->getType(), b->getRHS(), buf);
           if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
             if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
               s.buffers[vd] = buf ? *buf : BufferFacts{};
@@ -1515,6 +1517,53 @@ private:
     }
     eval(e, s);
     return std::nullopt;
+  }
+
+  // `T *p = malloc(n * sizeof(p))`, or `sizeof(T *)`: the size counts pointers to T, not
+  // Ts. A T that is itself a pointer (or void) is left alone: there the two sizes agree.
+  void checkAllocation(QualType target, const Expr *init, const std::optional<BufferFacts> &block) {
+    if (!target->isPointerType()) return;
+    QualType element = target->getPointeeType();
+    if (element->isVoidType() || element->isPointerType() || element->isIncompleteType() ||
+        element->isDependentType())
+      return;
+    const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(init));
+    const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+    if (!fd) return;
+    std::string n = tu_.names.name(fd);
+    std::vector<const Expr *> sizes;
+    if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) sizes = {call->getArg(0)};
+    else if (n == "calloc" && call->getNumArgs() == 2) sizes = {call->getArg(0), call->getArg(1)};
+    else if (n == "realloc" && call->getNumArgs() == 2) sizes = {call->getArg(1)};
+    for (const Expr *size : sizes) {
+      const UnaryExprOrTypeTraitExpr *so = sizeofFactor(size);
+      if (!so || so->getKind() != UETT_SizeOf) continue;
+      QualType measured = so->getTypeOfArgument();
+      if (!measured->isPointerType() || !tu_.ctx.hasSameUnqualifiedType(measured->getPointeeType(), element)) continue;
+      RangeEvent ev;
+      ev.kind = RangeEvent::Kind::Allocation;
+      ev.key = so;
+      ev.location = loc(so);
+      ev.subject = text(call);
+      ev.variable = text(so);
+      ev.typeName = element.getAsString(tu_.ctx.getPrintingPolicy());
+      ev.elementBytes = tu_.ctx.getTypeSizeInChars(element).getQuantity();
+      ev.bufferBytes = block && block->bytes >= 0 ? block->bytes : -1;
+      ev.onHeap = n != "alloca";
+      emit(ev);
+      return;
+    }
+  }
+
+  // The sizeof a size is a multiple of: `sizeof(x)`, `k * sizeof(x)`, `sizeof(x) * k`.
+  static const UnaryExprOrTypeTraitExpr *sizeofFactor(const Expr *e) {
+    e = stripParensAndCasts(e);
+    if (const auto *so = llvm::dyn_cast<UnaryExprOrTypeTraitExpr>(e)) return so;
+    if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->getOpcode() == BO_Mul) {
+      if (const UnaryExprOrTypeTraitExpr *l = sizeofFactor(b->getLHS())) return l;
+      return sizeofFactor(b->getRHS());
+    }
+    return nullptr;
   }
 
   // An array field (`req->name`, `s.buf`): its declared size, except a trailing one of

@@ -32,7 +32,11 @@ struct RangeEvent {
   // Recursion: a call of the function to itself with every argument equal to the
   // parameter it came in as, in a function whose branches test nothing but those
   // parameters; reached or not, it repeats itself without end if it ever runs.
-  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion };
+  // Allocation: a block from malloc/calloc/realloc/alloca stored in a `T *`, whose size
+  // is counted in `sizeof` of a pointer to T (`T *p = malloc(n * sizeof(p))`): room for
+  // pointers, not for Ts. `subject` is the call, `variable` the sizeof's operand as
+  // written, `typeName` T, `elementBytes` sizeof(T), `bufferBytes` the size if known.
+  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
   Location location;
@@ -50,7 +54,8 @@ struct RangeEvent {
   bool write = true;
   std::string buffer;       // its name
   Location bufferDeclaredAt;
-  std::string variable;     // EndlessLoop/Assertion: the variable whose range decides the condition
+  std::string variable;     // EndlessLoop/Assertion: the variable whose range decides the condition;
+                            // Allocation: the operand of the sizeof
 };
 
 class RangeChecker {
