@@ -68,6 +68,10 @@ bool sameRange(const ValueRange &a, const ValueRange &b) {
 }
 
 constexpr long long kNullBuffer = -2;
+// A string length for a block nothing has been written to yet (a fresh malloc/alloca, an
+// array declared without initializer). strlen() there reads uninitialized memory, a bug
+// of its own, so at a join the path that did write a string decides the length.
+constexpr long long kNoString = -3;
 
 // What a pointer refers to: a buffer of known size, and the length of the string in it.
 struct BufferFacts {
@@ -132,6 +136,8 @@ struct RangeState {
         continue;
       }
       BufferFacts j = it->second;
+      long long mine = it->second.stringLength, theirs = other->second.stringLength;
+      long long length = mine == kNoString ? theirs : theirs == kNoString ? mine : mine == theirs ? mine : -1;
       // bytes -2: NULL on that path (no buffer to overflow there): the other path decides.
       if (j.bytes == kNullBuffer) {
         j = other->second;
@@ -144,7 +150,7 @@ struct RangeState {
         j.name = other->second.name;
         j.declaredAt = other->second.declaredAt;
       }
-      if (j.stringLength != other->second.stringLength) j.stringLength = -1;
+      j.stringLength = length;
       j.heap = j.heap || other->second.heap;
       if (!(j == it->second)) {
         it->second = j;
@@ -735,6 +741,8 @@ private:
           b.stringLength = lit->getLength();
         else
           eval(vd->getInit(), s);
+      } else {
+        b.stringLength = kNoString;
       }
       s.buffers[vd] = b;
       return;
@@ -1505,6 +1513,7 @@ private:
       if (!size || *size < 0) return std::nullopt;
       BufferFacts b;
       b.bytes = static_cast<long long>(*size);
+      b.stringLength = n == "calloc" ? 0 : n == "realloc" ? -1 : kNoString;
       b.heap = n != "alloca";
       b.name = "the block from '" + n + "'";
       b.declaredAt = loc(call);
