@@ -1,5 +1,6 @@
 #include "scan/Scanner.h"
 
+#include "checkers/ApiUseCheckers.h"
 #include "checkers/MemoryCheckers.h"
 #include "checkers/RangeCheckers.h"
 #include "checkers/TaintCheckers.h"
@@ -188,6 +189,7 @@ std::vector<RuleInfo> allRules() {
   for (const auto &c : makeTaintCheckers()) rules.push_back(c->rule());
   for (const auto &c : makeMemoryCheckers()) rules.push_back(c->rule());
   for (const auto &c : makeRangeCheckers()) rules.push_back(c->rule());
+  for (const auto &c : makeApiUseCheckers()) rules.push_back(c->rule());
   return rules;
 }
 

@@ -1,9 +1,11 @@
 #include "scan/TuAnalysis.h"
 
+#include "checkers/ApiUseCheckers.h"
 #include "checkers/MemoryCheckers.h"
 #include "checkers/RangeCheckers.h"
 #include "engine/RangeAnalysis.h"
 #include "checkers/TaintCheckers.h"
+#include "engine/ApiUseAnalysis.h"
 #include "engine/MemoryAnalysis.h"
 #include "engine/TaintAnalysis.h"
 #include "frontend/TuParser.h"
@@ -29,6 +31,9 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
   static const auto memory = makeMemoryCheckers();
   std::vector<const MemoryChecker *> memoryCheckers;
   for (const auto &c : memory) memoryCheckers.push_back(c.get());
+  static const auto api = makeApiUseCheckers();
+  std::vector<const ApiUseChecker *> apiCheckers;
+  for (const auto &c : api) apiCheckers.push_back(c.get());
 
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
     TaintAnalysisOptions opts;
@@ -36,6 +41,7 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
     RangeAnalysisResult ranges = analyzeRanges(ctx, rangeCheckers);
     for (Finding &f : ranges.findings) result.findings.push_back(std::move(f));
+    for (Finding &f : analyzeApiUse(ctx, apiCheckers)) result.findings.push_back(std::move(f));
     result.functions += taint.functionsAnalyzed;
     // One summary per function for other TUs, with a section per analysis.
     std::map<std::string, nlohmann::json> combined;

@@ -1,0 +1,13 @@
+#include "checkers/ApiUseCheckers.h"
+
+namespace mamori {
+
+std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers() {
+  std::vector<std::unique_ptr<ApiUseChecker>> v;
+  v.push_back(makeWeakCryptoChecker());
+  v.push_back(makeHardcodedCredentialsChecker());
+  v.push_back(makeWrongErrorCheckChecker());
+  return v;
+}
+
+}  // namespace mamori

@@ -1,0 +1,17 @@
+// Checkers built on the API-use analysis (how library APIs are called), one per file.
+#pragma once
+
+#include "engine/ApiUseChecker.h"
+
+#include <memory>
+#include <vector>
+
+namespace mamori {
+
+std::unique_ptr<ApiUseChecker> makeWeakCryptoChecker();           // CWE-327
+std::unique_ptr<ApiUseChecker> makeHardcodedCredentialsChecker(); // CWE-798
+std::unique_ptr<ApiUseChecker> makeWrongErrorCheckChecker();      // CWE-253
+
+std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers();
+
+}  // namespace mamori

@@ -1,0 +1,233 @@
+#include "engine/ApiUseAnalysis.h"
+
+#include "core/Fingerprint.h"
+#include "frontend/AstUtil.h"
+#include "frontend/FunctionOrder.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Lex/Lexer.h"
+
+#include <map>
+#include <set>
+
+namespace mamori {
+
+using namespace clang;
+
+namespace {
+
+// Every value a variable is given in one function body (its initializer and the right-hand
+// sides of `=`), and whether anything else may change it (`&v`, `v++`, `v[i] = ...`).
+class Assignments : public RecursiveASTVisitor<Assignments> {
+public:
+  std::map<const VarDecl *, std::vector<const Expr *>> values;
+  std::set<const VarDecl *> opaque;
+
+  bool VisitVarDecl(VarDecl *vd) {
+    if (vd->hasInit()) values[vd].push_back(vd->getInit());
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *b) {
+    if (!b->isAssignmentOp()) return true;
+    const Expr *lhs = b->getLHS()->IgnoreParenImpCasts();
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(lhs)) {
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+        if (b->getOpcode() == BO_Assign) values[vd].push_back(b->getRHS());
+        else opaque.insert(vd);
+      }
+    } else if (const VarDecl *root = rootVariable(lhs); root && !root->getType()->isPointerType()) {
+      opaque.insert(root);  // an element or field of an array or struct written (`*p = ...` leaves p)
+    }
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *u) {
+    if (u->getOpcode() == UO_AddrOf || u->isIncrementDecrementOp())
+      if (const VarDecl *root = rootVariable(u->getSubExpr())) opaque.insert(root);
+    return true;
+  }
+};
+
+class FunctionApiUse : public RecursiveASTVisitor<FunctionApiUse> {
+public:
+  FunctionApiUse(ASTContext &ctx, const FunctionDecl *fd, LocationMapper &locations, CalleeNamer &names,
+                 const std::vector<const ApiUseChecker *> &checkers, std::map<std::pair<const void *, const void *>, Finding> &found)
+      : ctx_(ctx), fd_(fd), locations_(locations), names_(names), checkers_(checkers), found_(found) {
+    assignments_.TraverseStmt(fd->getBody());
+    function_ = fd->getQualifiedNameAsString();
+  }
+
+  bool VisitCallExpr(CallExpr *call) {
+    const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee) return true;
+    ApiUseEvent e;
+    e.kind = ApiUseEvent::Kind::Call;
+    e.key = call;
+    e.location = loc(call->getBeginLoc());
+    e.subject = text(call);
+    e.callee = names_.name(callee);
+    for (const Expr *a : call->arguments()) e.args.push_back(facts(a, 0));
+    emit(e);
+    return true;
+  }
+
+  // `p < 0`, `f == -1`, `fgets(...) < 0`: a value compared with an integer constant.
+  bool VisitBinaryOperator(BinaryOperator *b) {
+    if (!b->isComparisonOp()) return true;
+    const Expr *value = b->getLHS(), *constant = b->getRHS();
+    std::string op = b->getOpcodeStr().str();
+    if (!integerOf(constant) && integerOf(value)) {
+      std::swap(value, constant);
+      op = BinaryOperator::getOpcodeStr(BinaryOperator::reverseComparisonOp(b->getOpcode())).str();
+    }
+    if (!integerOf(constant) || integerOf(value)) return true;
+    ApiUseEvent e;
+    e.kind = ApiUseEvent::Kind::Comparison;
+    e.key = b;
+    e.location = loc(b->getOperatorLoc());
+    e.subject = text(b);
+    e.op = op;
+    e.args.push_back(facts(value, 0));
+    e.args.push_back(facts(constant, 0));
+    e.callee = e.args[0].producer;
+    // A sentinel written as a pointer (`MAP_FAILED`, `(void *)-1`) is its API's convention.
+    e.pointerCompared = value->IgnoreParenImpCasts()->getType()->isPointerType() &&
+                        !constant->IgnoreParenImpCasts()->getType()->isPointerType();
+    emit(e);
+    return true;
+  }
+
+private:
+  ASTContext &ctx_;
+  const FunctionDecl *fd_;
+  LocationMapper &locations_;
+  CalleeNamer &names_;
+  const std::vector<const ApiUseChecker *> &checkers_;
+  std::map<std::pair<const void *, const void *>, Finding> &found_;
+  Assignments assignments_;
+  std::string function_;
+
+  Location loc(SourceLocation l) { return locations_.map(l); }
+  std::string text(const Stmt *s) { return locations_.text(s->getSourceRange(), ctx_.getLangOpts()); }
+
+  std::optional<long long> integerOf(const Expr *e) {
+    const Expr *x = e->IgnoreParenCasts();
+    if (!x->getType()->isIntegerType() || x->isValueDependent()) return std::nullopt;
+    Expr::EvalResult r;
+    if (!x->EvaluateAsInt(r, ctx_)) return std::nullopt;
+    return r.Val.getInt().getExtValue();
+  }
+
+  // The one value a variable ever holds in this function (or, for a const file-scope
+  // variable, its initializer). Null when it is assigned more than once or may change.
+  const Expr *onlyValue(const VarDecl *vd) {
+    if (vd->hasGlobalStorage() && !vd->isLocalVarDecl()) {
+      bool constant = vd->getType().isConstQualified() ||
+                      (vd->getType()->isArrayType() && ctx_.getAsArrayType(vd->getType())->getElementType().isConstQualified());
+      return constant && vd->hasInit() ? vd->getInit() : nullptr;
+    }
+    if (assignments_.opaque.count(vd)) return nullptr;
+    auto it = assignments_.values.find(vd);
+    if (it == assignments_.values.end() || it->second.size() != 1) return nullptr;
+    return it->second.front();
+  }
+
+  static bool allConstants(const InitListExpr *list, ASTContext &ctx) {
+    if (list->getNumInits() == 0) return false;
+    for (const Expr *i : list->inits()) {
+      const Expr *x = i->IgnoreParenImpCasts();
+      if (const auto *inner = llvm::dyn_cast<InitListExpr>(x)) {
+        if (!allConstants(inner, ctx)) return false;
+      } else if (x->isValueDependent() || !x->isIntegerConstantExpr(ctx)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  ArgumentFacts facts(const Expr *arg, unsigned depth) {
+    ArgumentFacts f;
+    f.text = text(arg);
+    f.integer = integerOf(arg);
+    SourceLocation begin = arg->getBeginLoc();
+    if (begin.isMacroID()) {
+      llvm::StringRef m = Lexer::getImmediateMacroName(begin, ctx_.getSourceManager(), ctx_.getLangOpts());
+      f.macro = m.str();
+    }
+    const Expr *x = arg->IgnoreParenCasts();
+    if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
+      if (lit->getCharByteWidth() == 1) f.literal = lit->getString().str();
+      f.definedAt = loc(lit->getBeginLoc());
+    } else if (const auto *call = llvm::dyn_cast<CallExpr>(x)) {
+      if (const FunctionDecl *fd = call->getDirectCallee()) f.producer = names_.name(fd);
+      f.definedAt = loc(call->getBeginLoc());
+    } else if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) {
+      f.variable = text(m);
+    } else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+      const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+      if (!vd) return f;
+      f.variable = vd->getNameAsString();
+      if (llvm::isa<ParmVarDecl>(vd) || depth > 4) return f;
+      const Expr *value = onlyValue(vd);
+      if (!value) return f;
+      if (const auto *list = llvm::dyn_cast<InitListExpr>(value->IgnoreParenImpCasts());
+          list && vd->getType()->isArrayType()) {
+        f.constantBytes = allConstants(list, ctx_);
+        f.definedAt = loc(vd->getLocation());
+        return f;
+      }
+      ArgumentFacts inner = facts(value, depth + 1);
+      f.literal = inner.literal;
+      f.producer = inner.producer;
+      f.constantBytes = inner.constantBytes;
+      if (f.macro.empty()) f.macro = inner.macro;
+      if (!f.integer) f.integer = inner.integer;
+      f.definedAt = inner.literal || !inner.producer.empty() ? inner.definedAt : loc(vd->getLocation());
+    }
+    return f;
+  }
+
+  void emit(const ApiUseEvent &e0) {
+    ApiUseEvent e = e0;
+    e.function = function_;
+    for (const ApiUseChecker *c : checkers_) {
+      if (!c->watches(e.kind)) continue;
+      auto key = std::make_pair(e.key, static_cast<const void *>(c));
+      if (found_.count(key)) continue;
+      std::optional<ApiUseChecker::Verdict> v = c->judge(e);
+      if (!v) continue;
+      const RuleInfo &r = c->rule();
+      Finding f;
+      f.ruleId = r.id;
+      f.cwe = v->cwe ? v->cwe : r.cwe;
+      f.severity = r.severity;
+      f.message = v->message;
+      f.location = v->location.valid() ? v->location : e.location;
+      f.function = e.function;
+      f.trace = v->trace;
+      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});  // where it is used
+      f.fingerprint = computeFingerprint(f, e.subject);
+      found_.emplace(key, std::move(f));
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiUseChecker *> &checkers) {
+  LocationMapper locations(ctx.getSourceManager());
+  CalleeNamer names;
+  std::map<std::pair<const void *, const void *>, Finding> found;
+  for (const FunctionDecl *fd : analyzableFunctions(ctx)) {
+    FunctionApiUse visitor(ctx, fd, locations, names, checkers, found);
+    visitor.TraverseStmt(fd->getBody());
+  }
+  std::vector<Finding> out;
+  for (auto &[k, f] : found) out.push_back(std::move(f));
+  std::sort(out.begin(), out.end(), [](const Finding &a, const Finding &b) {
+    return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
+  });
+  return out;
+}
+
+}  // namespace mamori

@@ -1,0 +1,63 @@
+// The interface of checkers that judge how a program calls library APIs, rather than how
+// data or memory flows: which algorithm it hands to a crypto library, what literal it
+// passes as a password, which value it compares a result with. The API-use analysis
+// (ApiUseAnalysis.h) walks every function once and raises an event per call and per
+// comparison of a call's result, with what is known of each argument; a checker holds
+// the API knowledge (names, parameter positions) and decides.
+#pragma once
+
+#include "core/Finding.h"
+#include "core/Rule.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mamori {
+
+// What is known of one argument (or one operand) where it is used. Values held in a
+// local variable are followed back to the variable's only assignment.
+struct ArgumentFacts {
+  std::string text;                    // as written
+  std::optional<std::string> literal;  // the string literal it is (or its variable only ever holds)
+  std::string producer;                // the function whose result it is (directly or through a variable)
+  std::string macro;                   // the macro it was written as (`RSA_NO_PADDING`), if any
+  std::string variable;                // the variable or field it names (`password`, `cfg->passwd`)
+  bool constantBytes = false;          // an array initialized with constants only (`key[16] = {0x..}`)
+  std::optional<long long> integer;    // its value, when it is an integer constant
+  Location definedAt;                  // where the literal, producing call or array was written
+};
+
+struct ApiUseEvent {
+  // Call: a call of `callee` with `args`.
+  // Comparison: `subject` compares a value with the constant `args[1].integer`; args[0] is
+  // the value (its producer, if it is a call's result), `op` the operator, and
+  // `pointerCompared` says the value is a pointer and the constant is written as an integer
+  // (a sentinel written as a pointer, such as `MAP_FAILED`, is not).
+  enum class Kind { Call, Comparison };
+  Kind kind = Kind::Call;
+  const void *key = nullptr;
+  Location location;
+  std::string function;
+  std::string subject;  // the call or comparison as written
+  std::string callee;
+  std::vector<ArgumentFacts> args;
+  std::string op;
+  bool pointerCompared = false;
+};
+
+class ApiUseChecker {
+public:
+  virtual ~ApiUseChecker() = default;
+  virtual const RuleInfo &rule() const = 0;
+  virtual bool watches(ApiUseEvent::Kind kind) const = 0;
+  struct Verdict {
+    std::string message;
+    unsigned cwe = 0;       // 0: the rule's CWE
+    Location location;      // where to report (a secret's literal); the event's location when not valid
+    std::vector<TraceStep> trace;
+  };
+  virtual std::optional<Verdict> judge(const ApiUseEvent &e) const = 0;
+};
+
+}  // namespace mamori
