@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeReachableAssertionChecker());
   v.push_back(makeUncontrolledRecursionChecker());
   v.push_back(makeSizeofPointerAllocationChecker());
+  v.push_back(makeUntrustedPointerChecker());
   return v;
 }
 

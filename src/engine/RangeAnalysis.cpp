@@ -79,10 +79,17 @@ struct BufferFacts {
   long long stringLength = -1;  // strlen of its content, when known
   bool heap = false;
   bool placeKnown = true;  // false: stack or heap cannot be told (a field reached through a pointer)
+  // The address itself was chosen outside the program on some path: an external integer
+  // converted to a pointer (`(int *)strtoul(s, ...)`), or a pointer moved by an external
+  // offset (`p += n`) that nothing checked. `untrustedWhy` holds that value's range.
+  enum Untrusted : unsigned char { Trusted, Address, Offset };
+  Untrusted untrusted = Trusted;
+  ValueRange untrustedWhy;
   std::string name;
   Location declaredAt;
   bool operator==(const BufferFacts &o) const {
-    return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap && placeKnown == o.placeKnown;
+    return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap && placeKnown == o.placeKnown &&
+           untrusted == o.untrusted;
   }
 };
 
@@ -151,6 +158,10 @@ struct RangeState {
         j.declaredAt = other->second.declaredAt;
       }
       j.stringLength = length;
+      if (j.untrusted == BufferFacts::Trusted && other->second.untrusted != BufferFacts::Trusted) {
+        j.untrusted = other->second.untrusted;
+        j.untrustedWhy = other->second.untrustedWhy;
+      }
       j.heap = j.heap || other->second.heap;
       if (!(j == it->second)) {
         it->second = j;
@@ -1334,6 +1345,7 @@ private:
         return arithmetic(BO_Sub, exact(0), v);
       }
       if (u->getOpcode() == UO_Deref) {
+        checkDereference(u->getSubExpr(), u, s);
         if (const VarDecl *target = aliasTarget(u, s)) {
           auto it = s.values.find(target);
           return it == s.values.end() ? top() : it->second;
@@ -1378,6 +1390,15 @@ private:
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
         assignTo(b->getLHS(), res, b, s);
+        // `p += n` with an external, unchecked n: the address is now the input's choice.
+        if (b->getLHS()->getType()->isPointerType() && (op == BO_Add || op == BO_Sub) && r.external &&
+            uncheckedValue(r, b->getRHS()->getType()))
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
+            if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+              BufferFacts &f = s.buffers[vd];
+              if (f.untrusted == BufferFacts::Trusted) f.untrusted = BufferFacts::Offset;
+              f.untrustedWhy = r;
+            }
         return res;
       }
       if (b->getOpcode() == BO_Comma) {
@@ -1401,6 +1422,7 @@ private:
       return top();
     }
     case Stmt::MemberExprClass: {
+      if (const auto *m = llvm::cast<MemberExpr>(e); m->isArrow()) checkDereference(m->getBase(), m, s);
       if (const VarDecl *u = unionVariable(e)) {
         auto it = s.values.find(u);
         return it == s.values.end() ? top() : it->second;
@@ -1479,7 +1501,10 @@ private:
       return b;
     }
     const Expr *x = e->IgnoreParens();
-    while (const auto *c = llvm::dyn_cast<CastExpr>(x)) x = c->getSubExpr()->IgnoreParens();
+    while (const auto *c = llvm::dyn_cast<CastExpr>(x)) {
+      if (c->getCastKind() == CK_IntegralToPointer) return addressFromInteger(c->getSubExpr(), s);
+      x = c->getSubExpr()->IgnoreParens();
+    }
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
       const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
       if (!vd) return std::nullopt;
@@ -1500,7 +1525,8 @@ private:
       const FunctionDecl *fd = call->getDirectCallee();
       if (fd && fd->getDefinition()) {
         auto r = tu_.returnBuffers.find(fd->getDefinition()->getCanonicalDecl());
-        if (r != tu_.returnBuffers.end() && r->second.bytes >= 0) return r->second;
+        if (r != tu_.returnBuffers.end() && (r->second.bytes >= 0 || r->second.untrusted != BufferFacts::Trusted))
+          return r->second;
       }
       std::string n = fd ? tu_.names.name(fd) : "";
       std::optional<i128> size;
@@ -1526,6 +1552,45 @@ private:
     }
     eval(e, s);
     return std::nullopt;
+  }
+
+  // A pointer made from an integer: untrusted when the integer is external and unchecked
+  // (a constant address, or one computed from another pointer, is the program's own).
+  std::optional<BufferFacts> addressFromInteger(const Expr *integer, State &s) {
+    ValueRange v = eval(integer, s);
+    if (!v.external || !uncheckedValue(v, integer->getType())) return std::nullopt;
+    BufferFacts b;
+    b.untrusted = BufferFacts::Address;
+    b.untrustedWhy = v;
+    b.name = text(integer);
+    return b;
+  }
+
+  // An external value nothing has bounded: it still reaches its type's maximum (or, when
+  // signed, its minimum). A value checked against a window (`n >= 0 && n < count`) is not.
+  bool uncheckedValue(const ValueRange &v, QualType t) {
+    i128 lo, hi;
+    if (!v.known || !typeBounds(t, lo, hi)) return !v.known;
+    return v.hi >= hi || (t->isSignedIntegerType() && v.lo <= lo);
+  }
+
+  // `*p`, `p[i]`, `p->f` of a pointer whose address came from outside: one event per
+  // pointer variable, at its first dereference.
+  void checkDereference(const Expr *pointer, const Expr *at, State &s) {
+    const VarDecl *vd = nullptr;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(pointer))) vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+    if (!vd) return;
+    auto it = s.buffers.find(vd);
+    if (it == s.buffers.end() || it->second.untrusted == BufferFacts::Trusted) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::UntrustedPointer;
+    ev.key = vd;
+    ev.location = loc(at);
+    ev.subject = text(at);
+    ev.variable = vd->getNameAsString();
+    ev.value = it->second.untrustedWhy;
+    ev.op = it->second.untrusted == BufferFacts::Address ? "address" : "offset";
+    emit(ev);
   }
 
   // `T *p = malloc(n * sizeof(p))`, or `sizeof(T *)`: the size counts pointers to T, not
@@ -1612,6 +1677,7 @@ private:
   }
 
   void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
+    checkDereference(a->getBase(), a, s);
     ValueRange idx = eval(a->getIdx(), s);
     std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
     reportIndex(a, idx, buf, a->getType(), write);

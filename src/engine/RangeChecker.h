@@ -36,7 +36,12 @@ struct RangeEvent {
   // is counted in `sizeof` of a pointer to T (`T *p = malloc(n * sizeof(p))`): room for
   // pointers, not for Ts. `subject` is the call, `variable` the sizeof's operand as
   // written, `typeName` T, `elementBytes` sizeof(T), `bufferBytes` the size if known.
-  enum class Kind { Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation };
+  // UntrustedPointer: a pointer dereferenced whose address was chosen outside the program:
+  // an external integer made a pointer (`op` "address") or an external offset added to
+  // one (`op` "offset"); `variable` is the pointer, `value` that integer's range.
+  enum class Kind {
+    Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation, UntrustedPointer
+  };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
   Location location;
