@@ -370,8 +370,9 @@ public:
     if (decide(cond)) return;
     std::vector<const VarDecl *> vars;
     if (!plainLocalCondition(cond, vars) || vars.empty()) return;
+    // Every way out counts: `a && b` can also end the loop at a's own block.
     State exit = s;
-    refine(cond, false, exit, 0);
+    refine(cond, false, exit, 0, false);
     if (!exit.infeasible || loopHasOtherExit(body)) return;
     RangeEvent e;
     e.kind = RangeEvent::Kind::EndlessLoop;
@@ -406,7 +407,9 @@ public:
     }
     if (!attacker) return;
     State fail = s;
-    refine(cond, false, fail, 0);
+    // This block evaluated the condition's last operand; earlier operands that fail the
+    // assertion are checked at their own blocks, which branch to the same failing block.
+    refine(cond, false, fail, 0, true);
     if (fail.infeasible) return;
     RangeEvent e;
     e.kind = RangeEvent::Kind::Assertion;
@@ -603,7 +606,7 @@ public:
     const Stmt *term = from.getTerminatorStmt();
     if (!term || llvm::isa<SwitchStmt>(term)) return;
     if (const auto *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition()))
-      refine(cond, succIndex == 0, s, 0);
+      refine(cond, succIndex == 0, s, 0, true);
   }
 
 private:
@@ -1119,7 +1122,12 @@ private:
     }
   }
 
-  void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
+  // `lastLeaf`: the state is at the CFG block that evaluated the condition's last operand
+  // (a branch's own edge), so `A && B` false means A held and B failed. Without it (a whole
+  // condition assumed false elsewhere, or the left side of && / ||) only what holds on
+  // every way of reaching that truth value is used: `A && B` false says nothing, and
+  // `A || B` false says both failed.
+  void refine(const Expr *cond, bool truth, State &s, unsigned depth, bool lastLeaf) {
     if (depth > 16) return;
     cond = cond->IgnoreParenImpCasts();
     // A condition over constants (including never-written file-scope variables) decides
@@ -1129,7 +1137,7 @@ private:
       return;
     }
     if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
-      if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
+      if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1, lastLeaf);
       return;
     }
     const auto *b = llvm::dyn_cast<BinaryOperator>(cond);
@@ -1139,13 +1147,13 @@ private:
       return;
     }
     if (b->getOpcode() == BO_LAnd) {
-      if (truth) refine(b->getLHS(), true, s, depth + 1);
-      refine(b->getRHS(), truth, s, depth + 1);
+      if (truth || lastLeaf) refine(b->getLHS(), true, s, depth + 1, false);
+      if (truth || lastLeaf) refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
       return;
     }
     if (b->getOpcode() == BO_LOr) {
-      if (!truth) refine(b->getLHS(), false, s, depth + 1);
-      refine(b->getRHS(), truth, s, depth + 1);
+      if (!truth || lastLeaf) refine(b->getLHS(), false, s, depth + 1, false);
+      if (!truth || lastLeaf) refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
       return;
     }
     if (!b->isComparisonOp()) return;
