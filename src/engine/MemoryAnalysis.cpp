@@ -173,27 +173,32 @@ struct MemorySummary {
   std::set<unsigned> dereferencesUnchecked;  // dereferenced before any NULL check
   std::map<unsigned, unsigned> releaseKinds;  // parameter -> ReleaseKind it is released with
   std::map<unsigned, std::set<std::string>> releasesFields;  // parameter -> fields it frees (p->buf)
+  // Two helpers that take the address of the caller's pointer: `free(*pp); *pp = NULL;`
+  // (releasesPointee: the caller's pointer is released and reset) and `t = *a; *a = *b;
+  // *b = t;` (swaps: the caller's two pointers trade places).
+  std::set<unsigned> releasesPointee;
+  std::set<std::pair<unsigned, unsigned>> swaps;
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
 
   bool empty() const {
     return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
-           releasesFields.empty() &&
+           releasesFields.empty() && releasesPointee.empty() && swaps.empty() &&
            !returnsFresh && !returnsReleased &&
            !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
   }
   bool operator==(const MemorySummary &o) const {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
            dereferencesUnchecked == o.dereferencesUnchecked && releasesFields == o.releasesFields &&
-           returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
+           releasesPointee == o.releasesPointee && swaps == o.swaps && returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
   }
 };
 
 nlohmann::json summaryToJson(const MemorySummary &s) {
   return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
           {"dereferences_unchecked", s.dereferencesUnchecked}, {"release_kinds", s.releaseKinds},
-          {"releases_fields", s.releasesFields},
+          {"releases_fields", s.releasesFields}, {"releases_pointee", s.releasesPointee}, {"swaps", s.swaps},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
           {"return_nulls", s.returnNulls}};
 }
@@ -214,6 +219,13 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
     for (const auto &[k, v] : j["release_kinds"].items())
       if (!k.empty() && k.size() < 5 && k.find_first_not_of("0123456789") == std::string::npos && v.is_number_unsigned())
         s.releaseKinds[static_cast<unsigned>(std::stoul(k))] = v.get<unsigned>();
+  if (j.contains("releases_pointee") && j["releases_pointee"].is_array())
+    for (const auto &v : j["releases_pointee"])
+      if (v.is_number_unsigned()) s.releasesPointee.insert(v.get<unsigned>());
+  if (j.contains("swaps") && j["swaps"].is_array())
+    for (const auto &v : j["swaps"])
+      if (v.is_array() && v.size() == 2 && v[0].is_number_unsigned() && v[1].is_number_unsigned())
+        s.swaps.insert({v[0].get<unsigned>(), v[1].get<unsigned>()});
   s.returnsFresh = j.value("returns_fresh", false);
   s.returnsReleased = j.value("returns_released", false);
   s.returnNulls = j.value("return_nulls", 0u);
@@ -428,6 +440,7 @@ public:
 
   // After the fixpoint, from the exit state: what the function does to its parameters.
   void summarize(const State &exit) {
+    summarizeIdioms();
     for (const auto &entry : entryObjects_) {
       auto it = exit.objects.find(&entry);
       if (it == exit.objects.end() || !(it->second.bits & MemoryObjectFacts::Released)) continue;
@@ -446,6 +459,72 @@ public:
   }
 
 private:
+  // The parameter a `*p` expression dereferences, when p is a pointer-to-pointer parameter.
+  std::optional<unsigned> pointeeOfParameter(const Expr *e) const {
+    const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(e));
+    if (!u || u->getOpcode() != UO_Deref) return std::nullopt;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+    const auto *pv = d ? llvm::dyn_cast<ParmVarDecl>(d->getDecl()) : nullptr;
+    if (!pv || !pv->getType()->isPointerType() || !pv->getType()->getPointeeType()->isPointerType()) return std::nullopt;
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+      if (fd_->getParamDecl(i) == pv) return i;
+    return std::nullopt;
+  }
+
+  // Recognizes the free-and-reset and swap helpers from their statements (in any order,
+  // null checks around them allowed): `free(*p)` with `*p = NULL`, and `t = *a`, `*a = *b`,
+  // `*b = t`, with nothing else written through those parameters.
+  void summarizeIdioms() {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      FunctionMemory *self;
+      std::set<unsigned> freed, nulled, writtenOther;
+      std::map<unsigned, unsigned> copiedFrom;           // *a = *b: a -> b
+      std::map<const VarDecl *, unsigned> savedFrom;     // t = *a: t -> a
+      std::map<unsigned, const VarDecl *> restoredFrom;  // *b = t: b -> t
+      bool VisitCallExpr(CallExpr *c) {
+        const FunctionDecl *f = c->getDirectCallee();
+        if (f && c->getNumArgs() == 1 && libraryRole(self->tu_.names.name(f)) == LibRole::Releases)
+          if (std::optional<unsigned> i = self->pointeeOfParameter(c->getArg(0))) freed.insert(*i);
+        return true;
+      }
+      bool VisitVarDecl(VarDecl *v) {
+        if (v->hasInit())
+          if (std::optional<unsigned> i = self->pointeeOfParameter(v->getInit())) savedFrom[v] = *i;
+        return true;
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->getOpcode() != BO_Assign) return true;
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(b->getLHS())))
+          if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl()))
+            if (std::optional<unsigned> i = self->pointeeOfParameter(b->getRHS())) savedFrom[v] = *i;
+        std::optional<unsigned> target = self->pointeeOfParameter(b->getLHS());
+        if (!target) return true;
+        const Expr *rhs = stripParensAndCasts(b->getRHS());
+        if (self->isNull(b->getRHS())) nulled.insert(*target);
+        else if (std::optional<unsigned> from = self->pointeeOfParameter(rhs)) copiedFrom[*target] = *from;
+        else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(rhs); d && llvm::isa<VarDecl>(d->getDecl()))
+          restoredFrom[*target] = llvm::cast<VarDecl>(d->getDecl());
+        else writtenOther.insert(*target);
+        return true;
+      }
+    } finder;
+    finder.self = this;
+    if (!fd_->getBody()) return;
+    finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+    for (unsigned i : finder.freed)
+      if (finder.nulled.count(i) && !finder.writtenOther.count(i) && !finder.copiedFrom.count(i))
+        summary_.releasesPointee.insert(i);
+    for (const auto &[a, b] : finder.copiedFrom) {
+      auto r = finder.restoredFrom.find(b);
+      if (a == b || r == finder.restoredFrom.end()) continue;
+      auto saved = finder.savedFrom.find(r->second);
+      if (saved == finder.savedFrom.end() || saved->second != a) continue;
+      if (finder.writtenOther.count(a) || finder.writtenOther.count(b) || finder.nulled.count(a) || finder.nulled.count(b))
+        continue;
+      summary_.swaps.insert({std::min(a, b), std::max(a, b)});
+    }
+  }
+
   MemTu &tu_;
   const FunctionDecl *fd_;
   MemorySummary &summary_;
@@ -1286,6 +1365,54 @@ private:
     return v;
   }
 
+  bool insideLoop(const Stmt *st) {
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    for (const Stmt *p = parents_->getParent(st); p; p = parents_->getParent(p))
+      if (llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(p)) return true;
+    return false;
+  }
+
+  // `helper(&p)` with a free-and-reset or swap summary: release p and make it NULL, or
+  // exchange p and q, instead of forgetting what they held. Returns the arguments done.
+  std::set<unsigned> applyPointerHelpers(const CallExpr *call, const MemorySummary *sum, const std::string &name,
+                                         State &s) {
+    std::set<unsigned> done;
+    if (!sum || (sum->releasesPointee.empty() && sum->swaps.empty())) return done;
+    auto addressed = [&](unsigned i) -> const DeclRefExpr * {
+      if (i >= call->getNumArgs()) return nullptr;
+      const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(call->getArg(i)));
+      if (!u || u->getOpcode() != UO_AddrOf) return nullptr;
+      const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+      const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+      return vd && vd->getType()->isPointerType() && !vd->hasGlobalStorage() ? d : nullptr;
+    };
+    for (unsigned i : sum->releasesPointee)
+      if (const DeclRefExpr *d = addressed(i)) {
+        release(d, call, ReleaseKind::Free, "'" + name + "'", s);
+        PointerValue null;
+        null.nulls.bits = NullFacts::Null;
+        null.nulls.nullAt = loc(call);
+        null.nulls.nullWhy = "reset to NULL by '" + name + "'";
+        s.pointers[{llvm::cast<VarDecl>(d->getDecl()), nullptr}] = null;
+        done.insert(i);
+      }
+    // In a loop the two pointers end up pointing "to either block" once the iterations
+    // are joined, which would make releasing both look like a double free; there the
+    // call is left to the general rule (the callee may rewrite both).
+    if (!sum->swaps.empty() && insideLoop(call)) return done;
+    for (const auto &[a, b] : sum->swaps) {
+      const DeclRefExpr *da = addressed(a), *db = addressed(b);
+      if (!da || !db) continue;
+      PathKey ka{llvm::cast<VarDecl>(da->getDecl()), nullptr}, kb{llvm::cast<VarDecl>(db->getDecl()), nullptr};
+      if (!s.pointers.count(ka)) s.pointers[ka] = unknown();
+      if (!s.pointers.count(kb)) s.pointers[kb] = unknown();
+      std::swap(s.pointers[ka], s.pointers[kb]);
+      done.insert(a);
+      done.insert(b);
+    }
+    return done;
+  }
+
   void release(const Expr *ptr, const Expr *at, ReleaseKind kind, const std::string &releaser, State &s) {
     PointerValue v = eval(ptr, s);
     if (v.nulls.bits == NullFacts::Null) return;  // free(NULL) does nothing
@@ -1408,7 +1535,9 @@ private:
       // before xfree releases o.
       std::vector<PointerValue> argValues;
       for (const Expr *a : call->arguments()) argValues.push_back(eval(a, s));
+      std::set<unsigned> handled = applyPointerHelpers(call, sum, name, s);
       for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+        if (handled.count(i)) continue;
         const Expr *arg = call->getArg(i);
         PointerValue v = argValues[i];
         if (!isPointerLike(arg->getType())) continue;
