@@ -1,12 +1,33 @@
-// CWE-253: incorrect check of a function's return value. A pointer a function returned is
-// compared as if it were an integer status: `fopen(...) == -1`, `malloc(...) < 0`,
-// `fgets(...) < 0`. These functions report failure with NULL, so the check never fires
-// and the failure goes on as a NULL pointer. A sentinel written as a pointer on purpose
-// (`MAP_FAILED`, `(void *)-1`) is a different convention and is not compared here.
+// CWE-253: incorrect check of a function's return value: the comparison cannot see the
+// failure the function reports.
+//  - A pointer compared as an integer status: `fopen(...) == -1`, `malloc(...) < 0`,
+//    `fgets(...) < 0`. These report failure with NULL. A sentinel written as a pointer on
+//    purpose (`MAP_FAILED`, `(void *)-1`) is its API's convention and is not compared here.
+//  - An unsigned result tested for being negative: `fwrite(...) < 0` is never true.
+//  - A C library function that reports failure with EOF (a negative value) tested against
+//    0: `fputs(...) == 0`, `putc(...) == 0`, `fprintf(...) == 0`; and the scanf family's
+//    `== 0`, which sees a matching failure but not EOF, the end of input, after which the
+//    outputs are never written.
 #include "checkers/ApiUseCheckers.h"
+
+#include <set>
 
 namespace mamori {
 namespace {
+
+bool failsWithEof(const std::string &fn) {
+  static const std::set<std::string> names = {"fputs",  "puts",    "fputc",   "putc",    "putchar", "fputwc",
+                                              "putwc",  "putwchar", "fputws", "fprintf", "printf",  "vfprintf",
+                                              "vprintf", "fwprintf", "wprintf", "vfwprintf", "vwprintf"};
+  return names.count(fn) != 0;
+}
+
+bool scansInput(const std::string &fn) {
+  static const std::set<std::string> names = {"scanf",  "fscanf",  "sscanf",  "vscanf",  "vfscanf",  "vsscanf",
+                                              "wscanf", "fwscanf", "swscanf", "__isoc99_scanf", "__isoc99_fscanf",
+                                              "__isoc99_sscanf"};
+  return names.count(fn) != 0;
+}
 
 class WrongErrorCheckChecker final : public ApiUseChecker {
 public:
@@ -22,15 +43,28 @@ public:
   bool watches(ApiUseEvent::Kind k) const override { return k == ApiUseEvent::Kind::Comparison; }
 
   std::optional<Verdict> judge(const ApiUseEvent &e) const override {
-    if (!e.pointerCompared || e.args.size() != 2 || !e.args[1].integer || e.args[0].producer.empty()) return std::nullopt;
+    if (e.args.size() != 2 || !e.args[1].integer || e.args[0].producer.empty()) return std::nullopt;
+    const std::string &fn = e.args[0].producer;
     long long k = *e.args[1].integer;
     bool ordered = e.op == "<" || e.op == "<=" || e.op == ">" || e.op == ">=";
     bool equality = e.op == "==" || e.op == "!=";
-    if (!((ordered && k == 0) || (equality && k != 0))) return std::nullopt;
     Verdict v;
-    v.message = "'" + e.subject + "' compares the pointer returned by '" + e.args[0].producer + "' with " +
-                std::to_string(k) + ", but '" + e.args[0].producer +
-                "' reports failure with NULL: this check never detects it";
+    if (e.pointerCompared) {
+      if (!((ordered && k == 0) || (equality && k != 0))) return std::nullopt;
+      v.message = "'" + e.subject + "' compares the pointer returned by '" + fn + "' with " + std::to_string(k) +
+                  ", but '" + fn + "' reports failure with NULL: this check never detects it";
+    } else if (e.unsignedCompared && k == 0 && (e.op == "<" || e.op == ">=")) {
+      v.message = "'" + e.subject + "' tests whether the unsigned result of '" + fn +
+                  "' is negative, which it never is: this check never detects a failure";
+    } else if (equality && k == 0 && failsWithEof(fn)) {
+      v.message = "'" + e.subject + "' compares the result of '" + fn + "' with 0, but '" + fn +
+                  "' reports failure with EOF (a negative value): this check never detects it";
+    } else if (equality && k == 0 && scansInput(fn)) {
+      v.message = "'" + e.subject + "' compares the result of '" + fn + "' with 0 only: at the end of input it "
+                  "returns EOF, the check passes, and the outputs are never written";
+    } else {
+      return std::nullopt;
+    }
     if (e.args[0].definedAt.valid() && e.args[0].definedAt.line != e.location.line)
       v.trace.push_back({TraceStep::Kind::Source, e.args[0].definedAt, "'" + e.args[0].producer + "' called here"});
     return v;

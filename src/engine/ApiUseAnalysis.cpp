@@ -93,6 +93,7 @@ public:
     // A sentinel written as a pointer (`MAP_FAILED`, `(void *)-1`) is its API's convention.
     e.pointerCompared = value->IgnoreParenImpCasts()->getType()->isPointerType() &&
                         !constant->IgnoreParenImpCasts()->getType()->isPointerType();
+    e.unsignedCompared = value->IgnoreParenImpCasts()->getType()->isUnsignedIntegerType();
     emit(e);
     return true;
   }

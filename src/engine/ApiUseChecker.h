@@ -33,7 +33,8 @@ struct ApiUseEvent {
   // Comparison: `subject` compares a value with the constant `args[1].integer`; args[0] is
   // the value (its producer, if it is a call's result), `op` the operator, and
   // `pointerCompared` says the value is a pointer and the constant is written as an integer
-  // (a sentinel written as a pointer, such as `MAP_FAILED`, is not).
+  // (a sentinel written as a pointer, such as `MAP_FAILED`, is not); `unsignedCompared`
+  // that the value has an unsigned integer type.
   enum class Kind { Call, Comparison };
   Kind kind = Kind::Call;
   const void *key = nullptr;
@@ -44,6 +45,7 @@ struct ApiUseEvent {
   std::vector<ArgumentFacts> args;
   std::string op;
   bool pointerCompared = false;
+  bool unsignedCompared = false;
 };
 
 class ApiUseChecker {
