@@ -19,6 +19,7 @@ const std::vector<std::unique_ptr<RepairStrategy>> &allStrategies() {
     v.push_back(makeCheckedArithmetic());
     v.push_back(makeFieldWidth());
     v.push_back(makeBoundsCheck());
+    v.push_back(makeSizeofPointee());
     return v;
   }();
   return strategies;
