@@ -7,6 +7,7 @@ std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers() {
   v.push_back(makeWeakCryptoChecker());
   v.push_back(makeHardcodedCredentialsChecker());
   v.push_back(makeWrongErrorCheckChecker());
+  v.push_back(makeDataRaceChecker());
   return v;
 }
 

@@ -11,6 +11,7 @@ namespace mamori {
 std::unique_ptr<ApiUseChecker> makeWeakCryptoChecker();           // CWE-327
 std::unique_ptr<ApiUseChecker> makeHardcodedCredentialsChecker(); // CWE-798
 std::unique_ptr<ApiUseChecker> makeWrongErrorCheckChecker();      // CWE-253
+std::unique_ptr<ApiUseChecker> makeDataRaceChecker();             // CWE-362 / CWE-366
 
 std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers();
 

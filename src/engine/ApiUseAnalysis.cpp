@@ -48,18 +48,75 @@ public:
   }
 };
 
+// Functions started as threads, with how many can run at once: a pthread_create (or C11
+// thrd_create) call site counts once, or twice when it sits in a loop.
+class ThreadStarts : public RecursiveASTVisitor<ThreadStarts> {
+public:
+  explicit ThreadStarts(CalleeNamer &names) : names_(names) {}
+  std::map<const FunctionDecl *, unsigned> instances;
+
+  bool TraverseForStmt(ForStmt *s) { return inLoop([&] { return RecursiveASTVisitor::TraverseForStmt(s); }); }
+  bool TraverseWhileStmt(WhileStmt *s) { return inLoop([&] { return RecursiveASTVisitor::TraverseWhileStmt(s); }); }
+  bool TraverseDoStmt(DoStmt *s) { return inLoop([&] { return RecursiveASTVisitor::TraverseDoStmt(s); }); }
+  bool VisitCallExpr(CallExpr *call) {
+    const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee) return true;
+    const std::string &n = names_.name(callee);
+    unsigned routineArg = n == "pthread_create" ? 2 : n == "thrd_create" ? 1 : ~0u;
+    if (routineArg >= call->getNumArgs()) return true;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(call->getArg(routineArg)->IgnoreParenCasts()))
+      if (const auto *f = llvm::dyn_cast<FunctionDecl>(d->getDecl()))
+        instances[f->getCanonicalDecl()] += loops_ > 0 ? 2 : 1;
+    return true;
+  }
+
+private:
+  CalleeNamer &names_;
+  unsigned loops_ = 0;
+  template <class F> bool inLoop(F f) {
+    ++loops_;
+    bool r = f();
+    --loops_;
+    return r;
+  }
+};
+
+bool locks(const std::string &n) {
+  return n == "pthread_mutex_lock" || n == "pthread_mutex_trylock" || n == "pthread_mutex_timedlock" ||
+         n == "pthread_spin_lock" || n == "pthread_spin_trylock" || n == "pthread_rwlock_wrlock" ||
+         n == "pthread_rwlock_rdlock" || n == "mtx_lock" || n == "mtx_trylock" || n == "mtx_timedlock" ||
+         n == "flockfile";
+}
+bool unlocks(const std::string &n) {
+  return n == "pthread_mutex_unlock" || n == "pthread_spin_unlock" || n == "pthread_rwlock_unlock" ||
+         n == "mtx_unlock" || n == "funlockfile";
+}
+
 class FunctionApiUse : public RecursiveASTVisitor<FunctionApiUse> {
 public:
   FunctionApiUse(ASTContext &ctx, const FunctionDecl *fd, LocationMapper &locations, CalleeNamer &names,
-                 const std::vector<const ApiUseChecker *> &checkers, std::map<std::pair<const void *, const void *>, Finding> &found)
-      : ctx_(ctx), fd_(fd), locations_(locations), names_(names), checkers_(checkers), found_(found) {
+                 const std::vector<const ApiUseChecker *> &checkers, std::map<std::pair<const void *, const void *>, Finding> &found,
+                 bool concurrent)
+      : ctx_(ctx), fd_(fd), locations_(locations), names_(names), checkers_(checkers), found_(found),
+        concurrent_(concurrent) {
     assignments_.TraverseStmt(fd->getBody());
     function_ = fd->getQualifiedNameAsString();
+  }
+
+  // Writes of shared variables in a function that runs as several threads at once.
+  bool VisitUnaryOperator(UnaryOperator *u) {
+    if (u->isIncrementDecrementOp()) sharedWrite(u->getSubExpr(), u);
+    return true;
   }
 
   bool VisitCallExpr(CallExpr *call) {
     const FunctionDecl *callee = call->getDirectCallee();
     if (!callee) return true;
+    if (concurrent_) {
+      const std::string &n = names_.name(callee);
+      if (locks(n)) ++lockDepth_;
+      else if (unlocks(n) && lockDepth_ > 0) --lockDepth_;
+    }
     ApiUseEvent e;
     e.kind = ApiUseEvent::Kind::Call;
     e.key = call;
@@ -73,6 +130,7 @@ public:
 
   // `p < 0`, `f == -1`, `fgets(...) < 0`: a value compared with an integer constant.
   bool VisitBinaryOperator(BinaryOperator *b) {
+    if (b->isAssignmentOp()) sharedWrite(b->getLHS(), b);
     if (!b->isComparisonOp()) return true;
     const Expr *value = b->getLHS(), *constant = b->getRHS();
     std::string op = b->getOpcodeStr().str();
@@ -107,6 +165,32 @@ private:
   std::map<std::pair<const void *, const void *>, Finding> &found_;
   Assignments assignments_;
   std::string function_;
+  bool concurrent_;
+  unsigned lockDepth_ = 0;
+  std::set<const VarDecl *> reportedShared_;
+
+  void sharedWrite(const Expr *target, const Expr *at) {
+    if (!concurrent_ || lockDepth_ > 0) return;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(target->IgnoreParenImpCasts());
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !vd->hasGlobalStorage() || vd->getTLSKind() != VarDecl::TLS_None) return;
+    QualType t = vd->getType();
+    if (t.isConstQualified() || t->isAtomicType() || !(t->isIntegerType() || t->isPointerType() || t->isRealFloatingType()))
+      return;
+    // sig_atomic_t and the like: a flag the program means to share without a lock.
+    if (t.isVolatileQualified()) return;
+    if (!reportedShared_.insert(vd).second) return;
+    ApiUseEvent e;
+    e.kind = ApiUseEvent::Kind::SharedWrite;
+    e.key = at;
+    e.location = loc(at->getBeginLoc());
+    e.subject = text(at);
+    ArgumentFacts v;
+    v.variable = vd->getNameAsString();
+    v.definedAt = loc(vd->getLocation());
+    e.args.push_back(v);
+    emit(e);
+  }
 
   Location loc(SourceLocation l) { return locations_.map(l); }
   std::string text(const Stmt *s) { return locations_.text(s->getSourceRange(), ctx_.getLangOpts()); }
@@ -219,8 +303,12 @@ std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiU
   LocationMapper locations(ctx.getSourceManager());
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
+  ThreadStarts threads(names);
+  threads.TraverseDecl(ctx.getTranslationUnitDecl());
   for (const FunctionDecl *fd : analyzableFunctions(ctx)) {
-    FunctionApiUse visitor(ctx, fd, locations, names, checkers, found);
+    auto started = threads.instances.find(fd->getCanonicalDecl());
+    bool concurrent = started != threads.instances.end() && started->second >= 2;
+    FunctionApiUse visitor(ctx, fd, locations, names, checkers, found, concurrent);
     visitor.TraverseStmt(fd->getBody());
   }
   std::vector<Finding> out;

@@ -35,7 +35,12 @@ struct ApiUseEvent {
   // `pointerCompared` says the value is a pointer and the constant is written as an integer
   // (a sentinel written as a pointer, such as `MAP_FAILED`, is not); `unsignedCompared`
   // that the value has an unsigned integer type.
-  enum class Kind { Call, Comparison };
+  // SharedWrite: in a function that runs as more than one thread at once (a pthread
+  // start routine created in a loop or by several pthread_create calls), `subject` writes
+  // the file-scope variable args[0].variable (declared at args[0].definedAt) while no
+  // lock is held: no mutex, spin lock or rwlock locked before it in the function, and the
+  // variable is neither atomic nor thread-local.
+  enum class Kind { Call, Comparison, SharedWrite };
   Kind kind = Kind::Call;
   const void *key = nullptr;
   Location location;
