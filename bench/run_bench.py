@@ -75,7 +75,7 @@ ACCEPTED_CWES = {
     362: frozenset({362, 364, 366, 367}),
     522: frozenset({522, 256, 257, 312, 319}),
     617: frozenset({617}),
-    628: frozenset({628, 685, 686, 687, 688}),
+    628: frozenset({628, 683, 685, 686, 687, 688}),  # 683 (argument order) is a child of 628
     674: frozenset({674}),
     761: frozenset({761, 590, 762, 763}),
     770: frozenset({770, 789, 400}),

@@ -8,6 +8,7 @@ std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers() {
   v.push_back(makeHardcodedCredentialsChecker());
   v.push_back(makeWrongErrorCheckChecker());
   v.push_back(makeDataRaceChecker());
+  v.push_back(makeSwappedArgumentsChecker());
   return v;
 }
 

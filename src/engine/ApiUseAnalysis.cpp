@@ -124,6 +124,8 @@ public:
     e.subject = text(call);
     e.callee = names_.name(callee);
     for (const Expr *a : call->arguments()) e.args.push_back(facts(a, 0));
+    const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
+    for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     emit(e);
     return true;
   }

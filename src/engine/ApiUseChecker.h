@@ -48,6 +48,7 @@ struct ApiUseEvent {
   std::string subject;  // the call or comparison as written
   std::string callee;
   std::vector<ArgumentFacts> args;
+  std::vector<std::string> parameters;  // Call: the callee's parameter names ("" when unnamed)
   std::string op;
   bool pointerCompared = false;
   bool unsignedCompared = false;
