@@ -9,6 +9,7 @@ std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers() {
   v.push_back(makeWrongErrorCheckChecker());
   v.push_back(makeDataRaceChecker());
   v.push_back(makeSwappedArgumentsChecker());
+  v.push_back(makeTypeConfusionChecker());
   return v;
 }
 

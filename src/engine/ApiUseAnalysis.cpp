@@ -103,9 +103,24 @@ public:
     function_ = fd->getQualifiedNameAsString();
   }
 
-  // Writes of shared variables in a function that runs as several threads at once.
+  // Writes of shared variables in a function that runs as several threads at once, and
+  // `*(T *)&x` accesses of x as another type.
   bool VisitUnaryOperator(UnaryOperator *u) {
     if (u->isIncrementDecrementOp()) sharedWrite(u->getSubExpr(), u);
+    if (u->getOpcode() == UO_Deref)
+      if (const auto *cast = llvm::dyn_cast<ExplicitCastExpr>(u->getSubExpr()->IgnoreParens()))
+        if (const auto *addr = llvm::dyn_cast<UnaryOperator>(cast->getSubExpr()->IgnoreParenImpCasts());
+            addr && addr->getOpcode() == UO_AddrOf)
+          reinterpret(addr->getSubExpr()->getType(), cast->getType()->getPointeeType(), u, false);
+    return true;
+  }
+
+  // `&x` converted implicitly to a pointer to another type (C allows it with a warning).
+  bool VisitImplicitCastExpr(ImplicitCastExpr *c) {
+    if (c->getCastKind() != CK_BitCast || !c->getType()->isPointerType()) return true;
+    const auto *addr = llvm::dyn_cast<UnaryOperator>(c->getSubExpr()->IgnoreParens());
+    if (addr && addr->getOpcode() == UO_AddrOf)
+      reinterpret(addr->getSubExpr()->getType(), c->getType()->getPointeeType(), c, true);
     return true;
   }
 
@@ -170,6 +185,33 @@ private:
   bool concurrent_;
   unsigned lockDepth_ = 0;
   std::set<const VarDecl *> reportedShared_;
+
+  ScalarTypeFacts scalar(QualType t) {
+    ScalarTypeFacts f;
+    t = t.getCanonicalType().getUnqualifiedType();
+    f.name = t.getAsString(ctx_.getPrintingPolicy());
+    if (t->isAnyCharacterType() || t->isSpecificBuiltinType(BuiltinType::SChar) ||
+        t->isSpecificBuiltinType(BuiltinType::UChar) || t->isSpecificBuiltinType(BuiltinType::Char_U) ||
+        t->isSpecificBuiltinType(BuiltinType::Char_S))
+      f.kind = ScalarTypeFacts::Character;
+    else if (t->isIntegerType() && !t->isEnumeralType() && !t->isBooleanType()) f.kind = ScalarTypeFacts::Integer;
+    else if (t->isRealFloatingType()) f.kind = ScalarTypeFacts::Floating;
+    if (f.kind != ScalarTypeFacts::Other && !t->isIncompleteType()) f.bytes = ctx_.getTypeSizeInChars(t).getQuantity();
+    return f;
+  }
+
+  void reinterpret(QualType object, QualType access, const Expr *at, bool implicit) {
+    if (object->isDependentType() || access->isDependentType()) return;
+    ApiUseEvent e;
+    e.kind = ApiUseEvent::Kind::Reinterpret;
+    e.key = at;
+    e.location = loc(at->getBeginLoc());
+    e.subject = text(at);
+    e.from = scalar(object);
+    e.to = scalar(access);
+    e.implicitConversion = implicit;
+    emit(e);
+  }
 
   void sharedWrite(const Expr *target, const Expr *at) {
     if (!concurrent_ || lockDepth_ > 0) return;

@@ -28,6 +28,14 @@ struct ArgumentFacts {
   Location definedAt;                  // where the literal, producing call or array was written
 };
 
+// A scalar type, as far as reinterpreting its bytes matters.
+struct ScalarTypeFacts {
+  enum Class : unsigned char { Other, Character, Integer, Floating };
+  std::string name;
+  Class kind = Other;
+  long long bytes = 0;
+};
+
 struct ApiUseEvent {
   // Call: a call of `callee` with `args`.
   // Comparison: `subject` compares a value with the constant `args[1].integer`; args[0] is
@@ -40,7 +48,10 @@ struct ApiUseEvent {
   // the file-scope variable args[0].variable (declared at args[0].definedAt) while no
   // lock is held: no mutex, spin lock or rwlock locked before it in the function, and the
   // variable is neither atomic nor thread-local.
-  enum class Kind { Call, Comparison, SharedWrite };
+  // Reinterpret: an object of one scalar type accessed as another through a pointer:
+  // `*(long *)&f` (explicit), or `&f` passed or assigned where a pointer to another type is
+  // expected (`implicitConversion`). `from`/`to` describe the object's and the access's type.
+  enum class Kind { Call, Comparison, SharedWrite, Reinterpret };
   Kind kind = Kind::Call;
   const void *key = nullptr;
   Location location;
@@ -52,6 +63,8 @@ struct ApiUseEvent {
   std::string op;
   bool pointerCompared = false;
   bool unsignedCompared = false;
+  ScalarTypeFacts from, to;        // Reinterpret
+  bool implicitConversion = false; // Reinterpret
 };
 
 class ApiUseChecker {
