@@ -159,7 +159,7 @@ public:
     ApiUseEvent e;
     e.kind = ApiUseEvent::Kind::Comparison;
     e.key = b;
-    e.location = loc(b->getOperatorLoc());
+    e.location = loc(b->getBeginLoc());
     e.subject = text(b);
     e.op = op;
     e.args.push_back(facts(value, 0));

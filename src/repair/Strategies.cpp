@@ -20,6 +20,7 @@ const std::vector<std::unique_ptr<RepairStrategy>> &allStrategies() {
     v.push_back(makeFieldWidth());
     v.push_back(makeBoundsCheck());
     v.push_back(makeSizeofPointee());
+    v.push_back(makeErrorCheck());
     return v;
   }();
   return strategies;

@@ -44,5 +44,6 @@ std::unique_ptr<RepairStrategy> makeCheckedArithmetic();  // CWE-190, CWE-191
 std::unique_ptr<RepairStrategy> makeFieldWidth();         // CWE-121, 122, 787 at scanf's %s
 std::unique_ptr<RepairStrategy> makeBoundsCheck();        // CWE-121, 122, 124, 125, 126, 127
 std::unique_ptr<RepairStrategy> makeSizeofPointee();      // CWE-467
+std::unique_ptr<RepairStrategy> makeErrorCheck();         // CWE-253
 
 }  // namespace mamori
