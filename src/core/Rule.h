@@ -20,4 +20,11 @@ struct RuleInfo {
   std::string help;         // how to fix, in one paragraph
 };
 
+// The finding a checker's verdict makes: the rule's id and severity, its CWE (or `cwe`
+// when the checker names a more precise one), the message at `at`, the checker's trace
+// followed by the sink step at `sinkAt`, and a fingerprint of `identity` (the sink's text).
+Finding findingOf(const RuleInfo &rule, unsigned cwe, const std::string &message, const Location &at,
+                  const Location &sinkAt, const std::string &function, std::vector<TraceStep> trace,
+                  const std::string &identity);
+
 }  // namespace mamori

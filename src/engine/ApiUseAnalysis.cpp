@@ -1,6 +1,6 @@
 #include "engine/ApiUseAnalysis.h"
 
-#include "core/Fingerprint.h"
+#include "core/Rule.h"
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
 
@@ -325,18 +325,10 @@ private:
       if (found_.count(key)) continue;
       std::optional<ApiUseChecker::Verdict> v = c->judge(e);
       if (!v) continue;
-      const RuleInfo &r = c->rule();
-      Finding f;
-      f.ruleId = r.id;
-      f.cwe = v->cwe ? v->cwe : r.cwe;
-      f.severity = r.severity;
-      f.message = v->message;
-      f.location = v->location.valid() ? v->location : e.location;
-      f.function = e.function;
-      f.trace = v->trace;
-      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});  // where it is used
-      f.fingerprint = computeFingerprint(f, e.subject);
-      found_.emplace(key, std::move(f));
+      // At the checker's place (a secret's literal) when it names one; the sink is the use.
+      Location at = v->location.valid() ? v->location : e.location;
+      found_.emplace(key, findingOf(c->rule(), v->cwe, v->message, at, e.location, e.function, std::move(v->trace),
+                                    e.subject));
     }
   }
 };

@@ -1,6 +1,6 @@
 #include "engine/MemoryAnalysis.h"
 
-#include "core/Fingerprint.h"
+#include "core/Rule.h"
 #include "engine/Dataflow.h"
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
@@ -314,18 +314,8 @@ struct MemTu {
       if (reportedPaths) reportedPaths->insert({*path, c});
       auto key = std::make_pair(e.key, c);
       if (found.count(key)) continue;
-      Finding f;
-      const RuleInfo &r = c->rule();
-      f.ruleId = r.id;
-      f.cwe = r.cwe;
-      f.severity = r.severity;
-      f.message = v->message;
-      f.location = e.location;
-      f.function = e.function;
-      f.trace = v->trace;
-      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});
-      f.fingerprint = computeFingerprint(f, e.subject + "|" + std::to_string(static_cast<int>(e.kind)));
-      found.emplace(key, std::move(f));
+      found.emplace(key, findingOf(c->rule(), 0, v->message, e.location, e.location, e.function,
+                                   std::move(v->trace), e.subject + "|" + std::to_string(static_cast<int>(e.kind))));
     }
   }
 };

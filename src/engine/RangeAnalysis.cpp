@@ -1,6 +1,6 @@
 #include "engine/RangeAnalysis.h"
 
-#include "core/Fingerprint.h"
+#include "core/Rule.h"
 #include "engine/Dataflow.h"
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
@@ -270,18 +270,8 @@ struct RangeTu {
       if (found.count(key)) continue;
       std::optional<RangeChecker::Verdict> v = c->judge(e);
       if (!v) continue;
-      Finding f;
-      const RuleInfo &r = c->rule();
-      f.ruleId = r.id;
-      f.cwe = v->cwe ? v->cwe : r.cwe;
-      f.severity = r.severity;
-      f.message = v->message;
-      f.location = e.location;
-      f.function = e.function;
-      f.trace = v->trace;
-      f.trace.push_back({TraceStep::Kind::Sink, e.location, v->message});
-      f.fingerprint = computeFingerprint(f, e.subject + "|" + e.op);
-      found.emplace(key, std::move(f));
+      found.emplace(key, findingOf(c->rule(), v->cwe, v->message, e.location, e.location, e.function,
+                                   std::move(v->trace), e.subject + "|" + e.op));
     }
   }
 };
