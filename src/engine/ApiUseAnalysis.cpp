@@ -151,11 +151,11 @@ public:
     if (!b->isComparisonOp()) return true;
     const Expr *value = b->getLHS(), *constant = b->getRHS();
     std::string op = b->getOpcodeStr().str();
-    if (!integerOf(constant) && integerOf(value)) {
+    if (!integerConstant(constant, ctx_) && integerConstant(value, ctx_)) {
       std::swap(value, constant);
       op = BinaryOperator::getOpcodeStr(BinaryOperator::reverseComparisonOp(b->getOpcode())).str();
     }
-    if (!integerOf(constant) || integerOf(value)) return true;
+    if (!integerConstant(constant, ctx_) || integerConstant(value, ctx_)) return true;
     ApiUseEvent e;
     e.kind = ApiUseEvent::Kind::Comparison;
     e.key = b;
@@ -239,13 +239,6 @@ private:
   Location loc(SourceLocation l) { return locations_.map(l); }
   std::string text(const Stmt *s) { return locations_.text(s->getSourceRange(), ctx_.getLangOpts()); }
 
-  std::optional<long long> integerOf(const Expr *e) {
-    const Expr *x = e->IgnoreParenCasts();
-    if (!x->getType()->isIntegerType() || x->isValueDependent()) return std::nullopt;
-    Expr::EvalResult r;
-    if (!x->EvaluateAsInt(r, ctx_)) return std::nullopt;
-    return r.Val.getInt().getExtValue();
-  }
 
   // The one value a variable ever holds in this function (or, for a const file-scope
   // variable, its initializer). Null when it is assigned more than once or may change.
@@ -277,7 +270,7 @@ private:
   ArgumentFacts facts(const Expr *arg, unsigned depth) {
     ArgumentFacts f;
     f.text = text(arg);
-    f.integer = integerOf(arg);
+    f.integer = integerConstant(arg, ctx_);
     SourceLocation begin = arg->getBeginLoc();
     if (begin.isMacroID()) {
       llvm::StringRef m = Lexer::getImmediateMacroName(begin, ctx_.getSourceManager(), ctx_.getLangOpts());

@@ -212,6 +212,14 @@ std::vector<ScanConversion> scanfConversions(llvm::StringRef f) {
   return out;
 }
 
+std::optional<long long> integerConstant(const clang::Expr *e, const clang::ASTContext &ctx) {
+  const clang::Expr *x = e->IgnoreParenCasts();
+  if (!x->getType()->isIntegerType() || x->isValueDependent()) return std::nullopt;
+  clang::Expr::EvalResult r;
+  if (!x->EvaluateAsInt(r, ctx)) return std::nullopt;
+  return r.Val.getInt().getExtValue();
+}
+
 int scanfFormatIndex(const std::string &name) {
   if (name == "scanf" || name == "__isoc99_scanf") return 0;
   if (name == "fscanf" || name == "sscanf" || name == "__isoc99_fscanf" || name == "__isoc99_sscanf") return 1;

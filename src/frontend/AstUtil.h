@@ -9,6 +9,7 @@
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ const clang::FunctionDecl *localFunctionPointerTarget(const clang::Expr *callee,
 // The variable at the root of an lvalue or pointer expression: `p` in `p->f[3]`,
 // `buf` in `(char *)(buf + n)`, `x` in `&x`. Null if there is none.
 const clang::VarDecl *rootVariable(const clang::Expr *e);
+
+// The value of an integer constant expression, casts included (`-1`, `(void *)0`'s 0, an
+// enumerator, a macro such as `EOF`). Nothing for anything else.
+std::optional<long long> integerConstant(const clang::Expr *e, const clang::ASTContext &ctx);
 
 // The variables an expression or statement reads or writes, each once, in order of
 // appearance (parameters included).

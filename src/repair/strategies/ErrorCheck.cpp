@@ -4,9 +4,9 @@
 // negative); a scanf-family `== 0` becomes `<= 0`, so that EOF counts as a failure too.
 #include "repair/Strategy.h"
 
-#include "clang/AST/ASTContext.h"
+#include "frontend/AstUtil.h"
 
-#include <set>
+#include "clang/AST/ASTContext.h"
 
 namespace mamori {
 namespace {
@@ -28,11 +28,11 @@ public:
     }
     const Expr *value = cmp->getLHS(), *constant = cmp->getRHS();
     BinaryOperatorKind op = cmp->getOpcode();
-    if (integer(value, ctx) && !integer(constant, ctx)) {
+    if (integerConstant(value, ctx) && !integerConstant(constant, ctx)) {
       std::swap(value, constant);
       op = BinaryOperator::reverseComparisonOp(op);
     }
-    std::optional<long long> k = integer(constant, ctx);
+    std::optional<long long> k = integerConstant(constant, ctx);
     if (!k) {
       why = "the comparison has no constant side";
       return {};
@@ -60,15 +60,6 @@ public:
     }
     c.description = "compare with the value that signals failure: " + test;
     return {c};
-  }
-
-private:
-  static std::optional<long long> integer(const Expr *e, ASTContext &ctx) {
-    const Expr *x = e->IgnoreParenCasts();
-    if (!x->getType()->isIntegerType() || x->isValueDependent()) return std::nullopt;
-    Expr::EvalResult r;
-    if (!x->EvaluateAsInt(r, ctx)) return std::nullopt;
-    return r.Val.getInt().getExtValue();
   }
 };
 
