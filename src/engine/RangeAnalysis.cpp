@@ -1527,13 +1527,17 @@ private:
           return r->second;
       }
       std::string n = fd ? tu_.names.name(fd) : "";
+      std::vector<const Expr *> factors = allocationSizeFactors(n, call);
       std::optional<i128> size;
-      if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) size = constant(call->getArg(0));
-      if (n == "calloc" && call->getNumArgs() == 2) {
-        std::optional<i128> a = constant(call->getArg(0)), b = constant(call->getArg(1));
-        if (a && b) size = *a * *b;
+      if (!factors.empty()) size = 1;
+      for (const Expr *factor : factors) {
+        std::optional<i128> k = constant(factor);
+        if (!k) {
+          size.reset();
+          break;
+        }
+        *size *= *k;
       }
-      if (n == "realloc" && call->getNumArgs() == 2) size = constant(call->getArg(1));
       if (!size || *size < 0) return std::nullopt;
       BufferFacts b;
       b.bytes = static_cast<long long>(*size);
@@ -1603,11 +1607,7 @@ private:
     const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
     if (!fd) return;
     std::string n = tu_.names.name(fd);
-    std::vector<const Expr *> sizes;
-    if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) sizes = {call->getArg(0)};
-    else if (n == "calloc" && call->getNumArgs() == 2) sizes = {call->getArg(0), call->getArg(1)};
-    else if (n == "realloc" && call->getNumArgs() == 2) sizes = {call->getArg(1)};
-    for (const Expr *size : sizes) {
+    for (const Expr *size : allocationSizeFactors(n, call)) {
       const UnaryExprOrTypeTraitExpr *so = sizeofFactor(size);
       if (!so || so->getKind() != UETT_SizeOf) continue;
       QualType measured = so->getTypeOfArgument();
@@ -1625,6 +1625,15 @@ private:
       emit(ev);
       return;
     }
+  }
+
+  // The arguments whose product is the size of the block an allocator returns (malloc,
+  // alloca, calloc, realloc), or none for other functions.
+  static std::vector<const Expr *> allocationSizeFactors(const std::string &n, const CallExpr *call) {
+    if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) return {call->getArg(0)};
+    if (n == "calloc" && call->getNumArgs() == 2) return {call->getArg(0), call->getArg(1)};
+    if (n == "realloc" && call->getNumArgs() == 2) return {call->getArg(1)};
+    return {};
   }
 
   // The sizeof a size is a multiple of: `sizeof(x)`, `k * sizeof(x)`, `sizeof(x) * k`.
