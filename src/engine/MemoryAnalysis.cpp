@@ -727,6 +727,14 @@ private:
     v.nulls.bits = NullFacts::Unknown;
     return v;
   }
+  // NULL, made at `at` for the reason given (reports quote it).
+  PointerValue nullValue(const Stmt *at, std::string why) {
+    PointerValue v;
+    v.nulls.bits = NullFacts::Null;
+    v.nulls.nullAt = loc(at);
+    v.nulls.nullWhy = std::move(why);
+    return v;
+  }
   // A pointer read from memory the analysis does not follow (`*pp`, `node->next`).
   PointerValue untrackedValue() {
     PointerValue v = unknown();
@@ -752,14 +760,20 @@ private:
   std::set<const Stmt *> elements_;
   std::map<const Stmt *, PointerValue> elementValues_;
 
+  // The object whose field `e` names, through `.` only (`s.f`, `a[i].f.g`); `e` itself
+  // when it is no such field. A field reached through `->` is in memory of its own.
+  static const Expr *objectOfField(const Expr *e) {
+    while (const auto *m = llvm::dyn_cast<MemberExpr>(e)) {
+      if (m->isArrow()) break;
+      e = m->getBase()->IgnoreParenImpCasts();
+    }
+    return e;
+  }
+
   void checkRead(const Expr *e, State &s) {
     // An rvalue read of a variable, an element or a field: must it be uninitialized?
-    const Expr *x = e->IgnoreParens();
     // s.f, a[i].f: the field of an object is read from that object.
-    while (const auto *m = llvm::dyn_cast<MemberExpr>(x)) {
-      if (m->isArrow()) break;
-      x = m->getBase()->IgnoreParenImpCasts();
-    }
+    const Expr *x = objectOfField(e->IgnoreParens());
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
       const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
       if (vd && !vd->hasGlobalStorage() && s.uninitialized.count(vd)) reportUninit(e, vd, s);
@@ -877,11 +891,7 @@ private:
     // a[i] = ... in `for (i = 0; i < N; i++)`: the first N elements, not the whole array.
     // A field of each element (`a[i].f = ...`) counts as the element: reads are judged per
     // element too (checkRead), so the two agree.
-    const Expr *element = stripParensAndCasts(target);
-    while (const auto *m = llvm::dyn_cast<MemberExpr>(element)) {
-      if (m->isArrow()) break;
-      element = stripParensAndCasts(m->getBase());
-    }
+    const Expr *element = objectOfField(stripParensAndCasts(target));
     if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(element)) {
       if (std::optional<long long> n = loopBound(a->getIdx(), a)) {
         for (const void *o : elementObjects(a, s)) {
@@ -965,26 +975,14 @@ private:
     e = e->IgnoreParens();
     if (const auto *c = llvm::dyn_cast<ImplicitCastExpr>(e)) {
       if (c->getCastKind() == CK_LValueToRValue) checkRead(c->getSubExpr(), s);
-      if (c->getCastKind() == CK_NullToPointer) {
-        PointerValue v;
-        v.nulls.bits = NullFacts::Null;
-        v.nulls.nullAt = loc(e);
-        v.nulls.nullWhy = "NULL";
-        return v;
-      }
+      if (c->getCastKind() == CK_NullToPointer) return nullValue(e, "NULL");
       if (c->getCastKind() == CK_ArrayToPointerDecay) {
         PointerValue v = eval(c->getSubExpr(), s);
         return v;
       }
       return eval(c->getSubExpr(), s);
     }
-    if (e->getType()->isPointerType() && isNull(e)) {
-      PointerValue v;
-      v.nulls.bits = NullFacts::Null;
-      v.nulls.nullAt = loc(e);
-      v.nulls.nullWhy = "NULL";
-      return v;
-    }
+    if (e->getType()->isPointerType() && isNull(e)) return nullValue(e, "NULL");
     switch (e->getStmtClass()) {
     case Stmt::DeclRefExprClass: {
       const auto *vd = llvm::dyn_cast<VarDecl>(llvm::cast<DeclRefExpr>(e)->getDecl());
@@ -1379,11 +1377,7 @@ private:
     for (unsigned i : sum->releasesPointee)
       if (const DeclRefExpr *d = addressed(i)) {
         release(d, call, ReleaseKind::Free, "'" + name + "'", s);
-        PointerValue null;
-        null.nulls.bits = NullFacts::Null;
-        null.nulls.nullAt = loc(call);
-        null.nulls.nullWhy = "reset to NULL by '" + name + "'";
-        s.pointers[{llvm::cast<VarDecl>(d->getDecl()), nullptr}] = null;
+        s.pointers[{llvm::cast<VarDecl>(d->getDecl()), nullptr}] = nullValue(call, "reset to NULL by '" + name + "'");
         done.insert(i);
       }
     // In a loop the two pointers end up pointing "to either block" once the iterations
