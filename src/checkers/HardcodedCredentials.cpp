@@ -44,12 +44,10 @@ bool curlSecretOption(const std::string &option) {
          option == "CURLOPT_TLSAUTH_PASSWORD";
 }
 
-// How surely a name holds a credential: 2 for `password`, `secret`, `token`...; 1 for
+// How surely a variable's own name holds a credential: 2 for `password`, `secret`, `token`...; 1 for
 // short names that also name other things (`pin`, `pass`); 0 for none.
 int credentialName(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  // The last component of a field path: `cfg->admin_password` is `admin_password`.
-  if (size_t p = name.find_last_of(".>"); p != std::string::npos) name = name.substr(p + 1);
   static const char *const words[] = {"passw", "pwd", "secret", "token", "apikey", "api_key", "passphrase",
                                       "credential", "pincode"};
   for (const char *w : words)
@@ -130,7 +128,7 @@ public:
     if (compare && e.args.size() >= 2) {
       for (unsigned i = 0; i < 2; ++i) {
         const ArgumentFacts &named = e.args[i], &other = e.args[1 - i];
-        int strength = named.variable.empty() ? 0 : credentialName(named.variable);
+        int strength = named.variable.empty() ? 0 : credentialName(named.ownName());
         if (strength == 0 || !other.literal || !passwordLike(*other.literal, strength)) continue;
         Verdict v;
         v.message = "'" + named.variable + "' is compared with the hard-coded secret " + masked(*other.literal);

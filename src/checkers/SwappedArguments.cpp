@@ -14,10 +14,7 @@ namespace {
 // "on_success", "onSuccess" and "ON_SUCCESS" are one name.
 std::string normalized(const std::string &name) {
   std::string out;
-  // The last component of a field path: `cfg->path` is `path`.
-  std::string n = name;
-  if (size_t p = n.find_last_of(".>"); p != std::string::npos) n = n.substr(p + 1);
-  for (unsigned char c : n)
+  for (unsigned char c : name)
     if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
   return out;
 }
@@ -47,10 +44,10 @@ public:
     }
     size_t n = std::min(e.args.size(), e.parameters.size());
     for (size_t i = 0; i < n; ++i) {
-      std::string ai = normalized(e.args[i].variable), pi = normalized(e.parameters[i]);
+      std::string ai = normalized(e.args[i].ownName()), pi = normalized(e.parameters[i]);
       if (ai.empty() || pi.empty() || ai == pi) continue;
       for (size_t j = i + 1; j < n; ++j) {
-        std::string aj = normalized(e.args[j].variable), pj = normalized(e.parameters[j]);
+        std::string aj = normalized(e.args[j].ownName()), pj = normalized(e.parameters[j]);
         if (aj.empty() || pj.empty() || ai != pj || aj != pi) continue;
         Verdict v;
         v.cwe = 683;

@@ -26,6 +26,12 @@ struct ArgumentFacts {
   bool constantBytes = false;          // an array initialized with constants only (`key[16] = {0x..}`)
   std::optional<long long> integer;    // its value, when it is an integer constant
   Location definedAt;                  // where the literal, producing call or array was written
+
+  // The variable's own name, without the path to it: `passwd` for `cfg->passwd`.
+  std::string ownName() const {
+    size_t p = variable.find_last_of(".>");
+    return p == std::string::npos ? variable : variable.substr(p + 1);
+  }
 };
 
 // A scalar type, as far as reinterpreting its bytes matters.

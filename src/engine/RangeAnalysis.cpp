@@ -1137,13 +1137,17 @@ private:
       return;
     }
     if (b->getOpcode() == BO_LAnd) {
-      if (truth || lastLeaf) refine(b->getLHS(), true, s, depth + 1, false);
-      if (truth || lastLeaf) refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
+      if (truth || lastLeaf) {
+        refine(b->getLHS(), true, s, depth + 1, false);
+        refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
+      }
       return;
     }
     if (b->getOpcode() == BO_LOr) {
-      if (!truth || lastLeaf) refine(b->getLHS(), false, s, depth + 1, false);
-      if (!truth || lastLeaf) refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
+      if (!truth || lastLeaf) {
+        refine(b->getLHS(), false, s, depth + 1, false);
+        refine(b->getRHS(), truth, s, depth + 1, lastLeaf);
+      }
       return;
     }
     if (!b->isComparisonOp()) return;
