@@ -4,8 +4,9 @@
 //  1. a literal or a constant-initialized array reaching the password or key parameter of
 //     a known API (database and directory logins, SSH, libcurl options, cipher and MAC
 //     keys), directly or through a variable that holds nothing else;
-//  2. a string comparison of a credential-named value (`password`, `token`, `secret`,
-//     `pin`, ...) with a non-empty literal: the accepted password is in the binary;
+//  2. a string comparison of a credential-named value (`password`, `auth_token`, `secret`,
+//     `pin`, ...) with a non-empty literal: the accepted password is in the binary. A value
+//     compared with many words in one function is a keyword being parsed, not a secret;
 //  3. any literal argument that carries a credential in its text: an `Authorization:`
 //     header or `password=` setting with a value, or a well-known token format
 //     (GitHub, GitLab, AWS, Slack, Stripe) or a `token: <long value>` announcement.
@@ -44,21 +45,29 @@ bool curlSecretOption(const std::string &option) {
          option == "CURLOPT_TLSAUTH_PASSWORD";
 }
 
-// How surely a variable's own name holds a credential: 2 for `password`, `secret`, `token`...; 1 for
-// short names that also name other things (`pin`, `pass`); 0 for none.
+// How surely a variable's own name holds a credential: 2 for `password`, `secret`,
+// `auth_token`...; 1 for names that also name other things (`pin`, `pass`, and a bare
+// `token`, which in a parser is a lexical token); 0 for none.
 int credentialName(std::string name) {
   std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const char *const words[] = {"passw", "pwd", "secret", "token", "apikey", "api_key", "passphrase",
-                                      "credential", "pincode"};
+  static const char *const words[] = {"passw", "pwd", "secret", "apikey", "api_key", "passphrase", "credential",
+                                      "pincode"};
   for (const char *w : words)
     if (name.find(w) != std::string::npos) return 2;
+  if (name.find("token") != std::string::npos) {
+    static const char *const kinds[] = {"auth", "access", "api", "bearer", "refresh", "session", "csrf", "oauth"};
+    for (const char *k : kinds)
+      if (name.find(k) != std::string::npos) return 2;
+    return 1;
+  }
   return name == "pin" || name == "pass" ? 1 : 0;
 }
 
 // A literal that could be a password: one word, not a format or a message. Behind a name
 // that only may be a credential it must also look like one: all digits (a PIN) or at
-// least two of lower case, upper case, digits and symbols, so command words ("exit",
-// "quit") compared with a `pin` buffer stay silent.
+// least two of lower case, upper case, digits and symbols, where the separators of
+// keywords (`_`, `-`, `.`) do not count, so command and setting words ("exit",
+// "max_connections") compared with a `pin` or `token` buffer stay silent.
 bool passwordLike(const std::string &s, int nameStrength) {
   if (s.size() < 4 || s.size() > 128) return false;
   if (std::any_of(s.begin(), s.end(), [](unsigned char c) { return std::isspace(c) || c == '%'; })) return false;
@@ -68,7 +77,7 @@ bool passwordLike(const std::string &s, int nameStrength) {
     lower |= std::islower(c) != 0;
     upper |= std::isupper(c) != 0;
     digit |= std::isdigit(c) != 0;
-    symbol |= std::ispunct(c) != 0;
+    symbol |= std::ispunct(c) != 0 && c != '_' && c != '-' && c != '.';
   }
   if (digit && !lower && !upper && !symbol) return true;
   return lower + upper + digit + symbol >= 2;
@@ -129,6 +138,9 @@ public:
       for (unsigned i = 0; i < 2; ++i) {
         const ArgumentFacts &named = e.args[i], &other = e.args[1 - i];
         int strength = named.variable.empty() ? 0 : credentialName(named.ownName());
+        // A value compared with three or more words is being parsed (a keyword dispatch), not
+        // checked against the one accepted secret.
+        if (named.literalsPairedByCallee >= 3) continue;
         if (strength == 0 || !other.literal || !passwordLike(*other.literal, strength)) continue;
         Verdict v;
         v.message = "'" + named.variable + "' is compared with the hard-coded secret " + masked(*other.literal);

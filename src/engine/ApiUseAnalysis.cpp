@@ -48,6 +48,39 @@ public:
   }
 };
 
+// For each callee and variable (named as ArgumentFacts::variable names it), the string literals passed with the variable
+// in calls of that callee.
+class LiteralPairs : public RecursiveASTVisitor<LiteralPairs> {
+public:
+  LiteralPairs(CalleeNamer &names, LocationMapper &locations, const LangOptions &lang)
+      : names_(names), locations_(locations), lang_(lang) {}
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> literals;
+
+  bool VisitCallExpr(CallExpr *call) {
+    const FunctionDecl *callee = call->getDirectCallee();
+    if (!callee || call->getNumArgs() < 2) return true;
+    std::vector<std::string> variables, strings;
+    for (const Expr *a : call->arguments()) {
+      const Expr *x = a->IgnoreParenCasts();
+      if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
+        if (lit->getCharByteWidth() == 1) strings.push_back(lit->getString().str());
+      } else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+        variables.push_back(d->getDecl()->getNameAsString());
+      } else if (llvm::isa<MemberExpr>(x)) {
+        variables.push_back(locations_.text(x->getSourceRange(), lang_));
+      }
+    }
+    for (const std::string &v : variables)
+      for (const std::string &s : strings) literals[{names_.name(callee), v}].insert(s);
+    return true;
+  }
+
+private:
+  CalleeNamer &names_;
+  LocationMapper &locations_;
+  const LangOptions &lang_;
+};
+
 // Functions started as threads, with how many can run at once: a pthread_create (or C11
 // thrd_create) call site counts once, or twice when it sits in a loop.
 class ThreadStarts : public RecursiveASTVisitor<ThreadStarts> {
@@ -100,6 +133,7 @@ public:
       : ctx_(ctx), fd_(fd), locations_(locations), names_(names), checkers_(checkers), found_(found),
         concurrent_(concurrent) {
     assignments_.TraverseStmt(fd->getBody());
+    pairs_.TraverseStmt(fd->getBody());
     function_ = fd->getQualifiedNameAsString();
   }
 
@@ -138,7 +172,12 @@ public:
     e.location = loc(call->getBeginLoc());
     e.subject = text(call);
     e.callee = names_.name(callee);
-    for (const Expr *a : call->arguments()) e.args.push_back(facts(a, 0));
+    for (const Expr *a : call->arguments()) {
+      ArgumentFacts f = facts(a, 0);
+      auto paired = pairs_.literals.find({e.callee, f.variable});
+      if (paired != pairs_.literals.end()) f.literalsPairedByCallee = paired->second.size();
+      e.args.push_back(std::move(f));
+    }
     const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     emit(e);
@@ -181,6 +220,7 @@ private:
   const std::vector<const ApiUseChecker *> &checkers_;
   std::map<std::pair<const void *, const void *>, Finding> &found_;
   Assignments assignments_;
+  LiteralPairs pairs_{names_, locations_, ctx_.getLangOpts()};
   std::string function_;
   bool concurrent_;
   unsigned lockDepth_ = 0;

@@ -26,6 +26,10 @@ struct ArgumentFacts {
   bool constantBytes = false;          // an array initialized with constants only (`key[16] = {0x..}`)
   std::optional<long long> integer;    // its value, when it is an integer constant
   Location definedAt;                  // where the literal, producing call or array was written
+  // Call events: how many different string literals the function passes to the same callee
+  // together with this variable. A keyword dispatch (`strcmp(word, "listener")`, then
+  // `"port"`, then ...) pairs one variable with many; a check against one value pairs it once.
+  unsigned literalsPairedByCallee = 0;
 
   // The variable's own name, without the path to it: `passwd` for `cfg->passwd`.
   std::string ownName() const {
