@@ -2,6 +2,7 @@
 
 #include "core/Rule.h"
 #include "engine/Dataflow.h"
+#include "engine/Liveness.h"
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
 
@@ -89,9 +90,21 @@ struct MemState {
   // Arrays and blocks whose first N elements are initialized on every path (a loop
   // `for (i = 0; i < N; i++) a[i] = ...`), the rest not.
   std::map<const void *, long long> initializedPrefix;
+  // Integer variables that hold the result of a call (`rc = store(m)`), so a later test of
+  // the variable is a test of that call's result.
+  std::map<const VarDecl *, const Expr *> results;
 
   bool join(const MemState &o) {
     bool changed = false;
+    for (auto it = results.begin(); it != results.end();) {
+      auto other = o.results.find(it->first);
+      if (other != o.results.end() && other->second == it->second) {
+        ++it;
+      } else {
+        it = results.erase(it);
+        changed = true;
+      }
+    }
     for (auto &[k, v] : pointers) {
       auto it = o.pointers.find(k);
       PointerValue before = v;
@@ -178,20 +191,25 @@ struct MemorySummary {
   // *b = t;` (swaps: the caller's two pointers trade places).
   std::set<unsigned> releasesPointee;
   std::set<std::pair<unsigned, unsigned>> swaps;
+  // Parameters released only on paths that return a non-zero integer (an error code): a
+  // function that takes ownership and frees what it was given when it fails. Also listed
+  // in `releases`; a caller that tests the result sees the block live where it was 0.
+  std::set<unsigned> releasesOnFailure;
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
 
   bool empty() const {
     return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
-           releasesFields.empty() && releasesPointee.empty() && swaps.empty() &&
+           releasesFields.empty() && releasesPointee.empty() && swaps.empty() && releasesOnFailure.empty() &&
            !returnsFresh && !returnsReleased &&
            !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
   }
   bool operator==(const MemorySummary &o) const {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
            dereferencesUnchecked == o.dereferencesUnchecked && releasesFields == o.releasesFields &&
-           releasesPointee == o.releasesPointee && swaps == o.swaps && returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
+           releasesPointee == o.releasesPointee && swaps == o.swaps && releasesOnFailure == o.releasesOnFailure &&
+           returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
   }
 };
 
@@ -199,6 +217,7 @@ nlohmann::json summaryToJson(const MemorySummary &s) {
   return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
           {"dereferences_unchecked", s.dereferencesUnchecked}, {"release_kinds", s.releaseKinds},
           {"releases_fields", s.releasesFields}, {"releases_pointee", s.releasesPointee}, {"swaps", s.swaps},
+          {"releases_on_failure", s.releasesOnFailure},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
           {"return_nulls", s.returnNulls}};
 }
@@ -222,6 +241,9 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
   if (j.contains("releases_pointee") && j["releases_pointee"].is_array())
     for (const auto &v : j["releases_pointee"])
       if (v.is_number_unsigned()) s.releasesPointee.insert(v.get<unsigned>());
+  if (j.contains("releases_on_failure") && j["releases_on_failure"].is_array())
+    for (const auto &v : j["releases_on_failure"])
+      if (v.is_number_unsigned()) s.releasesOnFailure.insert(v.get<unsigned>());
   if (j.contains("swaps") && j["swaps"].is_array())
     for (const auto &v : j["swaps"])
       if (v.is_array() && v.size() == 2 && v[0].is_number_unsigned() && v[1].is_number_unsigned())
@@ -395,6 +417,7 @@ public:
   }
 
   void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
+    if (retreating(from, succIndex)) forgetDeadDanglingPointers(from, s);
     if (succIndex > 1 || from.succ_size() != 2) return;
     const Stmt *term = from.getTerminatorStmt();
     if (!term || llvm::isa<SwitchStmt>(term)) return;
@@ -408,6 +431,29 @@ public:
 
   void setCfg(CFG *cfg) {
     cfg_ = cfg;
+    liveness_ = std::make_unique<LocalLiveness>(*cfg, *fd_);
+    // Depth-first finishing order from the entry: an edge to a block that finished later
+    // goes back to a loop head.
+    finished_.assign(cfg->getNumBlockIDs(), 0);
+    std::vector<bool> seen(cfg->getNumBlockIDs(), false);
+    unsigned clock = 0;
+    std::vector<std::pair<const CFGBlock *, CFGBlock::const_succ_iterator>> stack;
+    seen[cfg->getEntry().getBlockID()] = true;
+    stack.push_back({&cfg->getEntry(), cfg->getEntry().succ_begin()});
+    while (!stack.empty()) {
+      auto &[b, it] = stack.back();
+      if (it == b->succ_end()) {
+        finished_[b->getBlockID()] = ++clock;
+        stack.pop_back();
+        continue;
+      }
+      const CFGBlock *next = it->getReachableBlock();
+      ++it;
+      if (next && !seen[next->getBlockID()]) {
+        seen[next->getBlockID()] = true;
+        stack.push_back({next, next->succ_begin()});
+      }
+    }
     postDominators_.buildDominatorTree(cfg);
     // Parameters that decide a branch somewhere in the function.
     for (const CFGBlock *b : *cfg) {
@@ -443,6 +489,9 @@ public:
       if (it->second.bits & MemoryObjectFacts::Released) {
         summary_.releases.insert(i);
         summary_.releaseKinds[i] = static_cast<unsigned>(it->second.releasedWith);
+        auto r = releasingReturns_.find(i);
+        if (r != releasingReturns_.end() && r->second.onFailure && !r->second.otherwise)
+          summary_.releasesOnFailure.insert(i);
       }
       if (it->second.bits & MemoryObjectFacts::Escaped) summary_.escapes.insert(i);
     }
@@ -475,6 +524,14 @@ private:
         const FunctionDecl *f = c->getDirectCallee();
         if (f && c->getNumArgs() == 1 && libraryRole(self->tu_.names.name(f)) == LibRole::Releases)
           if (std::optional<unsigned> i = self->pointeeOfParameter(c->getArg(0))) freed.insert(*i);
+        // `pp` handed on (`read_bytes(pp)`): the callee may store a fresh block through it,
+        // so the helper does more than release and reset.
+        for (const Expr *a : c->arguments())
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a)))
+            for (unsigned i = 0; i < self->fd_->getNumParams(); ++i)
+              if (self->fd_->getParamDecl(i) == d->getDecl() && d->getType()->isPointerType() &&
+                  d->getType()->getPointeeType()->isPointerType())
+                writtenOther.insert(i);
         return true;
       }
       bool VisitVarDecl(VarDecl *v) {
@@ -526,6 +583,54 @@ private:
   std::map<const Expr *, PointerValue> callCache_;
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
+  std::unique_ptr<LocalLiveness> liveness_;
+  std::vector<unsigned> finished_;  // by block ID: depth-first finishing time (0: unreachable)
+  // Calls of functions that release an argument only when they fail: the argument's blocks
+  // as they were before the call, restored where the result is tested to be 0.
+  std::map<const Expr *, std::vector<std::pair<const void *, MemoryObjectFacts>>> releasedOnFailure_;
+  // Per parameter: does some return release it with a non-zero constant result
+  // (onFailure), or with another result (otherwise)?
+  struct ReleasingReturns {
+    bool onFailure = false, otherwise = false;
+  };
+  std::map<unsigned, ReleasingReturns> releasingReturns_;
+
+  // `rc = f(...)`: rc now holds that call's result; any other write forgets it.
+  void noteResult(const Expr *lhs, const Expr *rhs, State &s) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(lhs));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd) return;
+    const auto *call = rhs ? llvm::dyn_cast<CallExpr>(stripParensAndCasts(rhs)) : nullptr;
+    if (call && vd->getType()->isIntegerType()) s.results[vd] = call;
+    else s.results.erase(vd);
+  }
+
+  void noteReleasingReturn(const ReturnStmt *rs, const State &s) {
+    std::optional<long long> value;
+    if (const Expr *rv = rs->getRetValue(); rv && rv->getType()->isIntegerType()) value = integerConstant(rv, tu_.ctx);
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
+      auto it = s.objects.find(fd_->getParamDecl(i));
+      if (it == s.objects.end() || !(it->second.bits & MemoryObjectFacts::Released)) continue;
+      if (value && *value != 0) releasingReturns_[i].onFailure = true;
+      else releasingReturns_[i].otherwise = true;
+    }
+  }
+
+  // Where the result of `call` (or a variable holding it) is known to be 0, the arguments
+  // a releases-on-failure callee was given are as they were before the call.
+  void refineResult(const Expr *cond, bool truth, State &s) {
+    const Expr *call = cond;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(cond))
+      if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
+        auto r = s.results.find(vd);
+        if (r == s.results.end()) return;
+        call = r->second;
+      }
+    auto it = releasedOnFailure_.find(call);
+    if (it == releasedOnFailure_.end() || truth) return;
+    for (const auto &[o, before] : it->second)
+      if (auto obj = s.objects.find(o); obj != s.objects.end()) obj->second = before;
+  }
   unsigned depth_ = 0;
 
   Location loc(const Decl *d) { return tu_.locations.map(d->getLocation()); }
@@ -602,7 +707,10 @@ private:
           }
         }
       }
-      if (reporting) checkExit(s, rs->getBeginLoc(), rs);
+      if (reporting) {
+        noteReleasingReturn(rs, s);
+        checkExit(s, rs->getBeginLoc(), rs);
+      }
       return;
     }
     if (const auto *e = llvm::dyn_cast<Expr>(st)) eval(e, s);
@@ -627,6 +735,8 @@ private:
     s.uninitialized.erase(vd);
     PointerValue v = eval(vd->getInit(), s);
     if (t->isPointerType()) s.pointers[key] = v;
+    if (const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(vd->getInit())); call && t->isIntegerType())
+      s.results[vd] = call;
   }
 
   // ----- branch conditions: null checks -----
@@ -643,8 +753,12 @@ private:
       case BO_EQ:
       case BO_NE: {
         bool eq = b->getOpcode() == BO_EQ;
-        if (isNull(b->getRHS())) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
-        else if (isNull(b->getLHS())) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
+        auto zero = [&](const Expr *x) {
+          std::optional<long long> v = integerConstant(x, tu_.ctx);
+          return isNull(x) || (v && *v == 0);
+        };
+        if (zero(b->getRHS())) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
+        else if (zero(b->getLHS())) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
         return;
       }
       case BO_LAnd:
@@ -662,6 +776,7 @@ private:
         return;
       }
     }
+    if (cond->getType()->isIntegerType()) refineResult(cond, truth, s);
     if (!cond->getType()->isPointerType()) return;
     std::optional<PathKey> key = pathOf(cond);
     if (!key) return;
@@ -1058,6 +1173,7 @@ private:
         return v;
       }
       if (u->isIncrementDecrementOp()) {
+        noteResult(u->getSubExpr(), nullptr, s);
         checkRead(u->getSubExpr(), s);  // x++ reads x
         PointerValue v = eval(u->getSubExpr(), s);
         markInitialized(u->getSubExpr(), s);
@@ -1076,6 +1192,7 @@ private:
       const auto *b = llvm::cast<BinaryOperator>(e);
       if (b->getOpcode() == BO_Assign) {
         PointerValue v = eval(b->getRHS(), s);
+        noteResult(b->getLHS(), b->getRHS(), s);
         if (const auto *rc = llvm::dyn_cast<CallExpr>(stripParensAndCasts(b->getRHS())))
           if (rc->getDirectCallee() && libraryRole(tu_.names.name(rc->getDirectCallee())) == LibRole::Reallocates)
             pendingRealloc_ = rc;
@@ -1084,6 +1201,7 @@ private:
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
+        noteResult(b->getLHS(), nullptr, s);
         checkRead(b->getLHS(), s);  // x += y reads x
         eval(b->getRHS(), s);
         PointerValue v = eval(b->getLHS(), s);
@@ -1208,6 +1326,31 @@ private:
     it->second.movedAt = moved.movedAt;
   }
 
+  bool retreating(const CFGBlock &from, unsigned succIndex) const {
+    auto it = from.succ_begin() + succIndex;
+    const CFGBlock *to = it->getReachableBlock();
+    return to && finished_[to->getBlockID()] >= finished_[from.getBlockID()];
+  }
+
+  // On the way back to a loop's head: a local pointer that no later statement reads, still
+  // naming a released block, is forgotten as if it had gone out of scope. Otherwise the
+  // released block of one iteration would be joined with the fresh block the same
+  // allocation makes in the next one (`sub = copy; ... free(sub);`), and the fresh block
+  // would look released. Elsewhere released blocks stay: a leak is judged by them.
+  void forgetDeadDanglingPointers(const CFGBlock &from, State &s) {
+    std::set<const VarDecl *> dead;
+    for (const auto &[k, v] : s.pointers) {
+      const auto *vd = llvm::dyn_cast<VarDecl>(k.base);
+      if (!vd || dead.count(vd) || liveness_->liveAfter(from, vd)) continue;
+      for (const void *o : v.objects)
+        if (auto obj = s.objects.find(o); obj != s.objects.end() && (obj->second.bits & MemoryObjectFacts::Released)) {
+          dead.insert(vd);
+          break;
+        }
+    }
+    for (const VarDecl *vd : dead) endLifetime(vd, s);
+  }
+
   // A block-scoped pointer goes out of scope: it no longer refers to anything, so memory
   // released through it on this path cannot be confused with what other paths still hold
   // (`old = p->buf; p->buf = grow(); free(old);` inside an `if`). Allocations stay tracked:
@@ -1277,6 +1420,11 @@ private:
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
+    // A pointer variable that now points elsewhere says nothing of its old target's fields
+    // (`item->next` checked for NULL, then `item = other`).
+    if (!key->field)
+      for (auto it = s.pointers.begin(); it != s.pointers.end();)
+        it = it->first.base == key->base && it->first.field ? s.pointers.erase(it) : std::next(it);
     PointerValue &stored = s.pointers[*key] = v;
     // A non-NULL value with no tracked target (the result of a call we do not follow).
     if (v.objects.empty() && v.nulls.bits != NullFacts::Null) stored.untracked = true;
@@ -1529,6 +1677,16 @@ private:
         bool constParam = pointsToConst(paramType);
         if (sum && sum->releasesFields.count(i)) releaseFieldsThrough(arg, sum->releasesFields.at(i), name, s);
         if (sum && sum->releases.count(i)) {
+          if (sum->releasesOnFailure.count(i)) {
+            auto &before = releasedOnFailure_[call];
+            before.clear();
+            for (const void *o : v.objects)
+              if (auto obj = s.objects.find(o); obj != s.objects.end()) {
+                before.push_back(*obj);
+                // Where it succeeded, the callee kept the block (the reason it frees it on failure).
+                if (sum->escapes.count(i)) before.back().second.bits |= MemoryObjectFacts::Escaped;
+              }
+          }
           auto k = sum->releaseKinds.find(i);
           ReleaseKind kind = k == sum->releaseKinds.end() ? ReleaseKind::Free : static_cast<ReleaseKind>(k->second);
           release(arg, arg, kind, "'" + name + "'", s);
