@@ -1036,11 +1036,14 @@ private:
   }
 
   // Past a dereference the pointer was not NULL (or the program stopped): one report, not
-  // one per later use.
+  // one per later use. A pointer already known to be non-NULL stays known: otherwise a
+  // path that checked it (`if (head) { head->tbl... }`) would, joined with the path where
+  // it was NULL, look NULL on every path that "knows".
   void assumeNonNullAfterUse(const Expr *ptrExpr, State &s) {
     if (std::optional<PathKey> key = pathOf(ptrExpr)) {
       auto it = s.pointers.find(*key);
-      if (it != s.pointers.end()) it->second.nulls.bits = NullFacts::AssumedNonNull;
+      if (it != s.pointers.end() && it->second.nulls.bits != NullFacts::NonNull)
+        it->second.nulls.bits = NullFacts::AssumedNonNull;
     }
   }
 
