@@ -1,6 +1,8 @@
 // CWE-190 / CWE-191: integer overflow and underflow. Arithmetic (+, -, *, ++, --, and
 // narrowing conversions of their results) whose result can leave its type's range, when an
 // operand comes from input, parsing or randomness, or when the overflow is certain.
+// Unsigned arithmetic on the state of a hash or checksum (a variable the function also
+// mixes with xor or shifts) is meant to wrap and is left alone.
 #include "checkers/RangeCheckers.h"
 
 namespace mamori {
@@ -27,6 +29,9 @@ public:
     // a range joined from constants on different paths may include paths that never run.
     bool certain = e.value.known && (e.value.lo > e.typeMax || e.value.hi < e.typeMin);
     if (!(e.value.external || certain)) return std::nullopt;
+    // Unsigned arithmetic on a value that is also mixed with xor and shifts is a hash or
+    // checksum: wrapping modulo 2^n is what it is written for.
+    if (e.bitMixed && e.typeMin == 0 && e.kind == RangeEvent::Kind::Arithmetic) return std::nullopt;
     Verdict v;
     v.cwe = over ? 190 : 191;
     std::string what = over ? "integer overflow" : "integer underflow";

@@ -319,7 +319,9 @@ class FunctionRanges {
 public:
   using State = RangeState;
 
-  FunctionRanges(RangeTu &tu, const FunctionDecl *fd) : tu_(tu), fd_(fd), fnName_(fd->getNameAsString()) {}
+  FunctionRanges(RangeTu &tu, const FunctionDecl *fd) : tu_(tu), fd_(fd), fnName_(fd->getNameAsString()) {
+    findBitMixed();
+  }
   bool reporting = false;
 
   State entryState() {
@@ -592,14 +594,43 @@ public:
   }
 
   void transferEdge(const CFGBlock &from, unsigned succIndex, State &s) {
-    if (succIndex > 1 || from.succ_size() != 2) return;
     const Stmt *term = from.getTerminatorStmt();
-    if (!term || llvm::isa<SwitchStmt>(term)) return;
+    if (const auto *sw = llvm::dyn_cast_or_null<SwitchStmt>(term)) {
+      switchEdge(*sw, from, succIndex, s);
+      return;
+    }
+    if (succIndex > 1 || from.succ_size() != 2) return;
+    if (!term) return;
     if (const auto *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition()))
       refine(cond, succIndex == 0, s, 0, true);
   }
 
 private:
+  // The edge from a switch to one of its `case K:` labels: the controlling value is K there
+  // (or within `case A ... B:`). A case the value cannot take is never entered, so what
+  // falls through from it (a hash's tail `case 11: ... key[10] ...`) is not judged either.
+  void switchEdge(const SwitchStmt &sw, const CFGBlock &from, unsigned succIndex, State &s) {
+    auto it = from.succ_begin() + succIndex;
+    const CFGBlock *to = it->getReachableBlock();
+    const auto *label = to ? llvm::dyn_cast_or_null<CaseStmt>(to->getLabel()) : nullptr;
+    if (!label) return;
+    std::optional<i128> lo = constant(label->getLHS());
+    std::optional<i128> hi = label->getRHS() ? constant(label->getRHS()) : lo;
+    if (!lo || !hi) return;
+    bool abs = false;
+    if (const VarDecl *vd = subject(sw.getCond(), abs); vd && !abs) {
+      constrain(vd, false, BO_GE, *lo, s);
+      constrain(vd, false, BO_LE, *hi, s);
+      return;
+    }
+    if (sw.getCond()->HasSideEffects(tu_.ctx)) return;
+    bool wasReporting = reporting;
+    reporting = false;
+    ValueRange v = eval(sw.getCond(), s);
+    reporting = wasReporting;
+    if (v.known && (v.hi < *lo || v.lo > *hi)) s.infeasible = true;
+  }
+
   RangeTu &tu_;
   const FunctionDecl *fd_;
   std::string fnName_;
@@ -1279,7 +1310,33 @@ private:
     ev.typeMax = hi;
     ev.typeName = type.getAsString();
     ev.op = op;
+    for (const Stmt *child : e->children())
+      if (const auto *d = llvm::dyn_cast_or_null<DeclRefExpr>(child ? stripParensAndCasts(llvm::cast<Expr>(child)) : nullptr))
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); vd && bitMixed_.count(vd)) ev.bitMixed = true;
     emit(ev);
+  }
+
+  // Variables the function mixes with ^, << or >>: the state of a hash, checksum or random
+  // generator, where unsigned wraparound is the arithmetic the author means.
+  std::set<const VarDecl *> bitMixed_;
+  void findBitMixed() {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      std::set<const VarDecl *> &out;
+      explicit Finder(std::set<const VarDecl *> &o) : out(o) {}
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        switch (b->getOpcode()) {
+        case BO_Xor: case BO_Shl: case BO_Shr: case BO_XorAssign: case BO_ShlAssign: case BO_ShrAssign:
+          for (const Expr *side : {b->getLHS(), b->getRHS()})
+            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(side)))
+              if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) out.insert(vd);
+          break;
+        default:
+          break;
+        }
+        return true;
+      }
+    } finder(bitMixed_);
+    if (fd_->getBody()) finder.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
   }
 
   ValueRange evalInner(const Expr *e, State &s) {
@@ -1434,7 +1491,20 @@ private:
     case Stmt::ConditionalOperatorClass: {
       const auto *c = llvm::cast<ConditionalOperator>(e);
       eval(c->getCond(), s);
-      return hull(eval(c->getTrueExpr(), s), eval(c->getFalseExpr(), s));
+      if (c->getTrueExpr()->HasSideEffects(tu_.ctx) || c->getFalseExpr()->HasSideEffects(tu_.ctx))
+        return hull(eval(c->getTrueExpr(), s), eval(c->getFalseExpr(), s));
+      // Each arm under its side of the condition (`n > 0 ? n - 1 : 0`); an arm the
+      // condition rules out is not evaluated, nor judged.
+      State whenTrue = s, whenFalse = s;
+      refine(c->getCond(), true, whenTrue, 0, true);
+      refine(c->getCond(), false, whenFalse, 0, true);
+      std::optional<ValueRange> t, f;
+      if (!whenTrue.infeasible) t = eval(c->getTrueExpr(), whenTrue);
+      if (!whenFalse.infeasible) f = eval(c->getFalseExpr(), whenFalse);
+      if (t && f) return hull(*t, *f);
+      if (t) return *t;
+      if (f) return *f;
+      return top();
     }
     case Stmt::CallExprClass:
       containerCall(llvm::cast<CallExpr>(e), s);  // f(v) with a non-const reference may resize v

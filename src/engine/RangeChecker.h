@@ -51,6 +51,9 @@ struct RangeEvent {
   __int128 typeMin = 0, typeMax = 0;  // Arithmetic/Narrowing: bounds of the result type
   std::string typeName;
   std::string op;           // "+", "*", "++", "memcpy", ...
+  // Arithmetic: an operand is a variable the function also mixes with ^, << or >> (the
+  // state of a hash, checksum or random generator).
+  bool bitMixed = false;
   // Index/Copy: the buffer.
   long long bufferBytes = -1;   // size of the destination buffer
   long long elementBytes = 1;   // Index: size of one element
