@@ -1,5 +1,8 @@
 #include "core/Finding.h"
 
+#include <string>
+#include <utility>
+
 namespace mamori {
 
 const char *severityName(Severity s) {
@@ -38,6 +41,28 @@ const char *diagnosticLevelName(Diagnostic::Level l) {
   case Diagnostic::Level::Error: return "error";
   }
   return "error";
+}
+
+void mergeFindingsAtOneSink(std::vector<Finding> &findings) {
+  std::vector<Finding> merged;
+  for (size_t i = 0; i < findings.size();) {
+    size_t j = i;
+    while (j < findings.size() && findings[j].location == findings[i].location && findings[j].ruleId == findings[i].ruleId &&
+           findings[j].cwe == findings[i].cwe)
+      ++j;
+    size_t best = i;
+    for (size_t k = i + 1; k < j; ++k)
+      if (std::make_pair(findings[k].trace.size(), findings[k].fingerprint) <
+          std::make_pair(findings[best].trace.size(), findings[best].fingerprint))
+        best = k;
+    Finding f = std::move(findings[best]);
+    if (j - i > 1)
+      f.message += " (" + std::to_string(j - i - 1) +
+                   (j - i - 1 == 1 ? " other path reaches" : " other paths reach") + " this sink)";
+    merged.push_back(std::move(f));
+    i = j;
+  }
+  findings = std::move(merged);
 }
 
 }  // namespace mamori

@@ -99,4 +99,10 @@ struct Diagnostic {
 };
 const char *diagnosticLevelName(Diagnostic::Level l);
 
+// Several paths to one sink (a wrapper's fopen reached from nine callers, or one file
+// compiled into several targets) are one defect to fix: keeps one finding per location,
+// rule and CWE, the one with the shortest trace, and says in its message how many other
+// paths reach it. `findings` must be sorted by location.
+void mergeFindingsAtOneSink(std::vector<Finding> &findings);
+
 }  // namespace mamori

@@ -387,8 +387,9 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
     }
   }
   std::sort(report.findings.begin(), report.findings.end(), [](const Finding &a, const Finding &b) {
-    return std::tie(a.location, a.ruleId) < std::tie(b.location, b.ruleId);
+    return std::tie(a.location, a.ruleId, a.cwe) < std::tie(b.location, b.ruleId, b.cwe);
   });
+  mergeFindingsAtOneSink(report.findings);
   // Identical code in one function (two `free(p);` lines) gives identical fingerprints: the
   // second and later get their occurrence number mixed in, in source order, which stays
   // stable as long as the identical statements keep their relative order.

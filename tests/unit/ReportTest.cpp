@@ -45,3 +45,18 @@ TEST(SarifReport, RelativeUrisUnderTheProjectRoot) {
 }
 
 }  // namespace
+
+TEST(MergeFindings, OneFindingPerSinkWithTheShortestTrace) {
+  Finding longer = sample(10);
+  longer.trace.insert(longer.trace.begin() + 1, {TraceStep::Kind::Call, {"/p/src/b.c", 3, 1}, "passed to 'run'"});
+  longer.fingerprint = "a";
+  Finding shorter = sample(10);
+  shorter.fingerprint = "b";
+  Finding elsewhere = sample(20);
+  std::vector<Finding> findings = {longer, shorter, elsewhere};
+  mergeFindingsAtOneSink(findings);
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].fingerprint, "b");
+  EXPECT_NE(findings[0].message.find("1 other path reaches this sink"), std::string::npos);
+  EXPECT_EQ(findings[1].message, "OS command injection");
+}
