@@ -1122,8 +1122,12 @@ private:
         auto it = s.pointers.find(*key);
         if (it != s.pointers.end()) return m->isArrow() ? guardedBy(it->second, m->getBase()) : it->second;
         // `req->buf` of a parameter: the memory it points to on entry, so that freeing it
-        // twice or using it after free is seen.
-        if (m->getType()->isPointerType() && llvm::isa<ParmVarDecl>(key->base)) {
+        // twice or using it after free is seen. Only while the parameter still points where
+        // it did on entry: after `h = h->parent`, `h->parent` is another object.
+        auto param = s.pointers.find({key->base, nullptr});
+        bool atEntry = param != s.pointers.end() && param->second.objects.size() == 1 &&
+                       param->second.objects.front() == static_cast<const void *>(key->base);
+        if (m->getType()->isPointerType() && llvm::isa<ParmVarDecl>(key->base) && atEntry) {
           const void *obj = &*entryObjects_.insert({key->base, key->field}).first;
           MemoryObjectFacts facts;
           facts.kind = AllocKind::Parameter;
