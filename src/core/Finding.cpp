@@ -46,8 +46,11 @@ const char *diagnosticLevelName(Diagnostic::Level l) {
 void mergeFindingsAtOneSink(std::vector<Finding> &findings) {
   std::vector<Finding> merged;
   for (size_t i = 0; i < findings.size();) {
-    size_t j = i;
-    while (j < findings.size() && findings[j].location == findings[i].location && findings[j].ruleId == findings[i].ruleId &&
+    size_t j = i + 1;
+    // Taint only: several sources reaching one sink are one defect. Two leaks reported at
+    // one exit are two blocks, and stay two findings.
+    bool taint = findings[i].ruleId.rfind("mamori.taint.", 0) == 0;
+    while (taint && j < findings.size() && findings[j].location == findings[i].location && findings[j].ruleId == findings[i].ruleId &&
            findings[j].cwe == findings[i].cwe)
       ++j;
     size_t best = i;

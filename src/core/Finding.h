@@ -99,10 +99,10 @@ struct Diagnostic {
 };
 const char *diagnosticLevelName(Diagnostic::Level l);
 
-// Several paths to one sink (a wrapper's fopen reached from nine callers, or one file
-// compiled into several targets) are one defect to fix: keeps one finding per location,
-// rule and CWE, the one with the shortest trace, and says in its message how many other
-// paths reach it. `findings` must be sorted by location.
+// Several tainted paths to one sink (a wrapper's fopen reached from nine callers, or one
+// file compiled into several targets) are one defect to fix: keeps one taint finding per
+// location, rule and CWE, the one with the shortest trace, and says in its message how
+// many other paths reach it. `findings` must be sorted by location, rule and CWE.
 void mergeFindingsAtOneSink(std::vector<Finding> &findings);
 
 }  // namespace mamori

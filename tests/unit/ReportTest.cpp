@@ -60,3 +60,12 @@ TEST(MergeFindings, OneFindingPerSinkWithTheShortestTrace) {
   EXPECT_NE(findings[0].message.find("1 other path reaches this sink"), std::string::npos);
   EXPECT_EQ(findings[1].message, "OS command injection");
 }
+
+TEST(MergeFindings, TwoLeaksAtOneExitStayTwo) {
+  Finding a = sample(10), b = sample(10);
+  a.ruleId = b.ruleId = "mamori.memory.leak";
+  a.cwe = b.cwe = 401;
+  std::vector<Finding> findings = {a, b};
+  mergeFindingsAtOneSink(findings);
+  EXPECT_EQ(findings.size(), 2u);
+}
