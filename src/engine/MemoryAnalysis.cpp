@@ -1409,6 +1409,11 @@ private:
     if (const auto *m = llvm::dyn_cast<MemberExpr>(l); m && m->isArrow()) dereference(m->getBase(), m, s);
     if (!key) {
       escape(v, s);  // stored somewhere we do not follow
+      // `*list = node`, `head->next->item = node` through a parameter or a global: the
+      // caller can reach it there, so the function's result does not hand it over alone.
+      if (const VarDecl *root = rootVariable(l); root && (llvm::isa<ParmVarDecl>(root) || root->hasGlobalStorage()))
+        for (const void *o : v.objects)
+          if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
       else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
         eval(a->getIdx(), s);
