@@ -19,6 +19,37 @@
 
 namespace mamori {
 
+// Each block's position (by block ID) in reverse post-order from the entry. An edge from a
+// block to one of equal or lower rank goes back to a loop head.
+inline std::vector<unsigned> reversePostOrderRank(const clang::CFG &cfg) {
+  const unsigned n = cfg.getNumBlockIDs();
+  std::vector<unsigned> post;
+  std::vector<char> seen(n, 0);
+  // Iterative DFS: deeply nested code must not overflow the stack.
+  std::vector<std::pair<const clang::CFGBlock *, clang::CFGBlock::const_succ_iterator>> stack;
+  const clang::CFGBlock *entry = &cfg.getEntry();
+  seen[entry->getBlockID()] = 1;
+  stack.push_back({entry, entry->succ_begin()});
+  while (!stack.empty()) {
+    auto &[block, it] = stack.back();
+    if (it == block->succ_end()) {
+      post.push_back(block->getBlockID());
+      stack.pop_back();
+      continue;
+    }
+    const clang::CFGBlock *succ = it->getReachableBlock();
+    ++it;
+    if (succ && !seen[succ->getBlockID()]) {
+      seen[succ->getBlockID()] = 1;
+      stack.push_back({succ, succ->succ_begin()});
+    }
+  }
+  // Unreachable blocks keep rank 0; no state ever reaches them.
+  std::vector<unsigned> rank(n, 0);
+  for (unsigned i = 0; i < post.size(); ++i) rank[post[post.size() - 1 - i]] = i;
+  return rank;
+}
+
 template <typename Analysis> class ForwardDataflow {
 public:
   using State = typename Analysis::State;
@@ -34,9 +65,7 @@ public:
     std::vector<unsigned> visits(n, 0);
     std::vector<const clang::CFGBlock *> byId(n, nullptr);
     for (const clang::CFGBlock *b : cfg) byId[b->getBlockID()] = b;
-    std::vector<unsigned> order = reversePostOrder(cfg);
-    std::vector<unsigned> rank(n, 0);
-    for (unsigned i = 0; i < order.size(); ++i) rank[order[i]] = i;
+    std::vector<unsigned> rank = reversePostOrderRank(cfg);
 
     // A worklist ordered by reverse post-order: loops converge in few sweeps.
     std::vector<bool> queued(n, false);
@@ -98,31 +127,6 @@ private:
   Analysis &analysis_;
   unsigned maxVisits_;
 
-  static std::vector<unsigned> reversePostOrder(const clang::CFG &cfg) {
-    const unsigned n = cfg.getNumBlockIDs();
-    std::vector<unsigned> post;
-    std::vector<char> seen(n, 0);
-    // Iterative DFS: deeply nested code must not overflow the stack.
-    std::vector<std::pair<const clang::CFGBlock *, clang::CFGBlock::const_succ_iterator>> stack;
-    const clang::CFGBlock *entry = &cfg.getEntry();
-    seen[entry->getBlockID()] = 1;
-    stack.push_back({entry, entry->succ_begin()});
-    while (!stack.empty()) {
-      auto &[block, it] = stack.back();
-      if (it == block->succ_end()) {
-        post.push_back(block->getBlockID());
-        stack.pop_back();
-        continue;
-      }
-      const clang::CFGBlock *succ = it->getReachableBlock();
-      ++it;
-      if (succ && !seen[succ->getBlockID()]) {
-        seen[succ->getBlockID()] = 1;
-        stack.push_back({succ, succ->succ_begin()});
-      }
-    }
-    return std::vector<unsigned>(post.rbegin(), post.rend());
-  }
 };
 
 }  // namespace mamori

@@ -432,28 +432,7 @@ public:
   void setCfg(CFG *cfg) {
     cfg_ = cfg;
     liveness_ = std::make_unique<LocalLiveness>(*cfg, *fd_);
-    // Depth-first finishing order from the entry: an edge to a block that finished later
-    // goes back to a loop head.
-    finished_.assign(cfg->getNumBlockIDs(), 0);
-    std::vector<bool> seen(cfg->getNumBlockIDs(), false);
-    unsigned clock = 0;
-    std::vector<std::pair<const CFGBlock *, CFGBlock::const_succ_iterator>> stack;
-    seen[cfg->getEntry().getBlockID()] = true;
-    stack.push_back({&cfg->getEntry(), cfg->getEntry().succ_begin()});
-    while (!stack.empty()) {
-      auto &[b, it] = stack.back();
-      if (it == b->succ_end()) {
-        finished_[b->getBlockID()] = ++clock;
-        stack.pop_back();
-        continue;
-      }
-      const CFGBlock *next = it->getReachableBlock();
-      ++it;
-      if (next && !seen[next->getBlockID()]) {
-        seen[next->getBlockID()] = true;
-        stack.push_back({next, next->succ_begin()});
-      }
-    }
+    rank_ = reversePostOrderRank(*cfg);
     postDominators_.buildDominatorTree(cfg);
     // Parameters that decide a branch somewhere in the function.
     for (const CFGBlock *b : *cfg) {
@@ -502,7 +481,12 @@ private:
   std::optional<unsigned> pointeeOfParameter(const Expr *e) const {
     const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(e));
     if (!u || u->getOpcode() != UO_Deref) return std::nullopt;
-    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr()));
+    return pointerToPointerParameter(u->getSubExpr());
+  }
+
+  // The parameter `e` names, when it is a pointer-to-pointer parameter (`pp`).
+  std::optional<unsigned> pointerToPointerParameter(const Expr *e) const {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e));
     const auto *pv = d ? llvm::dyn_cast<ParmVarDecl>(d->getDecl()) : nullptr;
     if (!pv || !pv->getType()->isPointerType() || !pv->getType()->getPointeeType()->isPointerType()) return std::nullopt;
     for (unsigned i = 0; i < fd_->getNumParams(); ++i)
@@ -527,11 +511,7 @@ private:
         // `pp` handed on (`read_bytes(pp)`): the callee may store a fresh block through it,
         // so the helper does more than release and reset.
         for (const Expr *a : c->arguments())
-          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a)))
-            for (unsigned i = 0; i < self->fd_->getNumParams(); ++i)
-              if (self->fd_->getParamDecl(i) == d->getDecl() && d->getType()->isPointerType() &&
-                  d->getType()->getPointeeType()->isPointerType())
-                writtenOther.insert(i);
+          if (std::optional<unsigned> i = self->pointerToPointerParameter(a)) writtenOther.insert(*i);
         return true;
       }
       bool VisitVarDecl(VarDecl *v) {
@@ -584,7 +564,7 @@ private:
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
   std::unique_ptr<LocalLiveness> liveness_;
-  std::vector<unsigned> finished_;  // by block ID: depth-first finishing time (0: unreachable)
+  std::vector<unsigned> rank_;  // by block ID: position in reverse post-order
   // Calls of functions that release an argument only when they fail: the argument's blocks
   // as they were before the call, restored where the result is tested to be 0.
   std::map<const Expr *, std::vector<std::pair<const void *, MemoryObjectFacts>>> releasedOnFailure_;
@@ -598,8 +578,9 @@ private:
   // `rc = f(...)`: rc now holds that call's result; any other write forgets it.
   void noteResult(const Expr *lhs, const Expr *rhs, State &s) {
     const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(lhs));
-    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
-    if (!vd) return;
+    if (const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr) noteResult(vd, rhs, s);
+  }
+  void noteResult(const VarDecl *vd, const Expr *rhs, State &s) {
     const auto *call = rhs ? llvm::dyn_cast<CallExpr>(stripParensAndCasts(rhs)) : nullptr;
     if (call && vd->getType()->isIntegerType()) s.results[vd] = call;
     else s.results.erase(vd);
@@ -735,8 +716,7 @@ private:
     s.uninitialized.erase(vd);
     PointerValue v = eval(vd->getInit(), s);
     if (t->isPointerType()) s.pointers[key] = v;
-    if (const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(vd->getInit())); call && t->isIntegerType())
-      s.results[vd] = call;
+    noteResult(vd, vd->getInit(), s);
   }
 
   // ----- branch conditions: null checks -----
@@ -1333,10 +1313,10 @@ private:
     it->second.movedAt = moved.movedAt;
   }
 
+  // The edge goes back to a loop head (as the solver decides it, by reverse post-order).
   bool retreating(const CFGBlock &from, unsigned succIndex) const {
-    auto it = from.succ_begin() + succIndex;
-    const CFGBlock *to = it->getReachableBlock();
-    return to && finished_[to->getBlockID()] >= finished_[from.getBlockID()];
+    const CFGBlock *to = (from.succ_begin() + succIndex)->getReachableBlock();
+    return to && rank_[from.getBlockID()] >= rank_[to->getBlockID()];
   }
 
   // On the way back to a loop's head: a local pointer that no later statement reads, still
