@@ -624,10 +624,7 @@ private:
       return;
     }
     if (sw.getCond()->HasSideEffects(tu_.ctx)) return;
-    bool wasReporting = reporting;
-    reporting = false;
-    ValueRange v = eval(sw.getCond(), s);
-    reporting = wasReporting;
+    ValueRange v = evalQuietly(sw.getCond(), s);
     if (v.known && (v.hi < *lo || v.lo > *hi)) s.infeasible = true;
   }
 
@@ -1205,10 +1202,7 @@ private:
             k = (op == BO_LT || op == BO_LE) ? it->second.hi : it->second.lo;
         } else if (!other && !b->getRHS()->HasSideEffects(tu_.ctx)) {
           // Quietly: the bound's own arithmetic was judged where the condition ran.
-          bool wasReporting = reporting;
-          reporting = false;
-          ValueRange bound = eval(b->getRHS(), s);
-          reporting = wasReporting;
+          ValueRange bound = evalQuietly(b->getRHS(), s);
           // Only a single value: a bound that varies (`x > LIMIT - total`) relates two
           // variables, which intervals cannot keep, and is handled as an unknown cap.
           // Either way the program compared the value with a cap of its own making.
@@ -1243,6 +1237,16 @@ private:
   }
 
   // ----- expressions -----
+
+  // The value of an expression the program has already evaluated (and been judged on) at
+  // its own statement: no events a second time.
+  ValueRange evalQuietly(const Expr *e, State &s) {
+    bool wasReporting = reporting;
+    reporting = false;
+    ValueRange v = eval(e, s);
+    reporting = wasReporting;
+    return v;
+  }
 
   ValueRange eval(const Expr *e, State &s) {
     if (!e || depth_ > 1500) return top();
