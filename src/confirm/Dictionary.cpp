@@ -229,6 +229,20 @@ std::vector<std::string> substitutionSeeds(const std::vector<std::string> &seeds
             }
           }
         }
+        // A file name ("firmware-2.4.1.bin") takes each traversal the code or an oracle
+        // knows in its place: the name is where a request says which file to open.
+        if (s == Shape::Name && w.find('.') != std::string::npos && w.find("..") == std::string::npos) {
+          const auto &paths = byShape[Shape::Path];
+          size_t k = 0;
+          for (const std::string &t : paths) {
+            if (t.find("../") == std::string::npos || k++ != round) continue;
+            std::string variant = seed.substr(0, i) + t.substr(t.find_first_not_of('/')) + seed.substr(j);
+            if (seen.insert(variant).second && out.size() < limit) {
+              out.push_back(variant);
+              any = true;
+            }
+          }
+        }
         i = j;
         ++word;
       }

@@ -6,14 +6,18 @@
  *   CWE-78  a shell command ran the canary program `mamori_canary`, which confirm puts
  *           first in PATH (so shell syntax from the input was interpreted);
  *   CWE-134 a printf-family format lies in writable memory (it came from data, not from a
- *           literal) and holds a conversion directive;
- *   CWE-22  a path handed to open/fopen climbs with ".." out of the folder it names
- *           before the first "..".
+ *           literal) and holds a conversion directive; under a fuzz target, where the
+ *           input is known, that directive must also appear in the input;
+ *   CWE-22  a path handed to open/fopen/... climbs with ".." out of the folder it names
+ *           before the first "..", to a file that exists there (or, for a call that
+ *           creates files, into a folder that exists). Such writes and deletes are
+ *           refused, never performed.
  * A violation prints a report in the sanitizers' style, with the stack, and aborts, so
  * libFuzzer keeps the input as a crash. Nothing here runs unless confirm linked it.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <errno.h>
 #include <execinfo.h>
 #include <link.h>
 #include <sys/syscall.h>
@@ -23,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <syslog.h>
 #include <unistd.h>
@@ -119,14 +124,43 @@ static int on_failure(void) {
 void __asan_on_error(void) { (void)on_failure(); }
 void __ubsan_on_report(void) { (void)on_failure(); }
 
-static void oracle_violation(const char *kind, const char *what, const char *value) {
+static void oracle_violation_detail(const char *kind, const char *what, const char *value, const char *detail) {
   if (on_failure()) return;
   fprintf(stderr, "==%d==ERROR: mamori-oracle: %s\n", (int)getpid(), kind);
   fprintf(stderr, "%s: \"%.200s\"\n", what, value ? value : "(null)");
+  if (detail) fprintf(stderr, "%s\n", detail);
   __sanitizer_print_stack_trace();
   fprintf(stderr, "SUMMARY: mamori-oracle: %s\n", kind);
   fflush(stderr);
   abort();
+}
+
+static void oracle_violation(const char *kind, const char *what, const char *value) {
+  oracle_violation_detail(kind, what, value, NULL);
+}
+
+/* ----- The input being run, when a fuzz target runs it -----
+ * LLVMFuzzerTestOneInput is wrapped too, so the oracles know the bytes that came from
+ * outside. In a build without a fuzz target (the project's own tests) it stays unknown. */
+
+int __real_LLVMFuzzerTestOneInput(const uint8_t *, size_t) __attribute__((weak));
+static const uint8_t *current_input;
+static size_t current_size;
+static int input_known;
+
+int __wrap_LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!__real_LLVMFuzzerTestOneInput) return 0;
+  const uint8_t *outer = current_input;
+  size_t outer_size = current_size;
+  int outer_known = input_known;
+  current_input = data;
+  current_size = size;
+  input_known = 1;
+  int r = __real_LLVMFuzzerTestOneInput(data, size);
+  current_input = outer;
+  current_size = outer_size;
+  input_known = outer_known;
+  return r;
 }
 
 /* ----- CWE-134: formats from writable memory ----- */
@@ -161,19 +195,36 @@ static int in_readonly_memory(const void *p) {
   return 0;
 }
 
-static int has_directive(const char *fmt) {
+/* A plain loop, not memmem(): libFuzzer hooks memmem and would learn the needle, so the
+ * oracle's own question would teach the fuzzer to put the directive into the input. */
+static int occurs_in_input(const char *s, size_t n) {
+  if (!current_input || n == 0 || n > current_size) return 0;
+  for (size_t i = 0; i + n <= current_size; ++i) {
+    size_t k = 0;
+    while (k < n && current_input[i + k] == (uint8_t)s[k]) ++k;
+    if (k == n) return 1;
+  }
+  return 0;
+}
+
+/* True when `fmt` holds a conversion directive; with `from_input`, only a directive whose
+ * whole text ("%n", "%08x") also occurs in the input being run counts. A program that
+ * builds a format at run time ("%" + width + "s") has directives too, but not the input's. */
+static int has_directive(const char *fmt, int from_input) {
   for (const char *p = fmt; *p; ++p) {
     if (*p != '%') continue;
     const char *q = p + 1;
     if (*q == '%') { p = q; continue; }
     while (*q && strchr("0123456789.-+ #'$*hlLqjzt", *q)) ++q;
-    if (*q && strchr("diouxXeEfFgGaAcsSpnm", *q)) return 1;
+    if (!*q || !strchr("diouxXeEfFgGaAcsSpnm", *q)) continue;
+    if (!from_input) return 1;
+    if (occurs_in_input(p, (size_t)(q - p + 1))) return 1;
   }
   return 0;
 }
 
 static void check_format(const char *fmt) {
-  if (fmt && !in_readonly_memory(fmt) && has_directive(fmt))
+  if (fmt && !in_readonly_memory(fmt) && has_directive(fmt, input_known))
     oracle_violation("format string from data (CWE-134)", "format", fmt);
 }
 
@@ -262,7 +313,7 @@ int __wrap_pclose(FILE *f) {
   return r;
 }
 
-/* ----- CWE-22: a path climbs out of the folder it names ----- */
+/* ----- CWE-22: a path climbs out of its folder to a file that is there ----- */
 
 static int is_dotdot(const char *p, size_t len) { return len == 2 && p[0] == '.' && p[1] == '.'; }
 
@@ -271,10 +322,8 @@ static int is_dotdot(const char *p, size_t len) { return len == 2 && p[0] == '.'
  * components before the first ".." name ("/srv/www/a/../../x"). The oracle cannot know
  * where a program's root ends inside the string, so one level ("www/a/../b") is allowed;
  * a path that starts with ".." names no folder first and is left alone. */
-static int escapes_its_root(const char *path) {
+static int climbs_out(const char *path) {
   if (!path) return 0;
-  const char *segs[512];
-  size_t lens[512];
   int n = 0, root_depth = -1;
   const char *p = path;
   while (*p) {
@@ -290,20 +339,125 @@ static int escapes_its_root(const char *path) {
       --n;
       if (n == 0 || n < root_depth - 1) return 1;
     } else if (!(len == 1 && p[0] == '.')) {
-      if (n == 512) return 0;
-      segs[n] = p;
-      lens[n] = len;
       ++n;
     }
     p = e;
   }
-  (void)segs;
-  (void)lens;
   return 0;
 }
 
-static void check_path(const char *path) {
-  if (escapes_its_root(path)) oracle_violation("path traversal (CWE-22): the path leaves its folder", "path", path);
+/* Appends the components of `path` to the absolute folder in `out` (at most n bytes), as
+ * the kernel would walk them but without touching the file system: "." is skipped and
+ * ".." drops the last component. With `root`, the result as it stood just before the
+ * first ".." is copied there too: the folder the path names before it climbs. */
+static int walk_lexically(char *out, size_t n, const char *path, char *root, size_t rn) {
+  size_t len = strlen(out);
+  int climbed = 0;
+  for (const char *p = path; *p;) {
+    while (*p == '/') ++p;
+    if (!*p) break;
+    const char *e = p;
+    while (*e && *e != '/') ++e;
+    size_t seg = (size_t)(e - p);
+    if (is_dotdot(p, seg)) {
+      if (!climbed && root) {
+        if (len + 1 > rn) return 0;
+        memcpy(root, out, len + 1);
+        if (!root[0]) strcpy(root, "/");
+      }
+      climbed = 1;
+      while (len > 0 && out[len - 1] != '/') --len;
+      if (len > 0) --len;
+      out[len] = '\0';
+    } else if (!(seg == 1 && p[0] == '.')) {
+      if (len + 1 + seg + 1 > n) return 0;
+      out[len++] = '/';
+      memcpy(out + len, p, seg);
+      len += seg;
+      out[len] = '\0';
+    }
+    p = e;
+  }
+  if (!out[0]) strcpy(out, "/");
+  return 1;
+}
+
+/* Where `path` (relative to `dirfd`) ends up, and the folder it climbs out of. */
+static int resolve(int dirfd, const char *path, char *target, size_t n, char *root, size_t rn) {
+  target[0] = '\0';
+  if (path[0] != '/') {
+    if (dirfd == AT_FDCWD) {
+      if (!getcwd(target, n)) return 0;
+    } else {
+      char link[64];
+      snprintf(link, sizeof link, "/proc/self/fd/%d", dirfd);
+      ssize_t k = readlink(link, target, n - 1);
+      if (k <= 0) return 0;
+      target[k] = '\0';
+    }
+    if (target[0] == '/' && target[1] == '\0') target[0] = '\0';
+  }
+  return walk_lexically(target, n, path, root, rn);
+}
+
+/* Compared by hand: libFuzzer hooks strncmp() and would learn the oracle's strings. */
+static int below(const char *path, const char *folder) {
+  size_t k = 0;
+  if (folder[0] == '/' && folder[1] == '\0') return 1;
+  while (folder[k] && path[k] == folder[k]) ++k;
+  return folder[k] == '\0' && (path[k] == '\0' || path[k] == '/');
+}
+
+enum path_use { PATH_READ, PATH_WRITE, PATH_DELETE };
+
+/* Returns 0 when the call may go ahead, or -1 when it must not (errno is set): mamori
+ * never lets a traversal write or delete outside the folder.
+ *
+ * A path that climbs out of its folder proves CWE-22 when the file it reaches outside that
+ * folder exists (a read, a delete or an overwrite would touch it), or, for a call that
+ * creates files, when the folder it would be created in exists. The walk is lexical, so a
+ * program whose root is missing on this machine (a harness's "/nonexistent/www") still
+ * shows where the same input would lead on a deployed one. */
+static int check_path_at(int dirfd, const char *path, enum path_use use) {
+  if (!path || !climbs_out(path)) return 0;
+  char target[4096], root[4096];
+  root[0] = '\0';
+  if (!resolve(dirfd, path, target, sizeof target, root, sizeof root) || !root[0] || below(target, root)) return 0;
+  struct stat st;
+  int reached = stat(target, &st) == 0;
+  const char *what = "reads a file outside its folder";
+  if (use == PATH_DELETE) {
+    what = "deletes a file outside its folder";
+  } else if (use == PATH_WRITE && !reached) {
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", target);
+    char *slash = strrchr(parent, '/');
+    if (slash && slash != parent) *slash = '\0';
+    reached = stat(parent, &st) == 0 && S_ISDIR(st.st_mode);
+    what = "creates a file outside its folder";
+  } else if (use == PATH_WRITE) {
+    what = "overwrites a file outside its folder";
+  }
+  if (reached) {
+    char detail[8300];
+    snprintf(detail, sizeof detail, "reaches \"%s\", outside \"%s\"", target, root);
+    char kind[128];
+    snprintf(kind, sizeof kind, "path traversal (CWE-22): the path %s", what);
+    oracle_violation_detail(kind, "path", path, detail);
+  }
+  if (use == PATH_READ) return 0;
+  errno = reached ? EACCES : ENOENT;
+  return -1;
+}
+
+static int check_path(const char *path, enum path_use use) { return check_path_at(AT_FDCWD, path, use); }
+
+static enum path_use mode_use(const char *mode) {
+  return mode && (strchr(mode, 'w') || strchr(mode, 'a') || strchr(mode, '+')) ? PATH_WRITE : PATH_READ;
+}
+
+static enum path_use flags_use(int flags) {
+  return ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC))) ? PATH_WRITE : PATH_READ;
 }
 
 FILE *__real_fopen(const char *, const char *);
@@ -317,34 +471,31 @@ DIR *__real_opendir(const char *);
 int __real_unlink(const char *);
 int __real_remove(const char *);
 
-FILE *__wrap_fopen(const char *p, const char *m) { check_path(p); return __real_fopen(p, m); }
-FILE *__wrap_fopen64(const char *p, const char *m) { check_path(p); return __real_fopen64(p, m); }
-FILE *__wrap_freopen(const char *p, const char *m, FILE *s) { check_path(p); return __real_freopen(p, m, s); }
+FILE *__wrap_fopen(const char *p, const char *m) { return check_path(p, mode_use(m)) ? NULL : __real_fopen(p, m); }
+FILE *__wrap_fopen64(const char *p, const char *m) { return check_path(p, mode_use(m)) ? NULL : __real_fopen64(p, m); }
+FILE *__wrap_freopen(const char *p, const char *m, FILE *s) {
+  return check_path(p, mode_use(m)) ? NULL : __real_freopen(p, m, s);
+}
+
+#define OPEN_MODE(flags)                                                    \
+  va_list ap;                                                               \
+  va_start(ap, flags);                                                      \
+  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0; \
+  va_end(ap)
+
 int __wrap_open(const char *p, int flags, ...) {
-  check_path(p);
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
-  va_end(ap);
-  return __real_open(p, flags, mode);
+  OPEN_MODE(flags);
+  return check_path(p, flags_use(flags)) ? -1 : __real_open(p, flags, mode);
 }
 int __wrap_open64(const char *p, int flags, ...) {
-  check_path(p);
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
-  va_end(ap);
-  return __real_open64(p, flags, mode);
+  OPEN_MODE(flags);
+  return check_path(p, flags_use(flags)) ? -1 : __real_open64(p, flags, mode);
 }
 int __wrap_openat(int dir, const char *p, int flags, ...) {
-  check_path(p);
-  va_list ap;
-  va_start(ap, flags);
-  mode_t mode = (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, int) : 0;
-  va_end(ap);
-  return __real_openat(dir, p, flags, mode);
+  OPEN_MODE(flags);
+  return check_path_at(dir, p, flags_use(flags)) ? -1 : __real_openat(dir, p, flags, mode);
 }
-int __wrap_creat(const char *p, mode_t m) { check_path(p); return __real_creat(p, m); }
-DIR *__wrap_opendir(const char *p) { check_path(p); return __real_opendir(p); }
-int __wrap_unlink(const char *p) { check_path(p); return __real_unlink(p); }
-int __wrap_remove(const char *p) { check_path(p); return __real_remove(p); }
+int __wrap_creat(const char *p, mode_t m) { return check_path(p, PATH_WRITE) ? -1 : __real_creat(p, m); }
+DIR *__wrap_opendir(const char *p) { return check_path(p, PATH_READ) ? NULL : __real_opendir(p); }
+int __wrap_unlink(const char *p) { return check_path(p, PATH_DELETE) ? -1 : __real_unlink(p); }
+int __wrap_remove(const char *p) { return check_path(p, PATH_DELETE) ? -1 : __real_remove(p); }
