@@ -14,6 +14,7 @@ confirmed = such a finding confirmed, or a finding found only dynamically inside
 function. Any confirmed finding inside a good function is counted against mamori.
 
     nice /usr/bin/python3 bench/confirm_juliet.py --per-cwe 6 --seconds-per-target 4
+    nice /usr/bin/python3 bench/confirm_juliet.py --per-cwe 12 --spread   # spaced over the sample
 """
 import argparse
 import json
@@ -31,10 +32,11 @@ def main():
     rb.add_juliet_arguments(ap)
     ap.add_argument("--per-cwe", type=int, default=6)
     ap.add_argument("--seconds-per-target", type=int, default=4)
+    ap.add_argument("--spread", action="store_true", help="evenly spaced cases instead of the first ones")
     args = ap.parse_args()
     root = os.path.abspath(args.juliet)
     support = os.path.join(root, "testcasesupport")
-    by_cwe = rb.juliet_single_file_cases(args.sample, args.per_cwe, args.cwe)
+    by_cwe = rb.juliet_single_file_cases(args.sample, args.per_cwe, args.cwe, args.spread)
 
     rows = []
     started = time.time()

@@ -761,9 +761,10 @@ def add_juliet_arguments(ap):
     ap.add_argument("--cwe", default="", help="only these CWEs, e.g. 190,369")
 
 
-def juliet_single_file_cases(sample, per_cwe=0, cwes=""):
-    """The sample's single-file cases by CWE: the first `per_cwe` of each (0: all), only `cwes`
-    ("190,369") when given."""
+def juliet_single_file_cases(sample, per_cwe=0, cwes="", spread=False):
+    """The sample's single-file cases by CWE: the first `per_cwe` of each (0: all), or with
+    `spread` `per_cwe` cases evenly spaced over all of them (so every source and flow variant
+    has its chance), only `cwes` ("190,369") when given."""
     split_case = re.compile(r"_\d+[a-z]\.c$")
     with open(sample) as fh:
         rels = [l.strip() for l in fh if l.strip() and not l.startswith("#")]
@@ -774,8 +775,12 @@ def juliet_single_file_cases(sample, per_cwe=0, cwes=""):
         cwe = int(JULIET_CWE_RE.match(os.path.basename(rel)).group(1))
         if cwes and str(cwe) not in cwes.split(","):
             continue
-        if not per_cwe or len(by_cwe[cwe]) < per_cwe:
+        if not per_cwe or spread or len(by_cwe[cwe]) < per_cwe:
             by_cwe[cwe].append(rel)
+    if spread and per_cwe:
+        for cwe, all_cases in by_cwe.items():
+            if len(all_cases) > per_cwe:
+                by_cwe[cwe] = [all_cases[i * len(all_cases) // per_cwe] for i in range(per_cwe)]
     return by_cwe
 
 

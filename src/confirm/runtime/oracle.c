@@ -20,6 +20,8 @@
 #include <errno.h>
 #include <execinfo.h>
 #include <link.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/syscall.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -105,10 +107,14 @@ static int signature_known(const char *sig) {
   return 0;
 }
 
-/* Returns 1 when the failure is a known bug the program may go on past. */
-static int on_failure(void) {
-  char sig[256];
-  failure_signature(sig, sizeof sig);
+/* Set while a fuzz input runs (see the signal pass below), and once a known bug was let
+ * pass in it. */
+static volatile sig_atomic_t input_running, input_tainted;
+
+/* Returns 1 when the failure is a known bug the program may go on past; its signature is
+ * left in `sig`. */
+static int on_failure_signed(char *sig, size_t n) {
+  failure_signature(sig, n);
   if (getenv("MAMORI_PRINT_SIGNATURE")) {
     raw_write("mamori-signature: ");
     raw_write(sig);
@@ -116,8 +122,19 @@ static int on_failure(void) {
     return 0;
   }
   if (!getenv("MAMORI_SUPPRESS_KNOWN")) return 0;
-  if (signature_known(sig)) return 1;
+  /* Once a known bug has been let pass, what the same input does next follows from it (the
+   * load after a reported NULL member access, the division UBSan reported): a replay stops
+   * at the first report, so those would never be listed, and would end every job. */
+  if (input_tainted || signature_known(sig)) {
+    if (input_running) input_tainted = 1;
+    return 1;
+  }
   abort();
+}
+
+static int on_failure(void) {
+  char sig[256];
+  return on_failure_signed(sig, sizeof sig);
 }
 
 /* Called by AddressSanitizer as it starts a report; by UBSan after one. */
@@ -148,18 +165,149 @@ static const uint8_t *current_input;
 static size_t current_size;
 static int input_known;
 
+/* ----- Going on past a known bug that ends in a signal -----
+ * A NULL dereference (SIGSEGV) or a division by zero (SIGFPE after UBSan's report) cannot be
+ * recovered from: the sanitizer reports it and the process dies, and a shallow one would end
+ * every fork-mode job after a few inputs. While fuzzing, when the signal's signature is a
+ * known bug, or a known bug was let pass earlier in the same input, the handler abandons
+ * the input instead (siglongjmp back to the wrapped
+ * LLVMFuzzerTestOneInput, which returns 0 to libFuzzer), and the memory the input had
+ * allocated is handed to LeakSanitizer as ignored, so that the abandoned input is not
+ * taken for a leak. Any other signal goes on to the sanitizer's own handler. */
+
+void __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, size_t), void (*)(const volatile void *))
+    __attribute__((weak));
+void __lsan_ignore_object(const void *) __attribute__((weak));
+
+#define LIVE_SLOTS 65536u
+static const volatile void *live[LIVE_SLOTS];  /* this input's blocks, open addressing */
+static unsigned live_generation[LIVE_SLOTS], generation = 1, live_count;
+static sigjmp_buf input_exit;
+static struct sigaction previous_action[3];
+static const int deadly_signals[3] = {SIGSEGV, SIGBUS, SIGFPE};
+
+static unsigned slot_of(const volatile void *p) { return (unsigned)(((uintptr_t)p >> 4) * 2654435761u) % LIVE_SLOTS; }
+
+static void note_malloc(const volatile void *p, size_t size) {
+  (void)size;
+  if (!input_running || !p || live_count >= LIVE_SLOTS / 2) return;
+  for (unsigned i = slot_of(p);; i = (i + 1) % LIVE_SLOTS)
+    if (live_generation[i] != generation || !live[i]) {
+      live[i] = p;
+      live_generation[i] = generation;
+      ++live_count;
+      return;
+    }
+}
+
+static void note_free(const volatile void *p) {
+  if (!input_running || !p) return;
+  for (unsigned i = slot_of(p); live_generation[i] == generation; i = (i + 1) % LIVE_SLOTS)
+    if (live[i] == p) {
+      live[i] = NULL; /* a tombstone: the probe goes on past it */
+      return;
+    }
+}
+
+static void forget_input_blocks(int ignore_them) {
+  if (ignore_them && __lsan_ignore_object)
+    for (unsigned i = 0; i < LIVE_SLOTS; ++i)
+      if (live_generation[i] == generation && live[i]) __lsan_ignore_object((const void *)live[i]);
+  ++generation;
+  live_count = 0;
+}
+
+static void forward_signal(int sig, siginfo_t *info, void *context) {
+  for (int i = 0; i < 3; ++i) {
+    if (deadly_signals[i] != sig) continue;
+    struct sigaction *a = &previous_action[i];
+    if ((a->sa_flags & SA_SIGINFO) && a->sa_sigaction) {
+      a->sa_sigaction(sig, info, context);
+    } else if (a->sa_handler != SIG_DFL && a->sa_handler != SIG_IGN) {
+      a->sa_handler(sig);
+    } else {
+      signal(sig, SIG_DFL); /* the faulting instruction runs again and ends the process */
+    }
+    return;
+  }
+}
+
+#define LEARNED_MAX 32
+static char learned[LEARNED_MAX][128];
+static int learned_count;
+
+static int signal_signature_learned(const char *sig) {
+  for (int i = 0; i < learned_count; ++i)
+    if (strncmp(learned[i], sig, sizeof learned[i]) == 0) return 1;
+  return 0;
+}
+
+static void learn_signal_signature(const char *sig) {
+  if (!sig[0] || learned_count == LEARNED_MAX || signal_signature_learned(sig)) return;
+  snprintf(learned[learned_count++], sizeof learned[0], "%s", sig);
+}
+
+static void on_deadly_signal(int sig, siginfo_t *info, void *context) {
+  if (input_running && getenv("MAMORI_SUPPRESS_KNOWN")) {
+    char sig_text[256];
+    failure_signature(sig_text, sizeof sig_text);
+    if (input_tainted) {
+      /* UBSan reports a place once per process: the next input that gets here takes the
+       * signal without the report before it, so the signal's own signature is kept. */
+      learn_signal_signature(sig_text);
+      siglongjmp(input_exit, 1);
+    }
+    if (signal_signature_learned(sig_text) || signature_known(sig_text)) siglongjmp(input_exit, 1);
+  }
+  forward_signal(sig, info, context);
+}
+
+static void install_signal_pass(void) {
+  if (!getenv("MAMORI_SUPPRESS_KNOWN") || !__real_LLVMFuzzerTestOneInput) return;
+  void *warm[4];
+  backtrace(warm, 4); /* loads the unwinder now, not inside a signal handler */
+  for (int i = 0; i < 3; ++i) {
+    struct sigaction a;
+    memset(&a, 0, sizeof a);
+    a.sa_sigaction = on_deadly_signal;
+    a.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&a.sa_mask);
+    sigaction(deadly_signals[i], &a, &previous_action[i]);
+  }
+  if (__sanitizer_install_malloc_and_free_hooks) __sanitizer_install_malloc_and_free_hooks(note_malloc, note_free);
+}
+
+__attribute__((constructor)) static void signal_pass_init(void) { install_signal_pass(); }
+
 int __wrap_LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!__real_LLVMFuzzerTestOneInput) return 0;
-  const uint8_t *outer = current_input;
-  size_t outer_size = current_size;
-  int outer_known = input_known;
+  static int depth;
+  if (depth++ > 0) { /* a target that calls itself: only the outermost run is tracked */
+    int r = __real_LLVMFuzzerTestOneInput(data, size);
+    --depth;
+    return r;
+  }
   current_input = data;
   current_size = size;
   input_known = 1;
-  int r = __real_LLVMFuzzerTestOneInput(data, size);
-  current_input = outer;
-  current_size = outer_size;
-  input_known = outer_known;
+  input_tainted = 0;
+  int r = 0;
+  if (sigsetjmp(input_exit, 1) == 0) {
+    input_running = 1;
+    r = __real_LLVMFuzzerTestOneInput(data, size);
+    input_running = 0;
+    forget_input_blocks(0);
+  } else {
+    /* A known bug ended the input in a signal; the sanitizer's stack poison of the frames
+     * left behind is cleared by its siglongjmp interceptor. */
+    input_running = 0;
+    forget_input_blocks(1);
+  }
+  input_tainted = 0;
+  current_input = NULL;
+  current_size = 0;
+  input_known = 0;
+  depth = 0;
   return r;
 }
 

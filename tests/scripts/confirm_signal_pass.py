@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""While fuzzing, a known bug that ends in a signal (a NULL dereference, a division by zero)
+must not end the process: the oracle runtime abandons that input and libFuzzer goes on.
+
+Runs `mamori confirm` on the bad variant of a fixture project to build its fuzz binary,
+lists the failures of the "known" inputs as confirm lists triaged bugs, then runs the binary
+with the environment confirm fuzzes with, over the known inputs first and a new bug last. The process must
+get through the known ones, and stop at the new one with the input kept.
+
+    confirm_signal_pass.py MAMORI PROJECT_DIR BUDGET KNOWN_INPUT... -- NEW_INPUT
+Inputs are written as Python bytes literals, e.g. "b'\\x7f\\x01abc'".
+"""
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def main():
+    mamori, project, budget = sys.argv[1], Path(sys.argv[2]).resolve(), sys.argv[3]
+    rest = sys.argv[4:]
+    split = rest.index("--")
+    known = [ast.literal_eval(a) for a in rest[:split]]
+    new = ast.literal_eval(rest[split + 1])
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        src = tmp / "src"
+        src.mkdir()
+        for f in project.glob("*.[ch]"):
+            shutil.copy(f, src / f.name)
+        for f in (project / "bad").glob("*.c"):
+            shutil.copy(f, src / f.name)
+        sources = sorted(p for p in src.glob("*.c") if not p.name.startswith("fuzz_"))
+        db = [{"directory": str(src), "file": str(p), "arguments": ["cc", "-std=c11", "-c", str(p)]} for p in sources]
+        (src / "compile_commands.json").write_text(json.dumps(db))
+        work = tmp / "work"
+        proc = subprocess.run([mamori, "confirm", str(src), "--budget", budget, "--work-dir", str(work), "--format", "json",
+                               "-j", "2", "--seeds", str(project / "seeds")],
+                              capture_output=True, text=True, errors="replace", timeout=900)
+        if proc.returncode not in (0, 1):
+            print(f"mamori exited {proc.returncode}\n{proc.stderr}")
+            return 1
+        binaries = [p for p in (work / "bin").iterdir() if p.is_file() and os.access(p, os.X_OK)]
+        if len(binaries) != 1:
+            print(f"FAIL: expected one fuzz binary, found {len(binaries)}")
+            return 1
+        inputs = []
+        for i, data in enumerate(known + [new]):
+            p = tmp / f"input-{i}"
+            p.write_bytes(data)
+            inputs.append(p)
+        # The known list holds exactly the signatures of the known inputs, read the way
+        # confirm reads them (a replay that prints its failure's signature), so what the
+        # fuzzing of the confirm run happened to find does not matter.
+        oracle = tmp / "oracle"
+        oracle.mkdir()
+        signatures = []
+        for p in inputs[:-1]:
+            r = subprocess.run([str(binaries[0]), str(p)], capture_output=True, text=True, errors="replace", timeout=60,
+                               env=dict(os.environ, MAMORI_ORACLE_DIR=str(oracle), MAMORI_PRINT_SIGNATURE="1",
+                                        UBSAN_OPTIONS="halt_on_error=1"), cwd=str(tmp))
+            sig = [l.split(": ", 1)[1] for l in (r.stdout + r.stderr).splitlines() if l.startswith("mamori-signature: ")]
+            if r.returncode == 0 or not sig:
+                print(f"FAIL  {p.name} does not fail with a signature")
+                return 1
+            signatures.append(sig[0])
+        (oracle / "known").write_text("\n".join(signatures) + "\n")
+        print(f"{len(set(signatures))} known signature(s)")
+        env = dict(os.environ, MAMORI_ORACLE_DIR=str(oracle), MAMORI_SUPPRESS_KNOWN="1",
+                   ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:halt_on_error=0",
+                   UBSAN_OPTIONS="halt_on_error=0:print_stacktrace=0")
+        run = subprocess.run([str(binaries[0])] + [str(p) for p in inputs], capture_output=True, text=True,
+                             errors="replace", env=env, timeout=120, cwd=str(tmp))
+        out = run.stdout + run.stderr
+        failures = 0
+        for p in inputs[:-1]:
+            if f"Executed {p}" in out:
+                print(f"ok    went on past the known bug of {p.name}")
+            else:
+                print(f"FAIL  the known bug of {p.name} ended the process")
+                failures += 1
+        last = inputs[-1]
+        if f"Running: {last}" in out and f"Executed {last}" not in out and run.returncode != 0:
+            print(f"ok    stopped at the new bug of {last.name}")
+        else:
+            print(f"FAIL  the new bug of {last.name} did not stop the process (exit {run.returncode})")
+            failures += 1
+        if "LeakSanitizer" in out or "detected memory leaks" in out:
+            print("FAIL  an abandoned input was reported as a leak")
+            failures += 1
+        if failures:
+            print(out[-3000:])
+        print("PASS" if failures == 0 else "FAIL")
+        return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
