@@ -8,7 +8,7 @@ PACKAGES=(
   cmake ninja-build g++ git
   clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev libclang-rt-19-dev llvm-19
   nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
-  python3 python3-jsonschema strace bear make
+  python3 python3-jsonschema strace bear make meson
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

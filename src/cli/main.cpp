@@ -159,6 +159,9 @@ int main(int argc, char **argv) {
   confirmCmd->add_option("--test-cmd", confirm.testCommand,
                          "Build the project with its own build system and the sanitizers, and run this command "
                          "in the build folder (e.g. 'ctest --output-on-failure')");
+  confirmCmd->add_option("--test-build", confirm.testBuildCommand,
+                         "With --test-cmd: build the project with this command (run with sh -c in a copy of the "
+                         "tree, CC/CXX/CFLAGS/CXXFLAGS/LDFLAGS set) instead of its CMake, Meson, configure or make");
   confirmCmd->add_option("--test-timeout", confirm.testTimeoutSeconds, "Seconds the test command may run (default 1200)");
   confirmCmd->add_flag("--synthesize-harness", confirm.synthesizeHarnesses,
                        "Write harnesses for functions on the findings' traces that take (void), a string, "
@@ -180,6 +183,7 @@ int main(int argc, char **argv) {
   fixCmd->add_option("--work-dir", fix.workDir, "Where patched copies and rebuilds go (default: ~/.cache/mamori/fix-...)");
   fixCmd->add_option("--test-cmd", fix.testCommand,
                      "Run the project's tests on each patch (built with its own build system, as in confirm)");
+  fixCmd->add_option("--test-build", fix.testBuildCommand, "With --test-cmd: build the project with this command (see confirm)");
   fixCmd->add_option("--test-timeout", fix.testTimeoutSeconds, "Seconds the test command may run (default 1200)");
   fixCmd->add_flag("--confirm", fixConfirm, "Run mamori confirm first, so confirmed findings' proofs are replayed on the patches");
   fixCmd->add_option("--budget", budget, "With --confirm: fuzzing time (default: 10m)");

@@ -61,10 +61,12 @@ std::vector<std::string> proofStack(const SanitizerReport &sr) {
 // What one sanitizer report does to the report, wherever it came from (a fuzzing input or
 // the project's tests): it confirms every finding it proves; if it proves none and was not
 // seen before (`fresh`), it becomes a finding of its own. `proof(id, dynamicOnly)` makes the
-// proof; `id` names it (the finding's fingerprint). `how` ends the verbose message.
+// proof; `id` names it (the finding's fingerprint). `how` ends the verbose message;
+// `foundBy` ("fuzzing", "the project's tests") starts a finding of its own.
 using ProofMaker = std::function<Proof(const std::string &id, bool dynamicOnly)>;
 void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, ScanReport &report,
-                 ConfirmStats &stats, const ProofMaker &proof, bool verbose, const std::string &how) {
+                 ConfirmStats &stats, const ProofMaker &proof, bool verbose, const std::string &how,
+                 const std::string &foundBy) {
   std::vector<size_t> proven = findingsProvenBy(sr, report.findings);
   for (size_t i : proven) {
     Finding &f = report.findings[i];
@@ -77,7 +79,7 @@ void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, 
                 << sr.describe() << ") " << how << "\n";
   }
   Finding d;
-  if (proven.empty() && fresh && dynamicFinding(sr, report.projectRoot, d)) {
+  if (proven.empty() && fresh && dynamicFinding(sr, report.projectRoot, foundBy, d)) {
     d.fingerprint = stableHash(key);
     d.proof = proof(d.fingerprint, true);
     report.findings.push_back(d);
@@ -204,7 +206,7 @@ private:
       if (fresh) ++stats_.distinctReports;
       applyReport(sr, key, fresh, report_, stats_,
                   [&](const std::string &id, bool dynamicOnly) { return makeProof(sr, artifact, id, dynamicOnly); },
-                  verbose_, "after " + std::to_string(static_cast<int>(now() - startedAt_)) + " s");
+                  verbose_, "after " + std::to_string(static_cast<int>(now() - startedAt_)) + " s", "fuzzing");
     }
   }
 
@@ -303,6 +305,7 @@ void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir,
   po.projectDir = projectDir;
   po.workDir = work.string();
   po.testCommand = opts.testCommand;
+  po.buildCommand = opts.testBuildCommand;
   po.oracleObject = (work / "oracle" / "oracle.o").string();
   po.jobs = opts.jobs;
   po.timeoutSeconds = opts.testTimeoutSeconds;
@@ -325,7 +328,7 @@ void confirmWithTests(const ConfirmOptions &opts, const std::string &projectDir,
                   p.dynamicOnly = dynamicOnly;
                   return p;
                 },
-                opts.verbose, "by the test command");
+                opts.verbose, "by the test command", "the project's tests");
   }
 }
 

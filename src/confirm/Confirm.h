@@ -24,6 +24,7 @@ struct ConfirmOptions {
   std::vector<std::string> fuzzTargets;   // fuzz target sources outside the compile database
   std::vector<std::string> linkFlags;     // libraries the targets need (-lz, ...)
   std::string testCommand;                // the project's tests, run against a sanitizer build
+  std::string testBuildCommand;           // builds the project for them instead of its build system
   unsigned testTimeoutSeconds = 1200;
   bool synthesizeHarnesses = false;       // harnesses for functions on findings' traces
   std::vector<std::string> harnessFunctions;  // and for these functions, by name

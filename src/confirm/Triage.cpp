@@ -81,7 +81,7 @@ std::vector<size_t> findingsProvenBy(const SanitizerReport &r, const std::vector
   return atSink.empty() ? onTrace : atSink;
 }
 
-bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, Finding &out) {
+bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, const std::string &foundBy, Finding &out) {
   if (r.kind == "exit" || r.isResourceExhaustion()) return false;
   std::vector<unsigned> cwes = cwesProvenBy(r);
   std::vector<const StackFrame *> frames;
@@ -93,9 +93,8 @@ bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, Fi
   out.cwe = cwes.empty() ? 0 : cwes.front();
   if (r.kind == "heap-buffer-overflow") out.cwe = r.access == "READ" ? 125 : 122;
   if (r.kind == "stack-buffer-overflow") out.cwe = r.access == "READ" ? 125 : 121;
-  if (r.kind == "excessive-allocation") out.severity = Severity::Warning;
-  out.severity = Severity::Error;
-  out.message = "found by fuzzing: " + r.headline;
+  out.severity = r.kind == "excessive-allocation" ? Severity::Warning : Severity::Error;
+  out.message = "found by " + foundBy + ": " + r.headline;
   out.location = {frames.front()->file, frames.front()->line, frames.front()->column};
   out.function = frames.front()->function;
   // The trace reads from the outermost project frame down to the failing one.

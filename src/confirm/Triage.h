@@ -20,6 +20,6 @@ std::vector<size_t> findingsProvenBy(const SanitizerReport &r, const std::vector
 
 // A finding of its own for a report that proves no static finding ("found dynamically").
 // Returns false for reports that are not vulnerabilities by themselves (a clean exit).
-bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, Finding &out);
+bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, const std::string &foundBy, Finding &out);
 
 }  // namespace mamori

@@ -167,6 +167,29 @@ static void remapDatabase(const std::string &dbPath, const std::string &from, co
   std::ofstream(dbPath, std::ios::trunc) << out;
 }
 
+// Headers that the build generated in the scratch copy (configure's config.h) are not in
+// the user's tree that the remapped database points at: each entry also looks in the same
+// folder of the copy, after everything else.
+static void addGeneratedHeaderFallback(const std::string &dbPath, const fs::path &copy, const fs::path &project) {
+  std::ifstream in(dbPath);
+  nlohmann::json db = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  in.close();
+  if (!db.is_array()) return;
+  for (auto &entry : db) {
+    if (!entry.is_object() || !entry.contains("directory") || !entry["directory"].is_string()) continue;
+    fs::path rel = fs::path(entry["directory"].get<std::string>()).lexically_relative(project);
+    if (rel.empty() || *rel.begin() == "..") continue;
+    std::string fallback = (copy / rel).lexically_normal().string();
+    if (entry.contains("arguments") && entry["arguments"].is_array()) {
+      entry["arguments"].push_back("-idirafter");
+      entry["arguments"].push_back(fallback);
+    } else if (entry.contains("command") && entry["command"].is_string()) {
+      entry["command"] = entry["command"].get<std::string>() + " -idirafter '" + fallback + "'";
+    }
+  }
+  std::ofstream(dbPath, std::ios::trunc) << db.dump(2);
+}
+
 std::string locateOrGenerateDatabase(const LocateOptions &opts, std::vector<Diagnostic> &diags) {
   std::error_code ec;
   fs::path project = opts.projectDir.empty() ? fs::current_path() : fs::path(opts.projectDir);
@@ -206,16 +229,46 @@ std::string locateOrGenerateDatabase(const LocateOptions &opts, std::vector<Diag
     diags.push_back({Diagnostic::Level::Note, db, "generated with CMake (CMAKE_EXPORT_COMPILE_COMMANDS)"});
     return db;
   }
-  if (fs::is_regular_file(project / "Makefile", ec) || fs::is_regular_file(project / "makefile", ec) ||
-      fs::is_regular_file(project / "GNUmakefile", ec)) {
+  if (fs::is_regular_file(project / "meson.build", ec)) {
+    // Meson writes compile_commands.json into every build folder it sets up.
+    if (!programExists("meson"))
+      throw IngestError(project.string() + ": Meson project but 'meson' is not installed; install meson or pass -p");
+    fs::path build = scratch / "meson-build";
+    fs::remove_all(build, ec);
+    ProcessResult r = runSandboxed({"meson", "setup", build.string(), project.string()}, project.string(), limits);
+    std::string db = (build / "compile_commands.json").string();
+    if (!fs::is_regular_file(db, ec)) {
+      std::string tail = r.output.size() > 600 ? r.output.substr(r.output.size() - 600) : r.output;
+      throw IngestError(project.string() + ": meson setup failed; pass -p with a compile_commands.json. Meson said: " + tail);
+    }
+    diags.push_back({Diagnostic::Level::Note, db, "generated with 'meson setup'"});
+    return db;
+  }
+  bool configure = fs::is_regular_file(project / "configure", ec);
+  bool autoconf = fs::is_regular_file(project / "configure.ac", ec) || fs::is_regular_file(project / "configure.in", ec);
+  bool makefile = fs::is_regular_file(project / "Makefile", ec) || fs::is_regular_file(project / "makefile", ec) ||
+                  fs::is_regular_file(project / "GNUmakefile", ec);
+  if (makefile || configure || autoconf) {
     if (!programExists("bear") || !programExists("make"))
       throw IngestError(project.string() +
                         ": Makefile project but 'bear' or 'make' is missing; install bear or pass -p");
+    if (!makefile && !configure && !programExists("autoreconf"))
+      throw IngestError(project.string() + ": configure.ac without a configure script, and 'autoreconf' is not "
+                                           "installed; install autoconf, automake and libtool, or pass -p");
     // Build a scratch copy so the user's tree is never modified, then map paths back.
     fs::path copy = scratch / "tree";
     fs::remove_all(copy, ec);
     fs::copy(project, copy, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
     if (ec) throw IngestError(project.string() + ": cannot copy the tree to " + copy.string() + ": " + ec.message());
+    // Autotools (or a hand-written configure script): configure first, then make.
+    if (!makefile && !configure) runSandboxed({"autoreconf", "-fi"}, copy.string(), limits);
+    if (!makefile && fs::is_regular_file(copy / "configure", ec)) {
+      ProcessResult c = runSandboxed({"sh", "./configure"}, copy.string(), limits);
+      if (!c.ok()) {
+        std::string tail = c.output.size() > 600 ? c.output.substr(c.output.size() - 600) : c.output;
+        throw IngestError(project.string() + ": ./configure failed; pass -p with a compile_commands.json. It said: " + tail);
+      }
+    }
     std::string db = (scratch / "compile_commands.json").string();
     ProcessResult r = runSandboxed({"bear", "--output", db, "--", "make", "-k"}, copy.string(), limits);
     if (!fs::is_regular_file(db, ec))
@@ -223,12 +276,13 @@ std::string locateOrGenerateDatabase(const LocateOptions &opts, std::vector<Diag
                         (r.launchError.empty() ? "exit " + std::to_string(r.exitCode) : r.launchError) +
                         "); pass -p with a compile_commands.json");
     remapDatabase(db, copy.string(), project.string());
+    addGeneratedHeaderFallback(db, copy, project);
     diags.push_back({Diagnostic::Level::Note, db, "generated with 'bear -- make' on a scratch copy"});
     return db;
   }
   throw IngestError(project.string() +
                     ": no compile_commands.json (looked in the folder and its build/), and no "
-                    "CMakeLists.txt or Makefile to generate one; pass -p BUILD_DIR or run "
+                    "CMakeLists.txt, meson.build, configure script or Makefile to generate one; pass -p BUILD_DIR or run "
                     "'cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON' or 'bear -- make' first");
 }
 

@@ -22,6 +22,7 @@ struct FixOptions {
   std::string workDir;                 // patched copies, overlays and rebuilds (outside the project)
   std::string projectDir;              // for the tests stage's build
   std::string testCommand;             // the project's tests; empty skips the tests stage
+  std::string testBuildCommand;        // builds the project for them instead of its build system
   unsigned testTimeoutSeconds = 1200;
   bool apply = false;                  // write validated patches into the working tree
   bool force = false;                  // ... even over uncommitted changes

@@ -141,6 +141,7 @@ ValidationStage Validator::testsStage(const std::string &overlay) {
     po.projectDir = opts_.projectDir;
     po.workDir = (fs::path(opts_.workDir) / dir).string();
     po.testCommand = opts_.testCommand;
+    po.buildCommand = opts_.testBuildCommand;
     po.extraFlags = flags;
     po.jobs = opts_.scan.jobs ? opts_.scan.jobs : 1;
     po.timeoutSeconds = opts_.testTimeoutSeconds;

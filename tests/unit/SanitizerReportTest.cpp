@@ -156,8 +156,10 @@ TEST(Triage, SameBugSameKeyAcrossAddresses) {
 TEST(Triage, DynamicFindingPointsAtTheInnermostProjectFrame) {
   auto r = parseSanitizerOutput(kOracle)[0];
   Finding f;
-  ASSERT_TRUE(dynamicFinding(r, "/src", f));
+  ASSERT_TRUE(dynamicFinding(r, "/src", "fuzzing", f));
   EXPECT_EQ(f.cwe, 134u);
   EXPECT_EQ(f.location.line, 56u);
   EXPECT_EQ(f.status, FindingStatus::Confirmed);
+  EXPECT_EQ(f.severity, Severity::Error);
+  EXPECT_EQ(f.message.rfind("found by fuzzing: ", 0), 0u);
 }
