@@ -22,19 +22,27 @@ from pathlib import Path
 EXPECT = re.compile(r"expect:\s*((?:CWE-\d+\s*,?\s*)+)")
 
 
+def stage(project: Path, variant: str, tmp: Path):
+    """Copies the project's shared files and one variant into tmp/src, with a compile database
+    of its library sources (the fuzz targets, fuzz_*.c, are found by confirm). Returns the
+    folder and the library sources."""
+    src = tmp / "src"
+    src.mkdir()
+    for f in project.glob("*.[ch]"):
+        shutil.copy(f, src / f.name)
+    for f in (project / variant).glob("*.c"):
+        shutil.copy(f, src / f.name)
+    sources = sorted(p for p in src.glob("*.c") if not p.name.startswith("fuzz_"))
+    db = [{"directory": str(src), "file": str(p), "arguments": ["cc", "-std=c11", "-c", str(p)]} for p in sources]
+    (src / "compile_commands.json").write_text(json.dumps(db))
+    return src, sources
+
+
 def main():
     mamori, project, variant, budget = sys.argv[1], Path(sys.argv[2]).resolve(), sys.argv[3], sys.argv[4]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        src = tmp / "src"
-        src.mkdir()
-        for f in project.glob("*.[ch]"):
-            shutil.copy(f, src / f.name)
-        for f in (project / variant).glob("*.c"):
-            shutil.copy(f, src / f.name)
-        sources = sorted(p for p in src.glob("*.c") if not p.name.startswith("fuzz_"))
-        db = [{"directory": str(src), "file": str(p), "arguments": ["cc", "-std=c11", "-c", str(p)]} for p in sources]
-        (src / "compile_commands.json").write_text(json.dumps(db))
+        src, sources = stage(project, variant, tmp)
         expected = set()
         for p in sources:
             for n, line in enumerate(p.read_text().splitlines(), start=1):

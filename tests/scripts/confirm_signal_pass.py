@@ -11,13 +11,14 @@ get through the known ones, and stop at the new one with the input kept.
 Inputs are written as Python bytes literals, e.g. "b'\\x7f\\x01abc'".
 """
 import ast
-import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from confirm_project import stage  # noqa: E402
 
 
 def main():
@@ -28,15 +29,7 @@ def main():
     new = ast.literal_eval(rest[split + 1])
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        src = tmp / "src"
-        src.mkdir()
-        for f in project.glob("*.[ch]"):
-            shutil.copy(f, src / f.name)
-        for f in (project / "bad").glob("*.c"):
-            shutil.copy(f, src / f.name)
-        sources = sorted(p for p in src.glob("*.c") if not p.name.startswith("fuzz_"))
-        db = [{"directory": str(src), "file": str(p), "arguments": ["cc", "-std=c11", "-c", str(p)]} for p in sources]
-        (src / "compile_commands.json").write_text(json.dumps(db))
+        src, _ = stage(project, "bad", tmp)
         work = tmp / "work"
         proc = subprocess.run([mamori, "confirm", str(src), "--budget", budget, "--work-dir", str(work), "--format", "json",
                                "-j", "2", "--seeds", str(project / "seeds")],
