@@ -85,6 +85,14 @@ static void failure_signature(char *out, size_t n) {
 
 static void raw_write(const char *s) { syscall(SYS_write, 2, s, strlen(s)); }
 
+/* Compares by hand: libFuzzer hooks memcmp() and strcmp() and learns what they compare, so
+ * the oracles' own strings would end up in its dictionary. */
+static int same_bytes(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 static int signature_known(const char *sig) {
   const char *dir = getenv("MAMORI_ORACLE_DIR");
   if (!dir || !sig[0]) return 0;
@@ -101,7 +109,7 @@ static int signature_known(const char *sig) {
   for (char *line = buf; line && *line;) {
     char *nl = strchr(line, '\n');
     size_t ll = nl ? (size_t)(nl - line) : strlen(line);
-    if (ll == sl && memcmp(line, sig, sl) == 0) return 1;
+    if (ll == sl && same_bytes(line, sig, sl)) return 1;
     line = nl ? nl + 1 : NULL;
   }
   return 0;
@@ -111,10 +119,10 @@ static int signature_known(const char *sig) {
  * pass in it. */
 static volatile sig_atomic_t input_running, input_tainted;
 
-/* Returns 1 when the failure is a known bug the program may go on past; its signature is
- * left in `sig`. */
-static int on_failure_signed(char *sig, size_t n) {
-  failure_signature(sig, n);
+/* Returns 1 when the failure is a known bug the program may go on past. */
+static int on_failure(void) {
+  char sig[256];
+  failure_signature(sig, sizeof sig);
   if (getenv("MAMORI_PRINT_SIGNATURE")) {
     raw_write("mamori-signature: ");
     raw_write(sig);
@@ -130,11 +138,6 @@ static int on_failure_signed(char *sig, size_t n) {
     return 1;
   }
   abort();
-}
-
-static int on_failure(void) {
-  char sig[256];
-  return on_failure_signed(sig, sizeof sig);
 }
 
 /* Called by AddressSanitizer as it starts a report; by UBSan after one. */
@@ -238,7 +241,7 @@ static int learned_count;
 
 static int signal_signature_learned(const char *sig) {
   for (int i = 0; i < learned_count; ++i)
-    if (strncmp(learned[i], sig, sizeof learned[i]) == 0) return 1;
+    if (strlen(learned[i]) == strlen(sig) && same_bytes(learned[i], sig, strlen(sig))) return 1;
   return 0;
 }
 
@@ -548,7 +551,7 @@ static int resolve(int dirfd, const char *path, char *target, size_t n, char *ro
   return walk_lexically(target, n, path, root, rn);
 }
 
-/* Compared by hand: libFuzzer hooks strncmp() and would learn the oracle's strings. */
+/* Compared by hand, see same_bytes(). */
 static int below(const char *path, const char *folder) {
   size_t k = 0;
   if (folder[0] == '/' && folder[1] == '\0') return 1;
