@@ -78,7 +78,8 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
   static const std::regex runtimeError(R"((\S+?):(\d+):(\d+): runtime error: (.*))");
   static const std::regex access(R"(^(READ|WRITE) of size \d+)");
   static const std::regex leak(R"(^(Direct|Indirect) leak of \d+ byte)");
-  static const std::regex section(R"(^(freed|previously allocated|allocated) by thread .* here:)");
+  // "started" is the oracles' own: the popen() whose shell ran the canary.
+  static const std::regex section(R"(^(freed|previously allocated|allocated|started) by thread .* here:)");
 
   SanitizerReport *current = nullptr;
   std::vector<StackFrame> *stack = nullptr;

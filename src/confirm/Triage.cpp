@@ -11,7 +11,10 @@ namespace {
 
 bool inProject(const StackFrame &f, const std::string &root) {
   if (f.file.empty() || f.line == 0) return false;
-  if (f.file.find("/confirm/oracle/") != std::string::npos || f.file.find("compiler-rt") != std::string::npos)
+  // mamori's oracle runtime (WORK/oracle/oracle.c) and the sanitizers' are never the project.
+  fs::path file(f.file);
+  if ((file.filename() == "oracle.c" && file.parent_path().filename() == "oracle") ||
+      f.file.find("compiler-rt") != std::string::npos)
     return false;
   if (root.empty()) return f.file.rfind("/usr/", 0) != 0;
   return f.file.rfind(root, 0) == 0;

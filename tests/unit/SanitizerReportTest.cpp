@@ -163,3 +163,31 @@ TEST(Triage, DynamicFindingPointsAtTheInnermostProjectFrame) {
   EXPECT_EQ(f.severity, Severity::Error);
   EXPECT_EQ(f.message.rfind("found by fuzzing: ", 0), 0u);
 }
+
+// popen()'s shell is seen to run the canary only at pclose(): the oracle adds the popen()
+// call as a "started by" stack, and that is what confirms the finding at popen().
+TEST(Triage, CommandStartedByPopenConfirmsThePopenLine) {
+  const char *out = R"(==9==ERROR: mamori-oracle: command injection (CWE-78): the shell ran mamori_canary
+command: "ls ;mamori_canary;"
+    #0 0x1 in __sanitizer_print_stack_trace (/w/bin/h+0x1139d1) (BuildId: 8a)
+    #1 0x2 in oracle_violation_at /tmp/w/oracle/oracle.c:160:3
+    #2 0x3 in __wrap_pclose /tmp/w/oracle/oracle.c:470:3
+    #3 0x4 in run_diag /src/diag.c:77:9
+
+started by thread T0 here:
+    #0 0x5 in __wrap_popen /tmp/w/oracle/oracle.c:462:28
+    #1 0x6 in run_diag /src/diag.c:75:16
+SUMMARY: mamori-oracle: command injection (CWE-78): the shell ran mamori_canary
+)";
+  auto reports = parseSanitizerOutput(out);
+  ASSERT_EQ(reports.size(), 1u);
+  ASSERT_EQ(reports[0].related.size(), 1u);
+  EXPECT_EQ(reports[0].related[0].first, "started");
+  std::vector<Finding> findings = {finding(78, "/src/diag.c", 75)};
+  EXPECT_EQ(findingsProvenBy(reports[0], findings).size(), 1u);
+  // Found by nothing static, it points at the project's frame, never at the oracle's.
+  Finding d;
+  ASSERT_TRUE(dynamicFinding(reports[0], "", "fuzzing", d));
+  EXPECT_EQ(d.location.file, "/src/diag.c");
+  EXPECT_EQ(d.location.line, 77u);
+}

@@ -144,15 +144,40 @@ static int on_failure(void) {
 void __asan_on_error(void) { (void)on_failure(); }
 void __ubsan_on_report(void) { (void)on_failure(); }
 
-static void oracle_violation_detail(const char *kind, const char *what, const char *value, const char *detail) {
+void __sanitizer_symbolize_pc(void *pc, const char *fmt, char *out, size_t size) __attribute__((weak));
+
+/* A stack saved earlier (the popen() that started a command the violation is found in at
+ * pclose()), printed like the sanitizers' "allocated by thread T0 here:" sections, so that
+ * triage sees the call that did it. */
+struct saved_stack { void *pcs[32]; int depth; };
+
+static void print_saved_stack(const char *label, const struct saved_stack *st) {
+  if (!st || st->depth <= 0 || !__sanitizer_symbolize_pc) return;
+  fprintf(stderr, "%s by thread T0 here:\n", label);
+  for (int i = 0, shown = 0; i < st->depth; ++i) {
+    char frame[1024];
+    /* Return addresses: the call is the instruction before. */
+    __sanitizer_symbolize_pc((char *)st->pcs[i] - 1, "%p %F %L", frame, sizeof frame);
+    fprintf(stderr, "    #%d %s\n", shown++, frame);
+  }
+}
+
+static void oracle_violation_at(const char *kind, const char *what, const char *value, const char *detail,
+                                const struct saved_stack *started) {
   if (on_failure()) return;
   fprintf(stderr, "==%d==ERROR: mamori-oracle: %s\n", (int)getpid(), kind);
   fprintf(stderr, "%s: \"%.200s\"\n", what, value ? value : "(null)");
   if (detail) fprintf(stderr, "%s\n", detail);
   __sanitizer_print_stack_trace();
+  fprintf(stderr, "\n");
+  print_saved_stack("started", started);
   fprintf(stderr, "SUMMARY: mamori-oracle: %s\n", kind);
   fflush(stderr);
   abort();
+}
+
+static void oracle_violation_detail(const char *kind, const char *what, const char *value, const char *detail) {
+  oracle_violation_at(kind, what, value, detail, NULL);
 }
 
 static void oracle_violation(const char *kind, const char *what, const char *value) {
@@ -431,12 +456,12 @@ static void arm_canary(void) {
   setenv("MAMORI_ORACLE_PID", pid, 1);
 }
 
-static void check_canary(const char *command) {
+static void check_canary(const char *command, const struct saved_stack *started) {
   char marker[4096];
   canary_marker(marker, sizeof marker);
   if (access(marker, F_OK) == 0) {
     unlink(marker);
-    oracle_violation("command injection (CWE-78): the shell ran mamori_canary", "command", command);
+    oracle_violation_at("command injection (CWE-78): the shell ran mamori_canary", "command", command, NULL, started);
   }
 }
 
@@ -447,20 +472,24 @@ int __real_pclose(FILE *);
 int __wrap_system(const char *command) {
   arm_canary();
   int r = __real_system(command);
-  check_canary(command);
+  check_canary(command, NULL);
   return r;
 }
 
+/* The shell that popen() starts runs while the program goes on; whether it ran the canary
+ * is known at pclose(), and the popen() call is the one to report. */
 static char last_popen[1024];
+static struct saved_stack last_popen_stack;
 FILE *__wrap_popen(const char *command, const char *mode) {
   arm_canary();
   snprintf(last_popen, sizeof last_popen, "%s", command ? command : "");
+  last_popen_stack.depth = backtrace(last_popen_stack.pcs, 32);
   return __real_popen(command, mode);
 }
 
 int __wrap_pclose(FILE *f) {
   int r = __real_pclose(f);
-  check_canary(last_popen);
+  check_canary(last_popen, &last_popen_stack);
   return r;
 }
 
