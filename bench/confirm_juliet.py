@@ -81,6 +81,10 @@ def main():
                 # introduce another flaw on purpose (not freeing, to avoid a use after free).
                 good_confirmed.append((family, "%s:%d CWE-%d %s" % (os.path.basename(path), line, f["cwe"],
                                                                      f["message"][:100])))
+        for f in files:
+            path = os.path.realpath(f)
+            state = ("confirmed" if path in confirmed else "unconfirmed") if path in flagged else "not flagged"
+            print("CASE CWE-%d %s %s" % (cwe, os.path.basename(f), state), file=sys.stderr)
         rows.append((cwe, len(files), len(flagged), len(confirmed & flagged), len(confirmed - flagged),
                      sum(1 for same, _ in good_confirmed if same), sum(1 for same, _ in good_confirmed if not same),
                      seconds))

@@ -96,19 +96,38 @@ public:
         verbose_(verbose) {
     std::set<std::string> linked;
     for (const std::string &s : t.linkedSources) linked.insert(fs::path(s).lexically_normal().string());
-    // The findings this target can reach: those in the code it links.
-    for (size_t i = 0; i < report.findings.size(); ++i)
-      if (linked.count(fs::path(report.findings[i].location.file).lexically_normal().string())) candidates_.insert(i);
+    // The findings this target can reach: those in the code it links; for a synthesized
+    // harness, which calls one function of one file, those whose sink or trace is in that
+    // file (it links the rest of the program too, but reaches it only from there).
+    auto normal = [](const std::string &f) { return fs::path(f).lexically_normal().string(); };
+    std::string unit = t.unitFile.empty() ? "" : normal(t.unitFile);
+    for (size_t i = 0; i < report.findings.size(); ++i) {
+      const Finding &f = report.findings[i];
+      if (!linked.count(normal(f.location.file))) continue;
+      bool reached = unit.empty() || normal(f.location.file) == unit;
+      for (const TraceStep &step : f.trace) reached |= !reached && normal(step.location.file) == unit;
+      if (reached) candidates_.insert(i);
+    }
   }
 
   const std::set<size_t> &candidates() const { return candidates_; }
 
+  size_t unconfirmedCandidates() const {
+    size_t n = 0;
+    for (size_t i : candidates_) n += report_.findings[i].status != FindingStatus::Confirmed;
+    return n;
+  }
+
+  // Whether other targets still have findings to prove: then a synthesized harness stops
+  // as soon as its own are proven, and leaves them the budget.
+  void setOthersWaiting(bool waiting) { othersWaiting_ = waiting; }
+
   // With no static finding in its code, a target fuzzes for its whole budget: what it
   // finds is new.
   bool allCandidatesConfirmed() const {
-    // A synthesized harness calls one function: it fuzzes its whole share, whatever other
-    // entry points proved meanwhile (a clean run of it is evidence too).
-    if (candidates_.empty() || target_.synthesized) return false;
+    // A synthesized harness calls one function: unless others wait, it fuzzes its whole
+    // share, whatever other entry points proved meanwhile (a clean run of it is evidence too).
+    if (candidates_.empty() || (target_.synthesized && !othersWaiting_)) return false;
     for (size_t i : candidates_)
       if (report_.findings[i].status != FindingStatus::Confirmed) return false;
     return true;
@@ -160,6 +179,7 @@ private:
   ConfirmStats &stats_;
   double startedAt_;
   bool verbose_;
+  bool othersWaiting_ = false;
   std::set<size_t> candidates_;
   std::set<std::string> seen_;
   std::vector<fs::path> pending_;
@@ -390,27 +410,43 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     return stats;
   }
 
-  // The budget is shared: targets whose code holds the most findings go first, each gets an
-  // equal share of what is left (at least 5 s), and targets the budget does not reach are
-  // named in a note.
-  std::vector<std::pair<size_t, const FuzzTarget *>> order;
-  for (const FuzzTarget &t : build.targets)
-    order.push_back({TargetSession(t, report, env, povDir, stats, started, false).candidates().size(), &t});
-  std::stable_sort(order.begin(), order.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+  // The budget is shared: the target whose code holds the most findings not proven yet goes
+  // next (so the entry points of proven findings wait for the rest), each gets an equal
+  // share of what is left (at least 5 s), and targets the budget does not reach are named
+  // in a note.
+  std::vector<const FuzzTarget *> waiting;
+  for (const FuzzTarget &t : build.targets) waiting.push_back(&t);
+  auto unconfirmedIn = [&](const FuzzTarget &t) {
+    return TargetSession(t, report, env, povDir, stats, started, false).unconfirmedCandidates();
+  };
   const double fuzzDeadline = now() + opts.budgetSeconds;
-  for (size_t k = 0; k < order.size(); ++k) {
-    const FuzzTarget &t = *order[k].second;
+  while (!waiting.empty()) {
+    size_t pick = 0, most = 0;
+    std::vector<size_t> unconfirmed;
+    for (size_t r = 0; r < waiting.size(); ++r) {
+      unconfirmed.push_back(unconfirmedIn(*waiting[r]));
+      if (unconfirmed[r] > most) most = unconfirmed[r], pick = r;
+    }
+    const FuzzTarget &t = *waiting[pick];
+    bool othersWaiting = false;
+    for (size_t r = 0; r < waiting.size(); ++r) othersWaiting |= r != pick && unconfirmed[r] > 0;
     double left = fuzzDeadline - now();
     if (left < 3) {
       std::string skipped;
-      for (size_t r = k; r < order.size(); ++r) skipped += (r > k ? ", " : "") + order[r].second->name;
+      for (size_t r = 0; r < waiting.size(); ++r) skipped += (r ? ", " : "") + waiting[r]->name;
       report.diagnostics.push_back({Diagnostic::Level::Note, report.projectRoot,
                                     "the fuzzing budget ran out before these targets: " + skipped +
                                         " (raise --budget)"});
       break;
     }
-    unsigned perTarget = std::max(5u, static_cast<unsigned>(left / static_cast<double>(order.size() - k)));
-    TargetSession session(t, report, env, povDir, stats, started, opts.verbose);
+    unsigned perTarget = std::max(5u, static_cast<unsigned>(left / static_cast<double>(waiting.size())));
+    waiting.erase(waiting.begin() + static_cast<long>(pick));
+    FuzzEnvironment targetEnv = env;
+    fs::create_directories(work / "known");
+    targetEnv.knownFile = (work / "known" / t.name).string();
+    fs::remove(targetEnv.knownFile);
+    TargetSession session(t, report, targetEnv, povDir, stats, started, opts.verbose);
+    session.setOthersWaiting(othersWaiting);
     fs::path corpus = work / "corpus" / t.name, artifacts = work / "crashes" / t.name, dict = work / "dict" / (t.name + ".dict");
     std::error_code ec;
     fs::remove_all(artifacts, ec);
@@ -454,7 +490,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     // Code that fails on every input (nothing to explore) stops this after a few seeds
     // that teach nothing new.
     unsigned nothingNew = 0;
-    failingInputs(t.binary, seedFiles, env, /*suppressKnown=*/true, [&](const std::string &bad, const std::string &output) {
+    failingInputs(t.binary, seedFiles, targetEnv, /*suppressKnown=*/true, [&](const std::string &bad, const std::string &output) {
       fs::path moved = artifacts / fs::path(bad).filename();
       fs::rename(bad, moved, ec);
       // A hang or exhaustion is told by the run itself: replaying it would cost as much again.
@@ -466,7 +502,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
         }
       unsigned before = stats.distinctReports;
       session.triageNew(artifacts, 8, 30);
-      if (failingInputs(t.binary, {moved.string()}, env, true).empty())
+      if (failingInputs(t.binary, {moved.string()}, targetEnv, true).empty())
         fs::copy_file(moved, bad, fs::copy_options::overwrite_existing, ec);
       nothingNew = stats.distinctReports > before ? 0 : nothingNew + 1;
       return nothingNew < 4;
@@ -474,13 +510,21 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     if (opts.verbose)
       std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] " << seeds.size() << " seeds ("
                 << variants.size() << " derived from the findings' constants)\n";
+    if (session.allCandidatesConfirmed()) {
+      // The seeds proved everything in its code; others still wait for the budget.
+      if (opts.verbose)
+        std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] " << t.name
+                  << ": its findings are proven by the seeds; the budget goes to the other targets\n";
+      report.diagnostics.insert(report.diagnostics.end(), session.diagnostics.begin(), session.diagnostics.end());
+      continue;
+    }
 
     if (opts.verbose)
       std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] fuzzing " << t.name << " for up to " << perTarget << " s (" << session.candidates().size()
                 << " findings in its code)\n";
     FuzzRun run{t.binary, corpus.string(), artifacts.string(), dict.string(), perTarget, std::max(1u, opts.jobs)};
     double lastPoll = 0;
-    ProcessResult fr = runFuzzer(run, env, [&] {
+    ProcessResult fr = runFuzzer(run, targetEnv, [&] {
       if (now() - lastPoll < 1.0) return true;
       lastPoll = now();
       session.triageNew(artifacts, 40, 1.5);

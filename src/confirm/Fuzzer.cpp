@@ -57,6 +57,7 @@ std::vector<std::string> FuzzEnvironment::fuzzingVariables() const {
   }
   v.erase(std::remove(v.begin(), v.end(), "MAMORI_PRINT_SIGNATURE=1"), v.end());
   v.push_back("MAMORI_SUPPRESS_KNOWN=1");
+  v.push_back("MAMORI_KNOWN_FILE=" + knownSignaturesFile());
   return v;
 }
 

@@ -23,8 +23,11 @@ struct FuzzEnvironment {
   // While fuzzing: reports go on, and the oracle runtime lets known bugs pass
   // (oracleDir/known) and aborts on any other, so libFuzzer keeps the input.
   std::vector<std::string> fuzzingVariables() const;
-  // Where known bug signatures are listed.
-  std::string knownSignaturesFile() const { return oracleDir + "/known"; }
+  // Where known bug signatures are listed: one list per fuzz target, since a signature is
+  // made of offsets in one binary (near-identical programs, such as Juliet's cases, share
+  // offsets, and one's known bug would hide another's).
+  std::string knownFile;
+  std::string knownSignaturesFile() const { return knownFile.empty() ? oracleDir + "/known" : knownFile; }
   // The same as a `env K=V ...` prefix for a reproduction command a person can paste.
   std::string commandPrefix() const;
 };

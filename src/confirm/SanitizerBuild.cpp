@@ -288,7 +288,10 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
     std::vector<std::string> argv = {anyCxx || o.cxx ? "clang++-19" : "clang-19", "-fsanitize=fuzzer,address,undefined",
                                      "-o", t.binary, o.path};
     t.linkedSources.push_back(o.source);
-    if (t.synthesized) t.linkedSources.push_back(unit->second);
+    if (t.synthesized) {
+      t.linkedSources.push_back(unit->second);
+      t.unitFile = unit->second;
+    }
     for (const Object *l : library) {
       if (t.synthesized && fs::path(l->source).lexically_normal() == fs::path(unit->second).lexically_normal()) continue;
       argv.push_back(l->path);

@@ -32,6 +32,7 @@ struct FuzzTarget {
   std::string binary;  // the linked libFuzzer binary
   std::vector<std::string> linkedSources;  // every source compiled into it
   bool synthesized = false;
+  std::string unitFile;  // synthesized: the file whose function the harness calls
 };
 
 struct SanitizerBuild {

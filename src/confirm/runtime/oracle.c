@@ -41,10 +41,10 @@ void __sanitizer_print_stack_trace(void);
  * A failure's signature is the offsets (in the executable) of the three innermost return
  * addresses that lie in the project's own instrumented code, which libFuzzer's PC table
  * bounds. While fuzzing (MAMORI_SUPPRESS_KNOWN set), a failure whose signature is listed
- * in $MAMORI_ORACLE_DIR/known lets the program go on, if the sanitizer can; any other
- * aborts, so libFuzzer keeps the input. Replays (MAMORI_PRINT_SIGNATURE set) print the
- * signature for confirm to list once the bug is triaged. Only raw system calls run while
- * a sanitizer is reporting. */
+ * in $MAMORI_KNOWN_FILE (the target's own list; $MAMORI_ORACLE_DIR/known without it) lets
+ * the program go on, if the sanitizer can; any other aborts, so libFuzzer keeps the input.
+ * Replays (MAMORI_PRINT_SIGNATURE set) print the signature for confirm to list once the
+ * bug is triaged. Only raw system calls run while a sanitizer is reporting. */
 
 extern const uintptr_t __start___sancov_pcs[] __attribute__((weak));
 extern const uintptr_t __stop___sancov_pcs[] __attribute__((weak));
@@ -94,10 +94,13 @@ static int same_bytes(const char *a, const char *b, size_t n) {
 }
 
 static int signature_known(const char *sig) {
-  const char *dir = getenv("MAMORI_ORACLE_DIR");
-  if (!dir || !sig[0]) return 0;
+  const char *file = getenv("MAMORI_KNOWN_FILE"), *dir = getenv("MAMORI_ORACLE_DIR");
+  if ((!file && !dir) || !sig[0]) return 0;
   char path[4096];
-  snprintf(path, sizeof path, "%s/known", dir);
+  if (file)
+    snprintf(path, sizeof path, "%s", file);
+  else
+    snprintf(path, sizeof path, "%s/known", dir);
   int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
   if (fd < 0) return 0;
   static char buf[65536];
