@@ -118,16 +118,15 @@ public:
     return n;
   }
 
-  // Whether other targets still have findings to prove: then a synthesized harness stops
-  // as soon as its own are proven, and leaves them the budget.
+  // Whether other targets still have findings to prove: then a target stops as soon as its
+  // own are proven, and leaves them the budget.
   void setOthersWaiting(bool waiting) { othersWaiting_ = waiting; }
 
-  // With no static finding in its code, a target fuzzes for its whole budget: what it
-  // finds is new.
+  // True when the target may stop: its findings are all proven and other targets wait.
+  // Otherwise it fuzzes for its whole share: what it finds then is new (bugs the scan
+  // missed), and a clean run of a harness is evidence too.
   bool allCandidatesConfirmed() const {
-    // A synthesized harness calls one function: unless others wait, it fuzzes its whole
-    // share, whatever other entry points proved meanwhile (a clean run of it is evidence too).
-    if (candidates_.empty() || (target_.synthesized && !othersWaiting_)) return false;
+    if (candidates_.empty() || !othersWaiting_) return false;
     for (size_t i : candidates_)
       if (report_.findings[i].status != FindingStatus::Confirmed) return false;
     return true;

@@ -211,7 +211,10 @@ void __sanitizer_install_malloc_and_free_hooks(void (*)(const volatile void *, s
 void __lsan_ignore_object(const void *) __attribute__((weak));
 
 #define LIVE_SLOTS 65536u
-static const volatile void *live[LIVE_SLOTS];  /* this input's blocks, open addressing */
+/* This input's blocks, open addressing. Kept complemented (~address): LeakSanitizer scans
+ * this table like any global, and a plain pointer here would make every block the input
+ * leaks look reachable. */
+static uintptr_t live[LIVE_SLOTS];
 static unsigned live_generation[LIVE_SLOTS], generation = 1, live_count;
 static sigjmp_buf input_exit;
 static struct sigaction previous_action[3];
@@ -224,7 +227,7 @@ static void note_malloc(const volatile void *p, size_t size) {
   if (!input_running || !p || live_count >= LIVE_SLOTS / 2) return;
   for (unsigned i = slot_of(p);; i = (i + 1) % LIVE_SLOTS)
     if (live_generation[i] != generation || !live[i]) {
-      live[i] = p;
+      live[i] = ~(uintptr_t)p;
       live_generation[i] = generation;
       ++live_count;
       return;
@@ -234,8 +237,8 @@ static void note_malloc(const volatile void *p, size_t size) {
 static void note_free(const volatile void *p) {
   if (!input_running || !p) return;
   for (unsigned i = slot_of(p); live_generation[i] == generation; i = (i + 1) % LIVE_SLOTS)
-    if (live[i] == p) {
-      live[i] = NULL; /* a tombstone: the probe goes on past it */
+    if (live[i] == ~(uintptr_t)p) {
+      live[i] = 0; /* a tombstone: the probe goes on past it */
       return;
     }
 }
@@ -243,7 +246,7 @@ static void note_free(const volatile void *p) {
 static void forget_input_blocks(int ignore_them) {
   if (ignore_them && __lsan_ignore_object)
     for (unsigned i = 0; i < LIVE_SLOTS; ++i)
-      if (live_generation[i] == generation && live[i]) __lsan_ignore_object((const void *)live[i]);
+      if (live_generation[i] == generation && live[i]) __lsan_ignore_object((const void *)~live[i]);
   ++generation;
   live_count = 0;
 }

@@ -28,6 +28,8 @@ int relay_frame(const uint8_t *frame, size_t size)
     uint8_t *records = malloc(keep * units);
     if (records == NULL)
         return -1;
+    if (frame[0] == 0x03 && units > 8)
+        return -1; /* read at most 8 units: `records` is lost */ // expect: CWE-401
     if (frame[0] == 0x10 && payload > 32)
         memcpy(records, frame + 2, payload); // expect: CWE-122
     else
