@@ -87,36 +87,41 @@ void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, 
   }
 }
 
+// The findings a target can reach: those in the code it links; for a synthesized harness,
+// which calls one function of one file, those whose sink or trace is in that file (it links
+// the rest of the program too, but reaches it only from there).
+std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Finding> &findings) {
+  auto normal = [](const std::string &f) { return fs::path(f).lexically_normal().string(); };
+  std::set<std::string> linked;
+  for (const std::string &s : t.linkedSources) linked.insert(normal(s));
+  std::string unit = t.unitFile.empty() ? "" : normal(t.unitFile);
+  std::set<size_t> reached;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding &f = findings[i];
+    std::string file = normal(f.location.file);
+    if (!linked.count(file)) continue;
+    bool in = unit.empty() || file == unit;
+    for (const TraceStep &step : f.trace) in |= !in && normal(step.location.file) == unit;
+    if (in) reached.insert(i);
+  }
+  return reached;
+}
+
+size_t countUnconfirmed(const std::set<size_t> &which, const std::vector<Finding> &findings) {
+  size_t n = 0;
+  for (size_t i : which) n += findings[i].status != FindingStatus::Confirmed;
+  return n;
+}
+
 // Everything needed while one target is fuzzed and its artifacts are triaged.
 class TargetSession {
 public:
   TargetSession(const FuzzTarget &t, ScanReport &report, const FuzzEnvironment &env, const fs::path &povDir,
                 ConfirmStats &stats, double startedAt, bool verbose)
       : target_(t), report_(report), env_(env), povDir_(povDir), stats_(stats), startedAt_(startedAt),
-        verbose_(verbose) {
-    std::set<std::string> linked;
-    for (const std::string &s : t.linkedSources) linked.insert(fs::path(s).lexically_normal().string());
-    // The findings this target can reach: those in the code it links; for a synthesized
-    // harness, which calls one function of one file, those whose sink or trace is in that
-    // file (it links the rest of the program too, but reaches it only from there).
-    auto normal = [](const std::string &f) { return fs::path(f).lexically_normal().string(); };
-    std::string unit = t.unitFile.empty() ? "" : normal(t.unitFile);
-    for (size_t i = 0; i < report.findings.size(); ++i) {
-      const Finding &f = report.findings[i];
-      if (!linked.count(normal(f.location.file))) continue;
-      bool reached = unit.empty() || normal(f.location.file) == unit;
-      for (const TraceStep &step : f.trace) reached |= !reached && normal(step.location.file) == unit;
-      if (reached) candidates_.insert(i);
-    }
-  }
+        verbose_(verbose), candidates_(findingsReachedBy(t, report.findings)) {}
 
   const std::set<size_t> &candidates() const { return candidates_; }
-
-  size_t unconfirmedCandidates() const {
-    size_t n = 0;
-    for (size_t i : candidates_) n += report_.findings[i].status != FindingStatus::Confirmed;
-    return n;
-  }
 
   // Whether other targets still have findings to prove: then a target stops as soon as its
   // own are proven, and leaves them the budget.
@@ -126,10 +131,7 @@ public:
   // Otherwise it fuzzes for its whole share: what it finds then is new (bugs the scan
   // missed), and a clean run of a harness is evidence too.
   bool allCandidatesConfirmed() const {
-    if (candidates_.empty() || !othersWaiting_) return false;
-    for (size_t i : candidates_)
-      if (report_.findings[i].status != FindingStatus::Confirmed) return false;
-    return true;
+    return !candidates_.empty() && othersWaiting_ && countUnconfirmed(candidates_, report_.findings) == 0;
   }
 
   // Triage of artifacts not seen yet. Shallow bugs make libFuzzer keep hundreds of inputs
@@ -413,26 +415,24 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   // next (so the entry points of proven findings wait for the rest), each gets an equal
   // share of what is left (at least 5 s), and targets the budget does not reach are named
   // in a note.
-  std::vector<const FuzzTarget *> waiting;
-  for (const FuzzTarget &t : build.targets) waiting.push_back(&t);
-  auto unconfirmedIn = [&](const FuzzTarget &t) {
-    return TargetSession(t, report, env, povDir, stats, started, false).unconfirmedCandidates();
-  };
+  // Each target with the findings it reaches, worked out once; what is proven changes.
+  std::vector<std::pair<const FuzzTarget *, std::set<size_t>>> waiting;
+  for (const FuzzTarget &t : build.targets) waiting.push_back({&t, findingsReachedBy(t, report.findings)});
   const double fuzzDeadline = now() + opts.budgetSeconds;
   while (!waiting.empty()) {
     size_t pick = 0, most = 0;
     std::vector<size_t> unconfirmed;
     for (size_t r = 0; r < waiting.size(); ++r) {
-      unconfirmed.push_back(unconfirmedIn(*waiting[r]));
+      unconfirmed.push_back(countUnconfirmed(waiting[r].second, report.findings));
       if (unconfirmed[r] > most) most = unconfirmed[r], pick = r;
     }
-    const FuzzTarget &t = *waiting[pick];
+    const FuzzTarget &t = *waiting[pick].first;
     bool othersWaiting = false;
     for (size_t r = 0; r < waiting.size(); ++r) othersWaiting |= r != pick && unconfirmed[r] > 0;
     double left = fuzzDeadline - now();
     if (left < 3) {
       std::string skipped;
-      for (size_t r = 0; r < waiting.size(); ++r) skipped += (r ? ", " : "") + waiting[r]->name;
+      for (size_t r = 0; r < waiting.size(); ++r) skipped += (r ? ", " : "") + waiting[r].first->name;
       report.diagnostics.push_back({Diagnostic::Level::Note, report.projectRoot,
                                     "the fuzzing budget ran out before these targets: " + skipped +
                                         " (raise --budget)"});

@@ -47,11 +47,17 @@ ProjectTestRun runProjectTests(const ProjectTestOptions &opts, const FuzzEnviron
   }
   std::error_code ec;
   const std::string jobs = std::to_string(std::max(1u, opts.jobs));
-  // What every build system below reads: its compilers and flags, as make and configure
-  // scripts take them from the environment or their arguments.
+  // What every build system below reads: its compilers and flags. Meson and build commands
+  // take them from the environment; configure and make also as arguments, which override
+  // what a Makefile sets.
+  const std::vector<std::string> toolchainVars = {"CC=clang-19", "CXX=clang++-19", "CFLAGS=" + sanitize,
+                                                  "CXXFLAGS=" + sanitize, "LDFLAGS=" + link};
   RunOptions toolchain;
-  toolchain.environment = {"CC=clang-19", "CXX=clang++-19", "CFLAGS=" + sanitize, "CXXFLAGS=" + sanitize,
-                           "LDFLAGS=" + link};
+  toolchain.environment = toolchainVars;
+  auto withToolchain = [&](std::vector<std::string> argv) {
+    argv.insert(argv.end(), toolchainVars.begin(), toolchainVars.end());
+    return argv;
+  };
 
   // A copy of the tree, for build systems that build in place.
   auto copyTree = [&](fs::path &tree) {
@@ -118,18 +124,14 @@ ProjectTestRun runProjectTests(const ProjectTestOptions &opts, const FuzzEnviron
       return missingTool("configure.ac and no configure script", "autoreconf", "autoconf automake libtool");
     if (!copyTree(tree)) return run;
     if (!fs::exists(tree / "configure") && !step({"autoreconf", "-fi"}, tree, "autoreconf", 600, 6)) return run;
-    if (!step({"sh", "./configure", "CC=clang-19", "CXX=clang++-19", "CFLAGS=" + sanitize, "CXXFLAGS=" + sanitize,
-               "LDFLAGS=" + link},
-              tree, "configuring the sanitizer build (./configure)", 600, 6) ||
+    if (!step(withToolchain({"sh", "./configure"}), tree, "configuring the sanitizer build (./configure)", 600, 6) ||
         !step({"make", "-j" + jobs}, tree, "the sanitizer build of the project (make)", 1800, 8))
       return run;
     run.buildDir = tree.string();
   } else if (makefile) {
     fs::path tree;
     if (!copyTree(tree)) return run;
-    if (!step({"make", "-j" + jobs, "CC=clang-19", "CXX=clang++-19", "CFLAGS=" + sanitize, "CXXFLAGS=" + sanitize,
-               "LDFLAGS=" + link},
-              tree, "the sanitizer build of the project (make)", 1800, 8))
+    if (!step(withToolchain({"make", "-j" + jobs}), tree, "the sanitizer build of the project (make)", 1800, 8))
       return run;
     run.buildDir = tree.string();
   } else {
