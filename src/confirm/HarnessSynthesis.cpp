@@ -52,12 +52,15 @@ std::string harnessBody(Feed feed, const FunctionDecl *fd, bool cxx) {
   case Feed::Stdin:
     // stdin is reopened on the input for every run: seeking a stream that glibc has read
     // (buffered or not) can serve stale bytes, while a fresh open starts clean.
+    // A process forked from this one (the CWE-134 oracle's rerun) makes a file of its own.
     out += "  /* The input is the program's standard input. */\n"
            "  static int fd = -1;\n"
+           "  static pid_t owner;\n"
            "  static char path[64];\n"
-           "  if (fd < 0) {\n"
+           "  if (fd < 0 || owner != getpid()) {\n"
            "    fd = memfd_create(\"mamori-stdin\", 0);\n"
            "    if (fd < 0) return 0;\n"
+           "    owner = getpid();\n"
            "    snprintf(path, sizeof path, \"/proc/self/fd/%d\", fd);\n"
            "  }\n"
            "  if (ftruncate(fd, 0) != 0) return 0;\n"

@@ -7,7 +7,8 @@
  *           first in PATH (so shell syntax from the input was interpreted);
  *   CWE-134 a printf-family format lies in writable memory (it came from data, not from a
  *           literal) and holds a conversion directive; under a fuzz target, where the
- *           input is known, that directive must also appear in the input;
+ *           input is known, that directive must come from the input: it occurs there, and
+ *           changing it there changes it in the format (a forked rerun tells);
  *   CWE-22  a path handed to open/fopen/... climbs with ".." out of the folder it names
  *           before the first "..", to a file that exists there (or, for a call that
  *           creates files, into a folder that exists). Such writes and deletes are
@@ -31,6 +32,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -195,6 +197,7 @@ int __real_LLVMFuzzerTestOneInput(const uint8_t *, size_t) __attribute__((weak))
 static const uint8_t *current_input;
 static size_t current_size;
 static int input_known;
+static unsigned run_generation = 1; /* counts the inputs run, for per-input tables */
 
 /* ----- Going on past a known bug that ends in a signal -----
  * A NULL dereference (SIGSEGV) or a division by zero (SIGFPE after UBSan's report) cannot be
@@ -325,6 +328,7 @@ int __wrap_LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   current_size = size;
   input_known = 1;
   input_tainted = 0;
+  ++run_generation;
   int r = 0;
   if (sigsetjmp(input_exit, 1) == 0) {
     input_running = 1;
@@ -389,26 +393,156 @@ static int occurs_in_input(const char *s, size_t n) {
   return 0;
 }
 
-/* True when `fmt` holds a conversion directive; with `from_input`, only a directive whose
- * whole text ("%n", "%08x") also occurs in the input being run counts. A program that
- * builds a format at run time ("%" + width + "s") has directives too, but not the input's. */
-static int has_directive(const char *fmt, int from_input) {
-  for (const char *p = fmt; *p; ++p) {
+/* ----- Does a directive follow the input? -----
+ * That a directive's text also occurs in the input is not enough: a program that builds
+ * "%-5s|" from a width and a literal would be "proven" by any input that happens to hold
+ * "%-5s". So the oracle asks the program itself. It forks; the child runs the same input
+ * with the directive's conversion letter changed wherever the directive occurs in it (for
+ * "%-5s", "%-5x"), and watches the same printf call, at the same count of calls in that
+ * input. The directive came from the input when the child's format holds, at the same
+ * place, the changed directive. The child writes nothing but that answer, to a pipe, and
+ * is gone within two seconds; a child that never gets there answers no. */
+
+#define SITE_SLOTS 256u
+static uintptr_t site_pc[SITE_SLOTS];
+static unsigned site_hits[SITE_SLOTS], site_generation[SITE_SLOTS], site_refuted[SITE_SLOTS];
+
+/* The how-manyth call this is, in the current input, of the printf call at `pc`. */
+static unsigned count_site_call(uintptr_t pc, unsigned **refuted) {
+  for (unsigned i = (unsigned)((pc >> 2) * 2654435761u) % SITE_SLOTS, n = 0; n < SITE_SLOTS; i = (i + 1) % SITE_SLOTS, ++n) {
+    if (site_pc[i] == pc || site_pc[i] == 0) {
+      site_pc[i] = pc;
+      if (site_generation[i] != run_generation) {
+        site_generation[i] = run_generation;
+        site_hits[i] = 0;
+      }
+      *refuted = &site_refuted[i];
+      return ++site_hits[i];
+    }
+  }
+  static unsigned overflow;
+  *refuted = &overflow;
+  return 0;
+}
+
+static struct {
+  int active, fd;
+  uintptr_t pc;
+  unsigned call;
+  size_t offset, length;
+  char expected[64];
+} perturbed;
+
+/* Runs in the child, at every printf call with a writable format. */
+static void answer_if_watched(const char *fmt, uintptr_t pc, unsigned call) {
+  if (pc != perturbed.pc || call != perturbed.call) return;
+  size_t n = strlen(fmt);
+  char yes = perturbed.offset + perturbed.length <= n &&
+             same_bytes(fmt + perturbed.offset, perturbed.expected, perturbed.length);
+  syscall(SYS_write, perturbed.fd, &yes, 1);
+  _exit(0);
+}
+
+static char other_conversion(char c) { return c == 'x' ? 'd' : 'x'; }
+
+/* True when the directive fmt[offset, offset+length) changes with the input's copy of it. */
+static int directive_follows_input(const char *fmt, size_t offset, size_t length, uintptr_t pc, unsigned call) {
+  if (length >= sizeof perturbed.expected || !__real_LLVMFuzzerTestOneInput) return 0;
+  uint8_t *changed = malloc(current_size ? current_size : 1);
+  if (!changed) return 0;
+  memcpy(changed, current_input, current_size);
+  const char *directive = fmt + offset;
+  for (size_t i = 0; i + length <= current_size; ++i)
+    if (same_bytes((const char *)changed + i, directive, length)) changed[i + length - 1] = (uint8_t)other_conversion(directive[length - 1]);
+  int fds[2];
+  if (pipe(fds) != 0) {
+    free(changed);
+    return 0;
+  }
+  pid_t child = fork();
+  if (child == 0) {
+    int null_fd = open("/dev/null", O_WRONLY);
+    if (null_fd >= 0) {
+      dup2(null_fd, 1);
+      dup2(null_fd, 2);
+    }
+    close(fds[0]);
+    for (int i = 0; i < 3; ++i) signal(deadly_signals[i], SIG_DFL);
+    signal(SIGALRM, SIG_DFL);
+    alarm(2);
+    perturbed.active = 1;
+    perturbed.fd = fds[1];
+    perturbed.pc = pc;
+    perturbed.call = call;
+    perturbed.offset = offset;
+    perturbed.length = length;
+    memcpy(perturbed.expected, directive, length);
+    perturbed.expected[length - 1] = other_conversion(directive[length - 1]);
+    input_running = 0;
+      ++run_generation;
+    current_input = changed;
+    __real_LLVMFuzzerTestOneInput(changed, current_size);
+    _exit(0);
+  }
+  close(fds[1]);
+  char yes = 0;
+  if (child > 0) {
+    while (read(fds[0], &yes, 1) < 0 && errno == EINTR) {
+    }
+    int status;
+    while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  close(fds[0]);
+  free(changed);
+  return yes == 1;
+}
+
+/* Each conversion directive of `fmt`, as the offset and length of its text ("%08x"). */
+static int next_directive(const char *fmt, size_t *offset, size_t *length) {
+  for (const char *p = fmt + *offset + *length; *p; ++p) {
     if (*p != '%') continue;
     const char *q = p + 1;
     if (*q == '%') { p = q; continue; }
     while (*q && strchr("0123456789.-+ #'$*hlLqjzt", *q)) ++q;
     if (!*q || !strchr("diouxXeEfFgGaAcsSpnm", *q)) continue;
-    if (!from_input) return 1;
-    if (occurs_in_input(p, (size_t)(q - p + 1))) return 1;
+    *offset = (size_t)(p - fmt);
+    *length = (size_t)(q - p + 1);
+    return 1;
   }
   return 0;
 }
 
-static void check_format(const char *fmt) {
-  if (fmt && !in_readonly_memory(fmt) && has_directive(fmt, input_known))
-    oracle_violation("format string from data (CWE-134)", "format", fmt);
+/* A site whose formats did not follow the input this many times is not asked again. */
+#define REFUTATIONS_MAX 16u
+
+static void check_format(const char *fmt, uintptr_t pc) {
+  if (!fmt || in_readonly_memory(fmt)) return;
+  static unsigned no_site;
+  unsigned *refuted = &no_site;
+  unsigned call = input_known ? count_site_call(pc, &refuted) : 0;
+  if (perturbed.active) {
+    answer_if_watched(fmt, pc, call);
+    return;
+  }
+  size_t offset = 0, length = 0;
+  while (next_directive(fmt, &offset, &length)) {
+    if (!input_known) {
+      /* The project's own tests: no input is known, any directive in writable memory. */
+      oracle_violation("format string from data (CWE-134)", "format", fmt);
+      return;
+    }
+    if (*refuted >= REFUTATIONS_MAX || !occurs_in_input(fmt + offset, length)) continue;
+    if (directive_follows_input(fmt, offset, length, pc, call)) {
+      oracle_violation("format string from data (CWE-134)", "format", fmt);
+      return;
+    }
+    ++*refuted;
+  }
 }
+
+/* The call site is the wrapper's return address: the printf call in the program. */
+#define CHECK_FORMAT(f) check_format(f, (uintptr_t)__builtin_return_address(0))
 
 int __real_vprintf(const char *, va_list);
 int __real_vfprintf(FILE *, const char *, va_list);
@@ -417,15 +551,15 @@ int __real_vsnprintf(char *, size_t, const char *, va_list);
 int __real_vdprintf(int, const char *, va_list);
 void __real_vsyslog(int, const char *, va_list);
 
-int __wrap_vprintf(const char *f, va_list ap) { check_format(f); return __real_vprintf(f, ap); }
-int __wrap_vfprintf(FILE *s, const char *f, va_list ap) { check_format(f); return __real_vfprintf(s, f, ap); }
-int __wrap_vsprintf(char *d, const char *f, va_list ap) { check_format(f); return __real_vsprintf(d, f, ap); }
+int __wrap_vprintf(const char *f, va_list ap) { CHECK_FORMAT(f); return __real_vprintf(f, ap); }
+int __wrap_vfprintf(FILE *s, const char *f, va_list ap) { CHECK_FORMAT(f); return __real_vfprintf(s, f, ap); }
+int __wrap_vsprintf(char *d, const char *f, va_list ap) { CHECK_FORMAT(f); return __real_vsprintf(d, f, ap); }
 int __wrap_vsnprintf(char *d, size_t n, const char *f, va_list ap) {
-  check_format(f);
+  CHECK_FORMAT(f);
   return __real_vsnprintf(d, n, f, ap);
 }
-int __wrap_vdprintf(int fd, const char *f, va_list ap) { check_format(f); return __real_vdprintf(fd, f, ap); }
-void __wrap_vsyslog(int pri, const char *f, va_list ap) { check_format(f); __real_vsyslog(pri, f, ap); }
+int __wrap_vdprintf(int fd, const char *f, va_list ap) { CHECK_FORMAT(f); return __real_vdprintf(fd, f, ap); }
+void __wrap_vsyslog(int pri, const char *f, va_list ap) { CHECK_FORMAT(f); __real_vsyslog(pri, f, ap); }
 
 #define FORWARD(call) \
   va_list ap;         \
@@ -434,13 +568,13 @@ void __wrap_vsyslog(int pri, const char *f, va_list ap) { check_format(f); __rea
   va_end(ap);         \
   return r
 
-int __wrap_printf(const char *f, ...) { check_format(f); FORWARD(__real_vprintf(f, ap)); }
-int __wrap_fprintf(FILE *s, const char *f, ...) { check_format(f); FORWARD(__real_vfprintf(s, f, ap)); }
-int __wrap_sprintf(char *d, const char *f, ...) { check_format(f); FORWARD(__real_vsprintf(d, f, ap)); }
-int __wrap_snprintf(char *d, size_t n, const char *f, ...) { check_format(f); FORWARD(__real_vsnprintf(d, n, f, ap)); }
-int __wrap_dprintf(int fd, const char *f, ...) { check_format(f); FORWARD(__real_vdprintf(fd, f, ap)); }
+int __wrap_printf(const char *f, ...) { CHECK_FORMAT(f); FORWARD(__real_vprintf(f, ap)); }
+int __wrap_fprintf(FILE *s, const char *f, ...) { CHECK_FORMAT(f); FORWARD(__real_vfprintf(s, f, ap)); }
+int __wrap_sprintf(char *d, const char *f, ...) { CHECK_FORMAT(f); FORWARD(__real_vsprintf(d, f, ap)); }
+int __wrap_snprintf(char *d, size_t n, const char *f, ...) { CHECK_FORMAT(f); FORWARD(__real_vsnprintf(d, n, f, ap)); }
+int __wrap_dprintf(int fd, const char *f, ...) { CHECK_FORMAT(f); FORWARD(__real_vdprintf(fd, f, ap)); }
 void __wrap_syslog(int pri, const char *f, ...) {
-  check_format(f);
+  CHECK_FORMAT(f);
   va_list ap;
   va_start(ap, f);
   __real_vsyslog(pri, f, ap);
