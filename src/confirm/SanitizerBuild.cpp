@@ -169,7 +169,7 @@ const std::vector<std::string> &oracleWrappedSymbols() {
   static const std::vector<std::string> names = {
       "printf", "fprintf", "sprintf", "snprintf", "dprintf", "syslog", "vprintf", "vfprintf", "vsprintf", "vsnprintf",
       "vdprintf", "vsyslog", "system", "popen", "pclose", "fopen", "fopen64", "freopen", "open", "open64", "openat",
-      "creat", "opendir", "unlink", "remove", "LLVMFuzzerTestOneInput"};
+      "creat", "opendir", "unlink", "remove", "connect", "bind", "accept", "accept4", "LLVMFuzzerTestOneInput"};
   return names;
 }
 

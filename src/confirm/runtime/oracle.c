@@ -24,6 +24,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -199,6 +202,8 @@ static size_t current_size;
 static int input_known;
 static unsigned run_generation = 1; /* counts the inputs run, for per-input tables */
 
+static void close_input_peers(void);
+
 /* ----- Going on past a known bug that ends in a signal -----
  * A NULL dereference (SIGSEGV) or a division by zero (SIGFPE after UBSan's report) cannot be
  * recovered from: the sanitizer reports it and the process dies, and a shallow one would end
@@ -342,6 +347,7 @@ int __wrap_LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     forget_input_blocks(1);
   }
   input_tainted = 0;
+  close_input_peers();
   current_input = NULL;
   current_size = 0;
   input_known = 0;
@@ -479,7 +485,8 @@ static int directive_follows_input(const char *fmt, size_t offset, size_t length
     memcpy(perturbed.expected, directive, length);
     perturbed.expected[length - 1] = other_conversion(directive[length - 1]);
     input_running = 0;
-      ++run_generation;
+    close_input_peers();
+    ++run_generation;
     current_input = changed;
     __real_LLVMFuzzerTestOneInput(changed, current_size);
     _exit(0);
@@ -579,6 +586,104 @@ void __wrap_syslog(int pri, const char *f, ...) {
   va_start(ap, f);
   __real_vsyslog(pri, f, ap);
   va_end(ap);
+}
+
+/* ----- The input as the network peer -----
+ * The sandbox has no network: a program that connects would fail, and one that accepts
+ * would wait until the input's timeout, for every input. While a fuzz target runs an
+ * input, a stream socket's connect() to an internet address, and the first accept() of the
+ * input, are served by a local socket pair instead: the program's end reads the input,
+ * then end of file, and what the program sends is taken and dropped. Its bind() of such a
+ * socket succeeds without taking the port, so that parallel fuzzing jobs do not fight over
+ * it. A harness that gives a program its input on standard input thus gives it to the
+ * program's network reads too. */
+
+int __real_connect(int, const struct sockaddr *, socklen_t);
+int __real_accept(int, struct sockaddr *, socklen_t *);
+int __real_accept4(int, struct sockaddr *, socklen_t *, int);
+int __real_bind(int, const struct sockaddr *, socklen_t);
+
+#define PEERS_MAX 64
+static int peer_fds[PEERS_MAX], peer_count, accepted_this_input;
+
+static void close_input_peers(void) {
+  for (int i = 0; i < peer_count; ++i) close(peer_fds[i]);
+  peer_count = 0;
+  accepted_this_input = 0;
+}
+
+/* A new connection whose other end has sent the input and shut its sending side; the
+ * program's end is returned, the other kept until the input ends (so sends do not fail). */
+static int input_peer(void) {
+  int sv[2];
+  if (peer_count == PEERS_MAX || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return -1;
+  fcntl(sv[1], F_SETFL, O_NONBLOCK);
+  for (size_t done = 0; done < current_size;) {
+    ssize_t w = write(sv[1], current_input + done, current_size - done);
+    if (w <= 0) break; /* more than the socket holds: the rest is cut */
+    done += (size_t)w;
+  }
+  shutdown(sv[1], SHUT_WR);
+  peer_fds[peer_count++] = sv[1];
+  return sv[0];
+}
+
+static int is_internet_stream(int fd, int family) {
+  int type = 0;
+  socklen_t len = sizeof type;
+  return (family == AF_INET || family == AF_INET6) && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+         type == SOCK_STREAM;
+}
+
+static int family_of(int fd) {
+  struct sockaddr_storage a;
+  socklen_t len = sizeof a;
+  return getsockname(fd, (struct sockaddr *)&a, &len) == 0 ? a.ss_family : -1;
+}
+
+int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len) {
+  if (input_known && addr && is_internet_stream(fd, addr->sa_family)) {
+    int mine = input_peer();
+    if (mine >= 0) {
+      int r = dup2(mine, fd);
+      close(mine);
+      if (r == fd) return 0;
+    }
+  }
+  return __real_connect(fd, addr, len);
+}
+
+int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
+  if (input_known && addr && is_internet_stream(fd, addr->sa_family)) return 0;
+  return __real_bind(fd, addr, len);
+}
+
+static int accept_input(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+  if (!input_known || accepted_this_input || !is_internet_stream(fd, family_of(fd))) return -1;
+  int mine = input_peer();
+  if (mine < 0) return -1;
+  accepted_this_input = 1;
+  if (!(flags & SOCK_CLOEXEC)) fcntl(mine, F_SETFD, 0);
+  if (flags & SOCK_NONBLOCK) fcntl(mine, F_SETFL, O_NONBLOCK);
+  if (addr && len) {
+    struct sockaddr_in peer;
+    memset(&peer, 0, sizeof peer);
+    peer.sin_family = AF_INET;
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    memcpy(addr, &peer, *len < sizeof peer ? *len : sizeof peer);
+    *len = sizeof peer;
+  }
+  return mine;
+}
+
+int __wrap_accept(int fd, struct sockaddr *addr, socklen_t *len) {
+  int mine = accept_input(fd, addr, len, 0);
+  return mine >= 0 ? mine : __real_accept(fd, addr, len);
+}
+
+int __wrap_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
+  int mine = accept_input(fd, addr, len, flags);
+  return mine >= 0 ? mine : __real_accept4(fd, addr, len, flags);
 }
 
 /* ----- CWE-78: the canary ran ----- */
