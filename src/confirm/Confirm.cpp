@@ -489,6 +489,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
     // Code that fails on every input (nothing to explore) stops this after a few seeds
     // that teach nothing new.
     unsigned nothingNew = 0;
+    const double seedsStarted = now();
     failingInputs(t.binary, seedFiles, targetEnv, /*suppressKnown=*/true, [&](const std::string &bad, const std::string &output) {
       fs::path moved = artifacts / fs::path(bad).filename();
       fs::rename(bad, moved, ec);
@@ -505,7 +506,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
         fs::copy_file(moved, bad, fs::copy_options::overwrite_existing, ec);
       nothingNew = stats.distinctReports > before ? 0 : nothingNew + 1;
       return nothingNew < 4;
-    });
+    }, /*wallSeconds=*/perTarget);
     if (opts.verbose)
       std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] " << seeds.size() << " seeds ("
                 << variants.size() << " derived from the findings' constants)\n";
@@ -518,10 +519,12 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
       continue;
     }
 
+    // The seeds' time comes out of the target's share (slow seeds would otherwise double it).
+    unsigned fuzzSeconds = static_cast<unsigned>(std::max(3.0, perTarget - (now() - seedsStarted)));
     if (opts.verbose)
-      std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] fuzzing " << t.name << " for up to " << perTarget << " s (" << session.candidates().size()
+      std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] fuzzing " << t.name << " for up to " << fuzzSeconds << " s (" << session.candidates().size()
                 << " findings in its code)\n";
-    FuzzRun run{t.binary, corpus.string(), artifacts.string(), dict.string(), perTarget, std::max(1u, opts.jobs)};
+    FuzzRun run{t.binary, corpus.string(), artifacts.string(), dict.string(), fuzzSeconds, std::max(1u, opts.jobs)};
     double lastPoll = 0;
     ProcessResult fr = runFuzzer(run, targetEnv, [&] {
       if (now() - lastPoll < 1.0) return true;

@@ -1,6 +1,7 @@
 #include "confirm/Fuzzer.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
@@ -92,7 +93,9 @@ ProcessResult runFuzzer(const FuzzRun &run, const FuzzEnvironment &env, const st
   RunOptions o;
   o.environment = env.fuzzingVariables();
   o.keepGoing = keepGoing;
-  return runSandboxed(argv, env.workDir, targetLimits(env, run.seconds + 30), o);
+  // Fork mode waits for its running jobs at the end; a job in a slow input takes up to the
+  // input timeout more.
+  return runSandboxed(argv, env.workDir, targetLimits(env, run.seconds + env.inputTimeoutSeconds + 5), o);
 }
 
 ProcessResult replayInput(const std::string &binary, const std::string &input, const FuzzEnvironment &env) {
@@ -135,7 +138,10 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
 
 std::vector<std::string> failingInputs(const std::string &binary, const std::vector<std::string> &inputs,
                                        const FuzzEnvironment &env, bool suppressKnown,
-                                       const std::function<bool(const std::string &, const std::string &)> &onFailure) {
+                                       const std::function<bool(const std::string &, const std::string &)> &onFailure,
+                                       double wallSeconds) {
+  auto clock = [] { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); };
+  const double deadline = wallSeconds > 0 ? clock() + wallSeconds : 0;
   std::vector<std::string> failing;
   std::vector<std::string> left = inputs;
   RunOptions o;
@@ -147,7 +153,14 @@ std::vector<std::string> failingInputs(const std::string &binary, const std::vec
                                      "-rss_limit_mb=" + std::to_string(env.memoryMiB)};
     size_t batch = std::min<size_t>(left.size(), 400);
     argv.insert(argv.end(), left.begin(), left.begin() + static_cast<long>(batch));
-    ProcessResult r = runSandboxed(argv, env.workDir, targetLimits(env, env.inputTimeoutSeconds * 2 + 30 + static_cast<unsigned>(batch / 10)), o);
+    SandboxLimits limits = targetLimits(env, env.inputTimeoutSeconds * 2 + 30 + static_cast<unsigned>(batch / 10));
+    if (deadline) {
+      double left = deadline - clock();
+      if (left < 1) break;
+      limits.timeoutSeconds = std::min(limits.timeoutSeconds, static_cast<unsigned>(left) + 1);
+    }
+    ProcessResult r = runSandboxed(argv, env.workDir, limits, o);
+    if (r.timedOut && deadline) break;  // out of time in the middle of the batch
     if (r.ok()) {
       left.erase(left.begin(), left.begin() + static_cast<long>(batch));
       continue;

@@ -60,10 +60,13 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
 // With `suppressKnown`, known bugs do not count as failures (as while fuzzing).
 // `onFailure` is called for each failing input as soon as it is found, so that the caller
 // can triage it (and list it as known) before the rest run; it gets the input and what the
-// run printed. Returning false stops there.
+// run printed. Returning false stops there. With `wallSeconds`, the replay stops when that
+// much time has passed (slow inputs would otherwise take the fuzzing budget's time); the
+// inputs not replayed by then are simply not looked at.
 std::vector<std::string> failingInputs(const std::string &binary, const std::vector<std::string> &inputs,
                                        const FuzzEnvironment &env, bool suppressKnown = false,
-                                       const std::function<bool(const std::string &, const std::string &)> &onFailure = {});
+                                       const std::function<bool(const std::string &, const std::string &)> &onFailure = {},
+                                       double wallSeconds = 0);
 
 // Asks libFuzzer for a smaller input that still fails; writes it to `output`. False if
 // minimization failed (the caller keeps the original).
