@@ -89,7 +89,8 @@ void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, 
 
 // The findings a target can reach: those in the code it links; for a synthesized harness,
 // which calls one function of one file, those whose sink or trace is in that file (it links
-// the rest of the program too, but reaches it only from there).
+// the rest of the program too, but reaches it only from there), except those that lie in a
+// function another harness of the same file calls: that harness is their entry.
 std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Finding> &findings) {
   auto normal = [](const std::string &f) { return fs::path(f).lexically_normal().string(); };
   std::set<std::string> linked;
@@ -102,6 +103,7 @@ std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Findin
     if (!linked.count(file)) continue;
     bool in = unit.empty() || file == unit;
     for (const TraceStep &step : f.trace) in |= !in && normal(step.location.file) == unit;
+    if (in && f.function != t.function && t.siblingFunctions.count(f.function)) in = false;
     if (in) reached.insert(i);
   }
   return reached;
@@ -170,9 +172,15 @@ public:
                                  "; input kept at " + artifact.string()});
   }
 
+  // The MemorySanitizer replay: a report counts only when it is an uninitialized read that
+  // proves a finding. An input that overflows a buffer (proven under ASan) reads bytes MSan
+  // takes for uninitialized, and those reports prove nothing of their own.
+  void setUninitializedOnly() { uninitializedOnly_ = true; }
+
   std::vector<Diagnostic> diagnostics;
 
 private:
+  bool uninitializedOnly_ = false;
   const FuzzTarget &target_;
   ScanReport &report_;
   const FuzzEnvironment &env_;
@@ -222,6 +230,8 @@ private:
   void triageReports(const std::vector<SanitizerReport> &reports, const fs::path &artifact) {
     for (const SanitizerReport &sr : reports) {
       if (sr.isResourceExhaustion()) continue;
+      if (uninitializedOnly_ && (sr.kind != "use-of-uninitialized-value" || findingsProvenBy(sr, report_.findings).empty()))
+        continue;
       std::string key = deduplicationKey(sr, report_.projectRoot);
       bool fresh = reportKeys_.insert(key).second;
       if (fresh) ++stats_.distinctReports;
@@ -365,6 +375,92 @@ SanitizerBuildOptions buildOptions(const CompileDatabase &db, const ConfirmOptio
   bo.jobs = opts.jobs;
   bo.verbose = opts.verbose;
   return bo;
+}
+
+// Reads of uninitialized memory (CWE-457 and kin) do not fault and ASan cannot see them.
+// After fuzzing, each C target that reaches such a finding not proven yet is built again
+// with MemorySanitizer (one build for all of them), and the inputs fuzzing kept for it (its
+// corpus, seeds included, and its failing inputs) are replayed on that build; a report is
+// triaged like any other, through the same target's session. C++ targets are left out:
+// the C++ library here is not built with MSan, and MSan would report its every copy.
+bool isUninitializedRead(unsigned cwe) { return cwe == 457 || cwe == 908 || cwe == 909 || cwe == 824; }
+
+void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildOptions &base,
+                                const std::vector<FuzzTarget> &targets, const fs::path &work, ScanReport &report,
+                                const FuzzEnvironment &env, const fs::path &povDir, ConfirmStats &stats, double started,
+                                double seconds, bool verbose) {
+  std::vector<const FuzzTarget *> wanted;
+  std::set<std::string> sources;
+  for (const FuzzTarget &t : targets) {
+    bool uninitialized = false, allC = true;
+    for (size_t i : findingsReachedBy(t, report.findings))
+      uninitialized |= isUninitializedRead(report.findings[i].cwe) &&
+                       report.findings[i].status != FindingStatus::Confirmed;
+    for (const std::string &s : t.linkedSources) allC &= fs::path(s).extension() == ".c";
+    if (!uninitialized || !allC) continue;
+    wanted.push_back(&t);
+    for (const std::string &s : t.linkedSources) sources.insert(fs::path(s).lexically_normal().string());
+  }
+  if (wanted.empty()) return;
+  double until = now() + seconds;
+  SanitizerBuildOptions mo = base;
+  mo.flavour = SanitizerFlavour::Memory;
+  mo.workDir = (work / "msan").string();
+  mo.projectRoot.clear();
+  mo.extraTargets.clear();
+  mo.harnesses.clear();
+  CompileDatabase only;
+  only.path = db.path;
+  for (const CompileCommand &c : db.commands)
+    if (sources.count(fs::path(c.file).lexically_normal().string())) only.commands.push_back(c);
+  std::set<std::string> inOnly;
+  for (const CompileCommand &c : only.commands) inOnly.insert(fs::path(c.file).lexically_normal().string());
+  for (const FuzzTarget *t : wanted) {
+    if (t->synthesized) {
+      for (const SynthesizedHarness &h : base.harnesses)
+        if (fs::path(h.command.file).lexically_normal() == fs::path(t->source).lexically_normal()) mo.harnesses.push_back(h);
+    } else if (!inOnly.count(fs::path(t->source).lexically_normal().string())) {
+      mo.extraTargets.push_back(t->source);
+    }
+  }
+  if (verbose)
+    std::cerr << "mamori: [" << static_cast<int>(now() - started) << " s] building " << wanted.size()
+              << " target(s) with MemorySanitizer for their uninitialized reads\n";
+  std::vector<Diagnostic> buildDiags;
+  SanitizerBuild msan = buildWithSanitizers(only, mo, buildDiags);
+  for (const FuzzTarget *t : wanted) {
+    const FuzzTarget *built = nullptr;
+    for (const FuzzTarget &m : msan.targets)
+      if (fs::path(m.source).lexically_normal() == fs::path(t->source).lexically_normal()) built = &m;
+    if (!built) {
+      std::string why = buildDiags.empty() ? std::string("it did not link") : buildDiags.front().message.substr(0, 300);
+      report.diagnostics.push_back({Diagnostic::Level::Note, t->source,
+                                    "not built with MemorySanitizer, so its uninitialized reads stay suspected: " + why});
+      continue;
+    }
+    // The same target (its name, so that a proof names the harness), on the MSan binary.
+    FuzzTarget m = *t;
+    m.binary = built->binary;
+    FuzzEnvironment targetEnv = env;
+    TargetSession session(m, report, targetEnv, povDir, stats, started, verbose);
+    session.setUninitializedOnly();
+    fs::path found = work / "msan" / "failing" / t->name;
+    std::error_code ec;
+    fs::create_directories(found);
+    std::vector<std::string> inputs;
+    for (const fs::path &dir : {work / "corpus" / t->name, work / "crashes" / t->name})
+      for (const auto &e : fs::directory_iterator(dir, ec))
+        if (e.is_regular_file() && inputs.size() < 4000) inputs.push_back(e.path().string());
+    std::sort(inputs.begin(), inputs.end());
+    failingInputs(m.binary, inputs, targetEnv, /*suppressKnown=*/false, [&](const std::string &bad, const std::string &) {
+      fs::copy_file(bad, found / fs::path(bad).filename(), fs::copy_options::overwrite_existing, ec);
+      session.triageNew(found, 4, 20);
+      bool proven = true;
+      for (size_t i : session.candidates())
+        proven &= !isUninitializedRead(report.findings[i].cwe) || report.findings[i].status == FindingStatus::Confirmed;
+      return !proven && now() < until;
+    }, std::max(1.0, until - now()));
+  }
 }
 
 }  // namespace
@@ -538,6 +634,8 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
       report.diagnostics.push_back({Diagnostic::Level::Error, t.binary, fr.launchError});
     report.diagnostics.insert(report.diagnostics.end(), session.diagnostics.begin(), session.diagnostics.end());
   }
+  replayUnderMemorySanitizer(db, bo, build.targets, work, report, env, povDir, stats, started,
+                             std::max(20.0, opts.budgetSeconds * 0.15), opts.verbose);
   addDynamicRules(report);
   if (opts.verbose) std::cerr << "mamori: fuzzing done after " << static_cast<int>(now() - started) << " s; minimizing proofs\n";
   minimizeProofs(report, build.targets, env, std::max(10.0, opts.budgetSeconds * 0.1));
@@ -563,6 +661,7 @@ ProofReplay replayProof(const CompileDatabase &db, const Finding &finding, const
 
   SanitizerBuildOptions bo = buildOptions(db, opts, work);
   bo.verbose = false;
+  if (finding.proof->kind.rfind("MemorySanitizer", 0) == 0) bo.flavour = SanitizerFlavour::Memory;
   std::vector<Diagnostic> diags;
   if (target.rfind("harness-", 0) == 0) {
     // The same harness the proof ran through, written again for this finding.

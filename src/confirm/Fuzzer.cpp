@@ -43,6 +43,8 @@ std::vector<std::string> FuzzEnvironment::variables() const {
       "hard_rss_limit_mb=" + rss + ":malloc_limit_mb=" + rss,
       "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:symbolize=1",
       "LSAN_OPTIONS=symbolize=1",
+      "MSAN_OPTIONS=symbolize=1:print_stats=0",
+      "MSAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-19",
       "ASAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-19",
       "MAMORI_ORACLE_DIR=" + oracleDir,
       "MAMORI_PRINT_SIGNATURE=1",
@@ -121,7 +123,7 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
     std::string sig = r.output.substr(at + 18, end == std::string::npos ? std::string::npos : end - at - 18);
     if (!sig.empty()) return "sig:" + sig;
   }
-  static const std::regex headline(R"((ERROR: \S+: \S+(?: \S+)?|runtime error: [a-z ]+|leak of))");
+  static const std::regex headline(R"((ERROR: \S+: \S+(?: \S+)?|WARNING: MemorySanitizer: \S+|runtime error: [a-z ]+|leak of))");
   static const std::regex frame(R"(#(\d+) 0x[0-9a-f]+\s+(?:in \S+\s+)?\((\S+)\+(0x[0-9a-f]+)\))");
   std::string sig;
   std::smatch m;

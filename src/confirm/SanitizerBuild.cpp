@@ -28,10 +28,26 @@ const char *kOracleSource =
 // undefined behaviour is folded away. Reports are recoverable so that fuzzing can go on
 // past a bug already proven (the oracle runtime decides; replays halt at the first). FORTIFY is off so printf is printf (the oracles
 // wrap it) and ASan sees every copy.
-const std::vector<std::string> kSanitizerFlags = {
-    "-g", "-O0", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls", "-fsanitize=address,undefined",
-    "-fsanitize=fuzzer-no-link",
-    "-fsanitize-recover=address,undefined", "-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=0", "-w"};
+// MemorySanitizer reports an uninitialized value where it decides a branch, an address or a
+// call's argument or result (clang 19 checks arguments and results eagerly), with the
+// origin of the value (track-origins=2: where it was created and stored).
+std::vector<std::string> sanitizerFlags(SanitizerFlavour flavour) {
+  std::vector<std::string> common = {"-g", "-O0", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
+                                     "-fsanitize=fuzzer-no-link", "-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=0", "-w"};
+  if (flavour == SanitizerFlavour::Memory)
+    common.insert(common.end(), {"-fsanitize=memory", "-fsanitize-memory-track-origins=2"});
+  else
+    common.insert(common.end(), {"-fsanitize=address,undefined", "-fsanitize-recover=address,undefined"});
+  return common;
+}
+
+const char *runtimeSanitizer(SanitizerFlavour flavour) {
+  return flavour == SanitizerFlavour::Memory ? "-fsanitize=memory" : "-fsanitize=address";
+}
+
+const char *linkSanitizers(SanitizerFlavour flavour) {
+  return flavour == SanitizerFlavour::Memory ? "-fsanitize=fuzzer,memory" : "-fsanitize=fuzzer,address,undefined";
+}
 
 bool isCxx(const CompileCommand &c) {
   std::string ext = fs::path(c.file).extension().string();
@@ -111,8 +127,8 @@ std::set<std::string> definedSymbols(const std::string &object) {
   return names;
 }
 
-Object compile(const CompileCommand &c, const std::string &objDir, unsigned index, std::vector<Diagnostic> &diags,
-               std::mutex &diagMutex) {
+Object compile(const CompileCommand &c, const std::string &objDir, unsigned index, SanitizerFlavour flavour,
+               std::vector<Diagnostic> &diags, std::mutex &diagMutex) {
   Object o;
   o.source = c.file;
   o.cxx = isCxx(c);
@@ -120,7 +136,8 @@ Object compile(const CompileCommand &c, const std::string &objDir, unsigned inde
   std::vector<std::string> argv = {o.cxx ? "clang++-19" : "clang-19"};
   std::vector<std::string> kept = keptFlags(c);
   argv.insert(argv.end(), kept.begin(), kept.end());
-  argv.insert(argv.end(), kSanitizerFlags.begin(), kSanitizerFlags.end());
+  std::vector<std::string> flags = sanitizerFlags(flavour);
+  argv.insert(argv.end(), flags.begin(), flags.end());
   argv.insert(argv.end(), {"-c", c.file, "-o", o.path});
   ProcessResult r = runSandboxed(argv, c.directory, buildLimits());
   if (!r.ok()) {
@@ -168,7 +185,7 @@ CompileCommand borrowFlags(const CompileDatabase &db, const std::string &source)
 const std::vector<std::string> &oracleWrappedSymbols() {
   static const std::vector<std::string> names = {
       "printf", "fprintf", "sprintf", "snprintf", "dprintf", "syslog", "vprintf", "vfprintf", "vsprintf", "vsnprintf",
-      "vdprintf", "vsyslog", "system", "popen", "pclose", "fopen", "fopen64", "freopen", "open", "open64", "openat",
+      "vdprintf", "vsyslog", "system", "popen", "pclose", "execl", "execlp", "execle", "execv", "execvp", "execve", "fopen", "fopen64", "freopen", "open", "open64", "openat",
       "creat", "opendir", "unlink", "remove", "connect", "bind", "accept", "accept4", "LLVMFuzzerTestOneInput"};
   return names;
 }
@@ -232,7 +249,7 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
     std::vector<std::future<Object>> running;
     for (size_t i = start; i < std::min(commands.size(), start + jobs); ++i)
       running.push_back(std::async(std::launch::async, [&, i] {
-        return compile(commands[i], objDir.string(), static_cast<unsigned>(i), diags, diagMutex);
+        return compile(commands[i], objDir.string(), static_cast<unsigned>(i), opts.flavour, diags, diagMutex);
       }));
     for (size_t i = start; i < std::min(commands.size(), start + jobs); ++i) objects[i] = running[i - start].get();
   }
@@ -241,7 +258,7 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
   // The oracle runtime, compiled once.
   fs::path oracleC = oracleDir / "oracle.c", oracleO = oracleDir / "oracle.o";
   std::ofstream(oracleC, std::ios::trunc) << kOracleSource;
-  ProcessResult ro = runSandboxed({"clang-19", "-c", "-g", "-O1", "-fsanitize=address", "-w", oracleC.string(), "-o",
+  ProcessResult ro = runSandboxed({"clang-19", "-c", "-g", "-O1", runtimeSanitizer(opts.flavour), "-w", oracleC.string(), "-o",
                                    oracleO.string()},
                                   oracleDir.string(), buildLimits());
   if (!ro.ok()) {
@@ -261,13 +278,14 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
   // Synthesized harnesses: compiled with their unit's command; the unit itself is
   // #included, so its own object stays out of their link.
   std::vector<Object> harnessObjects;
-  std::map<std::string, std::string> harnessUnit;
+  std::map<std::string, std::string> harnessUnit, harnessFunction;
   for (size_t i = 0; i < opts.harnesses.size(); ++i) {
-    Object o = compile(opts.harnesses[i].command, objDir.string(), static_cast<unsigned>(commands.size() + i), diags,
-                       diagMutex);
+    Object o = compile(opts.harnesses[i].command, objDir.string(), static_cast<unsigned>(commands.size() + i),
+                       opts.flavour, diags, diagMutex);
     if (o.path.empty()) continue;
     o.definesFuzzer = true;
     harnessUnit[o.source] = opts.harnesses[i].unitFile;
+    harnessFunction[o.source] = opts.harnesses[i].function;
     harnessObjects.push_back(o);
   }
   std::vector<const Object *> entries;
@@ -285,12 +303,13 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
     t.name = fs::path(o.source).stem().string();
     while (!names.insert(t.name).second) t.name += "_";
     t.binary = (binDir / t.name).string();
-    std::vector<std::string> argv = {anyCxx || o.cxx ? "clang++-19" : "clang-19", "-fsanitize=fuzzer,address,undefined",
+    std::vector<std::string> argv = {anyCxx || o.cxx ? "clang++-19" : "clang-19", linkSanitizers(opts.flavour),
                                      "-o", t.binary, o.path};
     t.linkedSources.push_back(o.source);
     if (t.synthesized) {
       t.linkedSources.push_back(unit->second);
       t.unitFile = unit->second;
+      t.function = harnessFunction[o.source];
     }
     for (const Object *l : library) {
       if (t.synthesized && fs::path(l->source).lexically_normal() == fs::path(unit->second).lexically_normal()) continue;
@@ -317,6 +336,11 @@ SanitizerBuild buildWithSanitizers(const CompileDatabase &db, const SanitizerBui
     }
     build.targets.push_back(t);
   }
+  for (FuzzTarget &t : build.targets)
+    for (const FuzzTarget &other : build.targets)
+      if (&other != &t && t.synthesized && other.synthesized && other.unitFile == t.unitFile &&
+          other.function != t.function)
+        t.siblingFunctions.insert(other.function);
   return build;
 }
 

@@ -2,12 +2,16 @@
 // compiled again with clang-19 and ASan + UBSan (+ libFuzzer's coverage), out of tree,
 // then linked into one binary per fuzz target together with the project's other objects
 // and mamori's oracles. The user's sources and build folder are only read.
+// A second flavour, MemorySanitizer, finds reads of uninitialized memory, which ASan cannot
+// see; MSan cannot be combined with ASan and needs every instruction instrumented, so it is
+// built separately, for C targets only (the C++ library is not built with MSan here).
 #pragma once
 
 #include "confirm/HarnessSynthesis.h"
 #include "core/Finding.h"
 #include "ingest/CompileDatabase.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,6 +19,8 @@ namespace mamori {
 
 // The symbols mamori's oracle runtime wraps (linked with -Wl,--wrap=NAME).
 const std::vector<std::string> &oracleWrappedSymbols();
+
+enum class SanitizerFlavour { AddressAndUndefined, Memory };
 
 struct SanitizerBuildOptions {
   std::string projectRoot;                // where fuzz targets outside the database are looked for
@@ -24,6 +30,7 @@ struct SanitizerBuildOptions {
   std::vector<SynthesizedHarness> harnesses;  // linked like fuzz targets, without their unit's object
   unsigned jobs = 1;
   bool verbose = false;
+  SanitizerFlavour flavour = SanitizerFlavour::AddressAndUndefined;
 };
 
 struct FuzzTarget {
@@ -33,6 +40,8 @@ struct FuzzTarget {
   std::vector<std::string> linkedSources;  // every source compiled into it
   bool synthesized = false;
   std::string unitFile;  // synthesized: the file whose function the harness calls
+  std::string function;  // synthesized: that function
+  std::set<std::string> siblingFunctions;  // synthesized: the functions other harnesses of that file call
 };
 
 struct SanitizerBuild {

@@ -75,11 +75,17 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
   std::istringstream in(output);
   std::string line;
   static const std::regex error(R"(==\d+==\s*ERROR:\s*(AddressSanitizer|LeakSanitizer|libFuzzer|mamori-oracle|UndefinedBehaviorSanitizer|MemorySanitizer):\s*(.*))");
+  // MemorySanitizer calls its reports warnings; other tools' warnings (ASan's "failed to
+  // allocate" under allocator_may_return_null) are not reports.
+  static const std::regex msanWarning(R"(==\d+==\s*WARNING:\s*(MemorySanitizer):\s*(.*))");
   static const std::regex runtimeError(R"((\S+?):(\d+):(\d+): runtime error: (.*))");
   static const std::regex access(R"(^(READ|WRITE) of size \d+)");
   static const std::regex leak(R"(^(Direct|Indirect) leak of \d+ byte)");
   // "started" is the oracles' own: the popen() whose shell ran the canary.
   static const std::regex section(R"(^(freed|previously allocated|allocated|started) by thread .* here:)");
+  // MemorySanitizer's origins: where the uninitialized value was stored on its way, and the
+  // allocation (a stack frame's variable, a malloc) that created it.
+  static const std::regex origin(R"(^Uninitialized value was (stored to memory|created) )");
 
   SanitizerReport *current = nullptr;
   std::vector<StackFrame> *stack = nullptr;
@@ -87,7 +93,7 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
   bool oracleSeen = false;
   while (std::getline(in, line)) {
     std::smatch m;
-    if (std::regex_search(line, m, error)) {
+    if (std::regex_search(line, m, error) || std::regex_search(line, m, msanWarning)) {
       std::string tool = m[1], rest = trim(m[2]);
       // After an oracle's abort libFuzzer adds its own "deadly signal" report: same event.
       if (tool == "libFuzzer" && rest.rfind("deadly signal", 0) == 0 && oracleSeen) {
@@ -98,7 +104,7 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       reports.emplace_back();
       current = &reports.back();
       current->tool = tool;
-      current->headline = trim(line.substr(line.find("ERROR:")));
+      current->headline = trim(line.substr(line.find(line.find("ERROR:") != std::string::npos ? "ERROR:" : "WARNING:")));
       leakBlock = false;
       if (tool == "mamori-oracle") {
         oracleSeen = true;
@@ -178,6 +184,11 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       stack = &current->stack;
       continue;
     }
+    if (std::regex_search(t, m, origin)) {
+      current->related.emplace_back(m[1] == "created" ? "created" : "stored", std::vector<StackFrame>{});
+      stack = &current->related.back().second;
+      continue;
+    }
     if (std::regex_search(t, m, section)) {
       std::string label = m[1];
       current->related.emplace_back(label, std::vector<StackFrame>{});
@@ -239,6 +250,7 @@ std::vector<unsigned> cwesProvenBy(const SanitizerReport &r) {
       {"format-string", {134}},
       {"path-traversal", {22, 23, 36}},
       {"stack-overflow", {674}},
+      {"use-of-uninitialized-value", {457, 908, 909, 824}},
   };
   if (r.kind == "heap-buffer-overflow" || r.kind == "stack-buffer-overflow") {
     std::vector<unsigned> v = r.access == "READ" ? overflowRead : overflowWrite;

@@ -191,3 +191,31 @@ SUMMARY: mamori-oracle: command injection (CWE-78): the shell ran mamori_canary
   EXPECT_EQ(d.location.file, "/src/diag.c");
   EXPECT_EQ(d.location.line, 77u);
 }
+
+// MemorySanitizer calls its reports warnings; the origin sections are related stacks, not
+// frames of the read. ASan's own warnings (a failed allocation under
+// allocator_may_return_null) are not reports.
+TEST(SanitizerReport, MemorySanitizerUninitializedValue) {
+  const char *out = R"(==31==WARNING: AddressSanitizer failed to allocate 0x10000000000 bytes
+==31==WARNING: MemorySanitizer: use-of-uninitialized-value
+    #0 0x55 in report_calibration /src/beacon.c:117:5
+    #1 0x56 in LLVMFuzzerTestOneInput /w/harness/h.c:20:3
+
+  Uninitialized value was created by an allocation of 'offset' in the stack frame
+    #0 0x57 in report_calibration /src/beacon.c:95:5
+
+SUMMARY: MemorySanitizer: use-of-uninitialized-value /src/beacon.c:117:5 in report_calibration
+Exiting
+)";
+  auto r = parseSanitizerOutput(out);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0].tool, "MemorySanitizer");
+  EXPECT_EQ(r[0].kind, "use-of-uninitialized-value");
+  ASSERT_EQ(r[0].stack.size(), 2u);
+  EXPECT_EQ(r[0].stack[0].line, 117u);
+  ASSERT_EQ(r[0].related.size(), 1u);
+  EXPECT_EQ(r[0].related[0].first, "created");
+  auto proven = findingsProvenBy(r[0], {finding(457, "/src/beacon.c", 117), finding(476, "/src/beacon.c", 117)});
+  ASSERT_EQ(proven.size(), 1u);
+  EXPECT_EQ(proven[0], 0u);
+}

@@ -3,8 +3,9 @@
  *
  * A sanitizer proves memory errors; these prove the three taint bugs, which do not
  * crash on their own:
- *   CWE-78  a shell command ran the canary program `mamori_canary`, which confirm puts
- *           first in PATH (so shell syntax from the input was interpreted);
+ *   CWE-78  a shell command (system, popen, the exec family) ran the canary program
+ *           `mamori_canary`, which confirm puts first in PATH (so shell syntax from the
+ *           input was interpreted, or the input named the program);
  *   CWE-134 a printf-family format lies in writable memory (it came from data, not from a
  *           literal) and holds a conversion directive; under a fuzz target, where the
  *           input is known, that directive must come from the input: it occurs there, and
@@ -736,6 +737,74 @@ int __wrap_pclose(FILE *f) {
   int r = __real_pclose(f);
   check_canary(last_popen, &last_popen_stack);
   return r;
+}
+
+/* The exec family replaces the program, so nothing would be left to look for the marker.
+ * The wrapped call runs the program in a child instead, waits for it, looks, and then ends
+ * this process with the child's status, as the program that replaced it would have; while
+ * fuzzing, it ends only the input, so that one exec does not end the fuzzing job. */
+int __real_execv(const char *, char *const[]);
+int __real_execvp(const char *, char *const[]);
+int __real_execve(const char *, char *const[], char *const[]);
+
+static int exec_checked(const char *file, char *const argv[], char *const envp[], int search_path) {
+  char command[1024];
+  size_t used = 0;
+  command[0] = '\0';
+  for (int i = 0; argv && argv[i] && used + 2 < sizeof command; ++i)
+    used += (size_t)snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
+  if (used >= sizeof command) used = sizeof command - 1;
+  arm_canary();
+  pid_t child = fork();
+  if (child < 0) return -1;
+  if (child == 0) {
+    if (search_path) __real_execvp(file, argv);
+    else if (envp) __real_execve(file, argv, envp);
+    else __real_execv(file, argv);
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
+  }
+  check_canary(command, NULL);
+  /* While fuzzing, the input ends here and the fuzzer goes on with the next one (its blocks
+   * are tracked, and handed to LeakSanitizer as ignored); otherwise the process ends. */
+  if (input_running && getenv("MAMORI_SUPPRESS_KNOWN")) siglongjmp(input_exit, 1);
+  fflush(NULL);
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+int __wrap_execv(const char *path, char *const argv[]) { return exec_checked(path, argv, NULL, 0); }
+int __wrap_execvp(const char *file, char *const argv[]) { return exec_checked(file, argv, NULL, 1); }
+int __wrap_execve(const char *path, char *const argv[], char *const envp[]) { return exec_checked(path, argv, envp, 0); }
+
+#define EXEC_ARGS_MAX 256
+/* The list forms: their arguments gathered into a vector, up to the NULL that ends them. */
+#define GATHER_ARGS(first)                                              \
+  char *args[EXEC_ARGS_MAX];                                            \
+  int n = 0;                                                            \
+  va_list ap;                                                           \
+  va_start(ap, first);                                                  \
+  for (const char *a = first; a && n < EXEC_ARGS_MAX - 1; a = va_arg(ap, const char *)) args[n++] = (char *)a; \
+  args[n] = NULL
+
+int __wrap_execl(const char *path, const char *arg, ...) {
+  GATHER_ARGS(arg);
+  va_end(ap);
+  return exec_checked(path, args, NULL, 0);
+}
+
+int __wrap_execlp(const char *file, const char *arg, ...) {
+  GATHER_ARGS(arg);
+  va_end(ap);
+  return exec_checked(file, args, NULL, 1);
+}
+
+int __wrap_execle(const char *path, const char *arg, ...) {
+  GATHER_ARGS(arg);
+  char *const *envp = va_arg(ap, char *const *);
+  va_end(ap);
+  return exec_checked(path, args, envp, 0);
 }
 
 /* ----- CWE-22: a path climbs out of its folder to a file that is there ----- */

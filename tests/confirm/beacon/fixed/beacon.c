@@ -2,6 +2,7 @@
  * client, and serves an averaging request as a TCP server. It has no fuzz target:
  * confirm must write harnesses, and the network is the input. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,68 @@ void serve_average(void)
         send(client, answer, (size_t)n, 0);
     }
     close(client);
+}
+
+static const int calibration[CHANNELS] = {0, -3, 2, 0, 5, -1, 0, 4};
+
+static void log_offset(int channel, int offset)
+{
+    printf("channel %d offset %d\n", channel, offset);
+}
+
+/* "CHANNEL" from the collector: that channel's calibration offset, told. */
+void report_calibration(void)
+{
+    char line[64];
+    int offset;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return;
+    struct sockaddr_in collector;
+    memset(&collector, 0, sizeof collector);
+    collector.sin_family = AF_INET;
+    collector.sin_port = htons(COLLECTOR_PORT);
+    collector.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&collector, sizeof collector) != 0) {
+        close(fd);
+        return;
+    }
+    receive_text(fd, line, sizeof line);
+    close(fd);
+    int channel = atoi(line);
+    if (channel < 0 || channel >= CHANNELS)
+        return;
+    offset = calibration[channel];
+    log_offset(channel, offset);
+}
+
+/* "RESTART UNIT" from the collector: the station restarts that unit's service. The
+ * program ends here, replaced by the shell, as a supervisor would have it. */
+void apply_command(void)
+{
+    char line[64], command[128];
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return;
+    struct sockaddr_in collector;
+    memset(&collector, 0, sizeof collector);
+    collector.sin_family = AF_INET;
+    collector.sin_port = htons(COLLECTOR_PORT);
+    collector.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, (struct sockaddr *)&collector, sizeof collector) != 0) {
+        close(fd);
+        return;
+    }
+    receive_text(fd, line, sizeof line);
+    close(fd);
+    if (strncmp(line, "RESTART ", 8) != 0)
+        return;
+    const char *unit = line + 8;
+    for (const char *c = unit; *c; ++c)
+        if (!isalnum((unsigned char)*c) && *c != '-')
+            return;
+    snprintf(command, sizeof command, "echo restarting %s", unit);
+    execl("/bin/sh", "sh", "-c", command, (char *)NULL);
 }
 
 int main(void)
