@@ -7,7 +7,8 @@ per CWE builds the cases with the sanitizers and synthesizes harnesses (--synthe
 for the functions on the findings' traces, plus one harness per case for its `..._good`
 driver (--harness-function), which calls every good variant. Juliet's bad() and good() take
 no parameters, so the harness feeds the fuzzer's input as standard input (the fgets/fscanf
-variants read it; the socket variants get nothing: the sandbox has no network).
+variants read it; the connect_socket and listen_socket variants get it too, from the oracle
+runtime's socket pair, since the sandbox has no network).
 
 Scoring, per case: flagged = a finding of the case's CWE family inside a bad function;
 confirmed = such a finding confirmed, or a finding found only dynamically inside a bad
