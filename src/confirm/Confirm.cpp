@@ -264,6 +264,7 @@ void minimizeProofs(ScanReport &report, const std::vector<FuzzTarget> &targets, 
   for (Finding &f : report.findings) {
     if (now() > until) break;
     if (!f.proof || f.proof->input.empty()) continue;
+    if (f.proof->kind.rfind("MemorySanitizer", 0) == 0) continue;  // its binary is not among `targets`
     const FuzzTarget *t = nullptr;
     for (const FuzzTarget &c : targets)
       if (f.proof->entryPoint.rfind(c.name + " (", 0) == 0) t = &c;
@@ -380,7 +381,7 @@ SanitizerBuildOptions buildOptions(const CompileDatabase &db, const ConfirmOptio
 // Reads of uninitialized memory (CWE-457 and kin) do not fault and ASan cannot see them.
 // After fuzzing, each C target that reaches such a finding not proven yet is built again
 // with MemorySanitizer (one build for all of them), and the inputs fuzzing kept for it (its
-// corpus, seeds included, and its failing inputs) are replayed on that build; a report is
+// corpus, seeds included) are replayed on that build; a report is
 // triaged like any other, through the same target's session. C++ targets are left out:
 // the C++ library here is not built with MSan, and MSan would report its every copy.
 bool isUninitializedRead(unsigned cwe) { return cwe == 457 || cwe == 908 || cwe == 909 || cwe == 824; }
@@ -402,7 +403,14 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
     for (const std::string &s : t.linkedSources) sources.insert(fs::path(s).lexically_normal().string());
   }
   if (wanted.empty()) return;
-  double until = now() + seconds;
+  if (!base.linkFlags.empty()) {
+    // Libraries from outside the database are not built with MSan: their every write would
+    // look uninitialized to it.
+    report.diagnostics.push_back({Diagnostic::Level::Note, report.projectRoot,
+                                  "uninitialized reads are not replayed under MemorySanitizer: the targets link "
+                                  "libraries (--link-flag) that are not built with it"});
+    return;
+  }
   SanitizerBuildOptions mo = base;
   mo.flavour = SanitizerFlavour::Memory;
   mo.workDir = (work / "msan").string();
@@ -428,6 +436,7 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
               << " target(s) with MemorySanitizer for their uninitialized reads\n";
   std::vector<Diagnostic> buildDiags;
   SanitizerBuild msan = buildWithSanitizers(only, mo, buildDiags);
+  double until = now() + seconds;
   for (const FuzzTarget *t : wanted) {
     const FuzzTarget *built = nullptr;
     for (const FuzzTarget &m : msan.targets)
@@ -447,10 +456,11 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
     fs::path found = work / "msan" / "failing" / t->name;
     std::error_code ec;
     fs::create_directories(found);
+    // The corpus only: an input that fails under ASan (an overflow) reads bytes MSan would
+    // call uninitialized, on the very line of an uninitialized-read finding perhaps.
     std::vector<std::string> inputs;
-    for (const fs::path &dir : {work / "corpus" / t->name, work / "crashes" / t->name})
-      for (const auto &e : fs::directory_iterator(dir, ec))
-        if (e.is_regular_file() && inputs.size() < 4000) inputs.push_back(e.path().string());
+    for (const auto &e : fs::directory_iterator(work / "corpus" / t->name, ec))
+      if (e.is_regular_file() && inputs.size() < 4000) inputs.push_back(e.path().string());
     std::sort(inputs.begin(), inputs.end());
     failingInputs(m.binary, inputs, targetEnv, /*suppressKnown=*/false, [&](const std::string &bad, const std::string &) {
       fs::copy_file(bad, found / fs::path(bad).filename(), fs::copy_options::overwrite_existing, ec);

@@ -162,7 +162,7 @@ std::vector<std::string> failingInputs(const std::string &binary, const std::vec
       limits.timeoutSeconds = std::min(limits.timeoutSeconds, static_cast<unsigned>(left) + 1);
     }
     ProcessResult r = runSandboxed(argv, env.workDir, limits, o);
-    if (r.timedOut && deadline) break;  // out of time in the middle of the batch
+    if (r.timedOut && deadline && clock() >= deadline - 1) break;  // out of time in the middle of the batch
     if (r.ok()) {
       left.erase(left.begin(), left.begin() + static_cast<long>(batch));
       continue;

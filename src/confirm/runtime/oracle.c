@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <poll.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -127,6 +128,8 @@ static int signature_known(const char *sig) {
 /* Set while a fuzz input runs (see the signal pass below), and once a known bug was let
  * pass in it. */
 static volatile sig_atomic_t input_running, input_tainted;
+static pid_t input_pid;      /* the process running the input (not a child the program forked) */
+static int in_rerun_child;   /* the CWE-134 oracle's rerun of an input */
 
 /* Returns 1 when the failure is a known bug the program may go on past. */
 static int on_failure(void) {
@@ -182,6 +185,12 @@ static void oracle_violation_at(const char *kind, const char *what, const char *
   print_saved_stack("started", started);
   fprintf(stderr, "SUMMARY: mamori-oracle: %s\n", kind);
   fflush(stderr);
+  /* A child the program forked (to exec a command, say) has reported; the process running
+   * the input ends with it, so that the fuzzer keeps the input and a replay fails. */
+  if (input_running && input_pid && getpid() != input_pid && !in_rerun_child) {
+    kill(input_pid, SIGABRT);
+    _exit(1);
+  }
   abort();
 }
 
@@ -306,7 +315,11 @@ static void on_deadly_signal(int sig, siginfo_t *info, void *context) {
 }
 
 static void install_signal_pass(void) {
-  if (!getenv("MAMORI_SUPPRESS_KNOWN") || !__real_LLVMFuzzerTestOneInput) return;
+  if (!__real_LLVMFuzzerTestOneInput) return;
+  /* The input's blocks are tracked in replays too: an input the oracle ends early (a second
+   * accept(), an exec) must not leave them to LeakSanitizer as leaks. */
+  if (__sanitizer_install_malloc_and_free_hooks) __sanitizer_install_malloc_and_free_hooks(note_malloc, note_free);
+  if (!getenv("MAMORI_SUPPRESS_KNOWN")) return;
   void *warm[4];
   backtrace(warm, 4); /* loads the unwinder now, not inside a signal handler */
   for (int i = 0; i < 3; ++i) {
@@ -317,7 +330,15 @@ static void install_signal_pass(void) {
     sigemptyset(&a.sa_mask);
     sigaction(deadly_signals[i], &a, &previous_action[i]);
   }
-  if (__sanitizer_install_malloc_and_free_hooks) __sanitizer_install_malloc_and_free_hooks(note_malloc, note_free);
+}
+
+/* Ends the current input as if the program had returned from it (the blocks it allocated
+ * are ignored for LeakSanitizer), when this is the process running it; a child the
+ * program forked, or code outside an input, ends its process instead. */
+static void end_input(int status) {
+  if (input_running && getpid() == input_pid) siglongjmp(input_exit, 1);
+  fflush(NULL);
+  _exit(status);
 }
 
 __attribute__((constructor)) static void signal_pass_init(void) { install_signal_pass(); }
@@ -333,6 +354,7 @@ int __wrap_LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   current_input = data;
   current_size = size;
   input_known = 1;
+  input_pid = getpid();
   input_tainted = 0;
   ++run_generation;
   int r = 0;
@@ -450,6 +472,10 @@ static void answer_if_watched(const char *fmt, uintptr_t pc, unsigned call) {
   _exit(0);
 }
 
+void __sanitizer_set_death_callback(void (*)(void)) __attribute__((weak));
+
+static void leave_quietly(void) { _exit(0); }
+
 static char other_conversion(char c) { return c == 'x' ? 'd' : 'x'; }
 
 /* True when the directive fmt[offset, offset+length) changes with the input's copy of it. */
@@ -462,7 +488,8 @@ static int directive_follows_input(const char *fmt, size_t offset, size_t length
   for (size_t i = 0; i + length <= current_size; ++i)
     if (same_bytes((const char *)changed + i, directive, length)) changed[i + length - 1] = (uint8_t)other_conversion(directive[length - 1]);
   int fds[2];
-  if (pipe(fds) != 0) {
+  /* Close-on-exec: a command the rerun starts must not hold the answer's pipe open. */
+  if (pipe2(fds, O_CLOEXEC) != 0) {
     free(changed);
     return 0;
   }
@@ -474,10 +501,15 @@ static int directive_follows_input(const char *fmt, size_t offset, size_t length
       dup2(null_fd, 2);
     }
     close(fds[0]);
-    for (int i = 0; i < 3; ++i) signal(deadly_signals[i], SIG_DFL);
-    signal(SIGALRM, SIG_DFL);
+    /* Whatever ends the child, libFuzzer's handlers must not: they would save the parent's
+     * input as a crash. Signals kill it, a sanitizer's death runs no callback, exit() exits. */
+    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT, SIGILL, SIGALRM};
+    for (unsigned i = 0; i < sizeof fatal / sizeof fatal[0]; ++i) signal(fatal[i], SIG_DFL);
+    if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
+    atexit(leave_quietly);
     alarm(2);
     perturbed.active = 1;
+    in_rerun_child = 1;
     perturbed.fd = fds[1];
     perturbed.pc = pc;
     perturbed.call = call;
@@ -495,8 +527,13 @@ static int directive_follows_input(const char *fmt, size_t offset, size_t length
   close(fds[1]);
   char yes = 0;
   if (child > 0) {
-    while (read(fds[0], &yes, 1) < 0 && errno == EINTR) {
+    /* The child's alarm is the program's to change; the parent waits three seconds at most. */
+    struct pollfd answer = {fds[0], POLLIN, 0};
+    int ready;
+    while ((ready = poll(&answer, 1, 3000)) < 0 && errno == EINTR) {
     }
+    if (ready > 0 && read(fds[0], &yes, 1) != 1) yes = 0;
+    kill(child, SIGKILL);
     int status;
     while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
     }
@@ -594,7 +631,8 @@ void __wrap_syslog(int pri, const char *f, ...) {
  * would wait until the input's timeout, for every input. While a fuzz target runs an
  * input, a stream socket's connect() to an internet address, and the first accept() of the
  * input, are served by a local socket pair instead: the program's end reads the input,
- * then end of file, and what the program sends is taken and dropped. Its bind() of such a
+ * then end of file, and what the program sends is kept unread. The next accept() of the
+ * input ends it, as no other client will come. Its bind() of such a
  * socket succeeds without taking the port, so that parallel fuzzing jobs do not fight over
  * it. A harness that gives a program its input on standard input thus gives it to the
  * program's network reads too. */
@@ -660,7 +698,9 @@ int __wrap_bind(int fd, const struct sockaddr *addr, socklen_t len) {
 }
 
 static int accept_input(int fd, struct sockaddr *addr, socklen_t *len, int flags) {
-  if (!input_known || accepted_this_input || !is_internet_stream(fd, family_of(fd))) return -1;
+  if (!input_known || !is_internet_stream(fd, family_of(fd))) return -1;
+  /* No second client will come: a server that accepts again is done with this input. */
+  if (accepted_this_input) end_input(0);
   int mine = input_peer();
   if (mine < 0) return -1;
   accepted_this_input = 1;
@@ -741,11 +781,30 @@ int __wrap_pclose(FILE *f) {
 
 /* The exec family replaces the program, so nothing would be left to look for the marker.
  * The wrapped call runs the program in a child instead, waits for it, looks, and then ends
- * this process with the child's status, as the program that replaced it would have; while
- * fuzzing, it ends only the input, so that one exec does not end the fuzzing job. */
+ * the input (in the process running it; so that one exec does not end a fuzzing job or a
+ * replay's batch) or the process, with the child's status, as the replaced program would. */
 int __real_execv(const char *, char *const[]);
 int __real_execvp(const char *, char *const[]);
 int __real_execve(const char *, char *const[], char *const[]);
+
+/* The program's own environment list, plus the variables that tell the canary where to
+ * leave its marker (a program that passes its own list would otherwise lose them). */
+static char *const *with_oracle_variables(char *const envp[]) {
+  static char dir[4200], pid[64];
+  const char *d = getenv("MAMORI_ORACLE_DIR"), *p = getenv("MAMORI_ORACLE_PID");
+  if (!d || !p) return envp;
+  size_t n = 0;
+  while (envp[n]) ++n;
+  char **out = malloc((n + 3) * sizeof *out);
+  if (!out) return envp;
+  memcpy(out, envp, n * sizeof *out);
+  snprintf(dir, sizeof dir, "MAMORI_ORACLE_DIR=%s", d);
+  snprintf(pid, sizeof pid, "MAMORI_ORACLE_PID=%s", p);
+  out[n] = dir;
+  out[n + 1] = pid;
+  out[n + 2] = NULL;
+  return out;
+}
 
 static int exec_checked(const char *file, char *const argv[], char *const envp[], int search_path) {
   char command[1024];
@@ -754,24 +813,44 @@ static int exec_checked(const char *file, char *const argv[], char *const envp[]
   for (int i = 0; argv && argv[i] && used + 2 < sizeof command; ++i)
     used += (size_t)snprintf(command + used, sizeof command - used, "%s%s", i ? " " : "", argv[i]);
   if (used >= sizeof command) used = sizeof command - 1;
+  /* A failed exec returns -1 to the program, as the real one would: the child tells its
+   * errno through a close-on-exec pipe, which an exec that works closes unwritten. */
+  int failed[2];
+  if (pipe2(failed, O_CLOEXEC) != 0) return -1;
   arm_canary();
   pid_t child = fork();
-  if (child < 0) return -1;
+  if (child < 0) {
+    close(failed[0]);
+    close(failed[1]);
+    return -1;
+  }
   if (child == 0) {
+    close(failed[0]);
     if (search_path) __real_execvp(file, argv);
-    else if (envp) __real_execve(file, argv, envp);
+    else if (envp) __real_execve(file, argv, with_oracle_variables(envp));
     else __real_execv(file, argv);
+    int e = errno;
+    if (write(failed[1], &e, sizeof e) < 0) _exit(127);
     _exit(127);
   }
+  close(failed[1]);
+  int exec_errno = 0;
+  ssize_t got;
+  while ((got = read(failed[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
+  close(failed[0]);
   int status = 0;
   while (waitpid(child, &status, 0) < 0 && errno == EINTR) {
   }
+  if (got == (ssize_t)sizeof exec_errno) {
+    errno = exec_errno;
+    return -1;
+  }
   check_canary(command, NULL);
-  /* While fuzzing, the input ends here and the fuzzer goes on with the next one (its blocks
-   * are tracked, and handed to LeakSanitizer as ignored); otherwise the process ends. */
-  if (input_running && getenv("MAMORI_SUPPRESS_KNOWN")) siglongjmp(input_exit, 1);
-  fflush(NULL);
-  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  /* The program is over. In the process running an input, the input ends here and the next
+   * one runs (its blocks are handed to LeakSanitizer as ignored); elsewhere the process ends. */
+  end_input(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+  return -1;
 }
 
 int __wrap_execv(const char *path, char *const argv[]) { return exec_checked(path, argv, NULL, 0); }

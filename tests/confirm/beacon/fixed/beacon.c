@@ -56,7 +56,7 @@ void pull_reading(void)
     printf("channel %d total %d\n", channel, totals[channel]);
 }
 
-/* Answers one "SUM COUNT" request with the average. */
+/* Answers "SUM COUNT" requests with the average, one per client, for as long as it runs. */
 void serve_average(void)
 {
     char request[64];
@@ -72,18 +72,20 @@ void serve_average(void)
         close(listener);
         return;
     }
-    int client = accept(listener, NULL, NULL);
-    close(listener);
-    if (client < 0)
-        return;
-    receive_text(client, request, sizeof request);
-    int sum = 0, count = 0;
-    if (sscanf(request, "%d %d", &sum, &count) == 2 && sum >= 0 && count > 0) {
-        char answer[32];
-        int n = snprintf(answer, sizeof answer, "%d\n", sum / count);
-        send(client, answer, (size_t)n, 0);
+    for (;;) {
+        int client = accept(listener, NULL, NULL);
+        if (client < 0)
+            break;
+        receive_text(client, request, sizeof request);
+        int sum = 0, count = 0;
+        if (sscanf(request, "%d %d", &sum, &count) == 2 && sum >= 0 && count > 0) {
+            char answer[32];
+            int n = snprintf(answer, sizeof answer, "%d\n", sum / count);
+            send(client, answer, (size_t)n, 0);
+        }
+        close(client);
     }
-    close(client);
+    close(listener);
 }
 
 static const int calibration[CHANNELS] = {0, -3, 2, 0, 5, -1, 0, 4};
