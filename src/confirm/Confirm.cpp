@@ -91,8 +91,9 @@ void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, 
 // which calls one function of one file, those whose sink or trace is in that file (it links
 // the rest of the program too, but reaches it only from there), except those that lie in a
 // function another harness of the same file calls: that harness is their entry.
+std::string normal(const std::string &file) { return fs::path(file).lexically_normal().string(); }
+
 std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Finding> &findings) {
-  auto normal = [](const std::string &f) { return fs::path(f).lexically_normal().string(); };
   std::set<std::string> linked;
   for (const std::string &s : t.linkedSources) linked.insert(normal(s));
   std::string unit = t.unitFile.empty() ? "" : normal(t.unitFile);
@@ -386,6 +387,12 @@ SanitizerBuildOptions buildOptions(const CompileDatabase &db, const ConfirmOptio
 // the C++ library here is not built with MSan, and MSan would report its every copy.
 bool isUninitializedRead(unsigned cwe) { return cwe == 457 || cwe == 908 || cwe == 909 || cwe == 824; }
 
+bool uninitializedReadUnproven(const std::set<size_t> &which, const std::vector<Finding> &findings) {
+  for (size_t i : which)
+    if (isUninitializedRead(findings[i].cwe) && findings[i].status != FindingStatus::Confirmed) return true;
+  return false;
+}
+
 void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildOptions &base,
                                 const std::vector<FuzzTarget> &targets, const fs::path &work, ScanReport &report,
                                 const FuzzEnvironment &env, const fs::path &povDir, ConfirmStats &stats, double started,
@@ -393,14 +400,11 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
   std::vector<const FuzzTarget *> wanted;
   std::set<std::string> sources;
   for (const FuzzTarget &t : targets) {
-    bool uninitialized = false, allC = true;
-    for (size_t i : findingsReachedBy(t, report.findings))
-      uninitialized |= isUninitializedRead(report.findings[i].cwe) &&
-                       report.findings[i].status != FindingStatus::Confirmed;
+    bool allC = true;
     for (const std::string &s : t.linkedSources) allC &= fs::path(s).extension() == ".c";
-    if (!uninitialized || !allC) continue;
+    if (!allC || !uninitializedReadUnproven(findingsReachedBy(t, report.findings), report.findings)) continue;
     wanted.push_back(&t);
-    for (const std::string &s : t.linkedSources) sources.insert(fs::path(s).lexically_normal().string());
+    for (const std::string &s : t.linkedSources) sources.insert(normal(s));
   }
   if (wanted.empty()) return;
   if (!base.linkFlags.empty()) {
@@ -419,15 +423,17 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
   mo.harnesses.clear();
   CompileDatabase only;
   only.path = db.path;
-  for (const CompileCommand &c : db.commands)
-    if (sources.count(fs::path(c.file).lexically_normal().string())) only.commands.push_back(c);
   std::set<std::string> inOnly;
-  for (const CompileCommand &c : only.commands) inOnly.insert(fs::path(c.file).lexically_normal().string());
+  for (const CompileCommand &c : db.commands)
+    if (sources.count(normal(c.file))) {
+      only.commands.push_back(c);
+      inOnly.insert(normal(c.file));
+    }
   for (const FuzzTarget *t : wanted) {
     if (t->synthesized) {
       for (const SynthesizedHarness &h : base.harnesses)
-        if (fs::path(h.command.file).lexically_normal() == fs::path(t->source).lexically_normal()) mo.harnesses.push_back(h);
-    } else if (!inOnly.count(fs::path(t->source).lexically_normal().string())) {
+        if (normal(h.command.file) == normal(t->source)) mo.harnesses.push_back(h);
+    } else if (!inOnly.count(normal(t->source))) {
       mo.extraTargets.push_back(t->source);
     }
   }
@@ -440,7 +446,7 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
   for (const FuzzTarget *t : wanted) {
     const FuzzTarget *built = nullptr;
     for (const FuzzTarget &m : msan.targets)
-      if (fs::path(m.source).lexically_normal() == fs::path(t->source).lexically_normal()) built = &m;
+      if (normal(m.source) == normal(t->source)) built = &m;
     if (!built) {
       std::string why = buildDiags.empty() ? std::string("it did not link") : buildDiags.front().message.substr(0, 300);
       report.diagnostics.push_back({Diagnostic::Level::Note, t->source,
@@ -465,10 +471,7 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
     failingInputs(m.binary, inputs, targetEnv, /*suppressKnown=*/false, [&](const std::string &bad, const std::string &) {
       fs::copy_file(bad, found / fs::path(bad).filename(), fs::copy_options::overwrite_existing, ec);
       session.triageNew(found, 4, 20);
-      bool proven = true;
-      for (size_t i : session.candidates())
-        proven &= !isUninitializedRead(report.findings[i].cwe) || report.findings[i].status == FindingStatus::Confirmed;
-      return !proven && now() < until;
+      return uninitializedReadUnproven(session.candidates(), report.findings) && now() < until;
     }, std::max(1.0, until - now()));
   }
 }

@@ -104,7 +104,9 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       reports.emplace_back();
       current = &reports.back();
       current->tool = tool;
-      current->headline = trim(line.substr(line.find(line.find("ERROR:") != std::string::npos ? "ERROR:" : "WARNING:")));
+      size_t headlineAt = line.find("ERROR:");
+      if (headlineAt == std::string::npos) headlineAt = line.find("WARNING:");  // MemorySanitizer's
+      current->headline = trim(line.substr(headlineAt));
       leakBlock = false;
       if (tool == "mamori-oracle") {
         oracleSeen = true;

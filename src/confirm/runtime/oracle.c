@@ -429,8 +429,8 @@ static int occurs_in_input(const char *s, size_t n) {
  * with the directive's conversion letter changed wherever the directive occurs in it (for
  * "%-5s", "%-5x"), and watches the same printf call, at the same count of calls in that
  * input. The directive came from the input when the child's format holds, at the same
- * place, the changed directive. The child writes nothing but that answer, to a pipe, and
- * is gone within two seconds; a child that never gets there answers no. */
+ * place, the changed directive. The child writes nothing but that answer, to a pipe; the
+ * parent waits three seconds at most, and a child that never gets there answers no. */
 
 #define SITE_SLOTS 256u
 static uintptr_t site_pc[SITE_SLOTS];
@@ -455,7 +455,7 @@ static unsigned count_site_call(uintptr_t pc, unsigned **refuted) {
 }
 
 static struct {
-  int active, fd;
+  int fd;
   uintptr_t pc;
   unsigned call;
   size_t offset, length;
@@ -508,7 +508,6 @@ static int directive_follows_input(const char *fmt, size_t offset, size_t length
     if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
     atexit(leave_quietly);
     alarm(2);
-    perturbed.active = 1;
     in_rerun_child = 1;
     perturbed.fd = fds[1];
     perturbed.pc = pc;
@@ -566,7 +565,7 @@ static void check_format(const char *fmt, uintptr_t pc) {
   static unsigned no_site;
   unsigned *refuted = &no_site;
   unsigned call = input_known ? count_site_call(pc, &refuted) : 0;
-  if (perturbed.active) {
+  if (in_rerun_child) {
     answer_if_watched(fmt, pc, call);
     return;
   }

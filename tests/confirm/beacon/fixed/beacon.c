@@ -28,14 +28,13 @@ static int receive_text(int fd, char *buf, size_t cap)
     return (int)got;
 }
 
-/* "CHANNEL VALUE" from the collector, added to that channel's total. */
-void pull_reading(void)
+/* Connects to the collector and reads its message into buf, as a string; -1 when it is
+ * not there. */
+static int ask_collector(char *buf, size_t cap)
 {
-    int totals[CHANNELS] = {0};
-    char line[64];
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
-        return;
+        return -1;
     struct sockaddr_in collector;
     memset(&collector, 0, sizeof collector);
     collector.sin_family = AF_INET;
@@ -43,10 +42,20 @@ void pull_reading(void)
     collector.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (connect(fd, (struct sockaddr *)&collector, sizeof collector) != 0) {
         close(fd);
-        return;
+        return -1;
     }
-    receive_text(fd, line, sizeof line);
+    int n = receive_text(fd, buf, cap);
     close(fd);
+    return n;
+}
+
+/* "CHANNEL VALUE" from the collector, added to that channel's total. */
+void pull_reading(void)
+{
+    int totals[CHANNELS] = {0};
+    char line[64];
+    if (ask_collector(line, sizeof line) < 0)
+        return;
     int channel = atoi(line);
     const char *space = strchr(line, ' ');
     int value = space ? atoi(space + 1) : 0;
@@ -100,20 +109,8 @@ void report_calibration(void)
 {
     char line[64];
     int offset;
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
+    if (ask_collector(line, sizeof line) < 0)
         return;
-    struct sockaddr_in collector;
-    memset(&collector, 0, sizeof collector);
-    collector.sin_family = AF_INET;
-    collector.sin_port = htons(COLLECTOR_PORT);
-    collector.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&collector, sizeof collector) != 0) {
-        close(fd);
-        return;
-    }
-    receive_text(fd, line, sizeof line);
-    close(fd);
     int channel = atoi(line);
     if (channel < 0 || channel >= CHANNELS)
         return;
@@ -126,20 +123,8 @@ void report_calibration(void)
 void apply_command(void)
 {
     char line[64], command[128];
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
+    if (ask_collector(line, sizeof line) < 0)
         return;
-    struct sockaddr_in collector;
-    memset(&collector, 0, sizeof collector);
-    collector.sin_family = AF_INET;
-    collector.sin_port = htons(COLLECTOR_PORT);
-    collector.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&collector, sizeof collector) != 0) {
-        close(fd);
-        return;
-    }
-    receive_text(fd, line, sizeof line);
-    close(fd);
     if (strncmp(line, "RESTART ", 8) != 0)
         return;
     const char *unit = line + 8;
