@@ -44,7 +44,6 @@ Feed feedFor(const FunctionDecl *fd) {
 
 std::string harnessBody(Feed feed, const FunctionDecl *fd, bool cxx) {
   std::string name = fd->getNameAsString();
-  std::string ret = "  ";
   std::string out;
   out += cxx ? "extern \"C\" " : "";
   out += "int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)\n{\n";
@@ -97,7 +96,6 @@ std::string harnessBody(Feed feed, const FunctionDecl *fd, bool cxx) {
     break;
   }
   out += "  return 0;\n}\n";
-  (void)ret;
   return out;
 }
 

@@ -663,6 +663,12 @@ static int input_peer(void) {
   }
   shutdown(sv[1], SHUT_WR);
   peer_fds[peer_count++] = sv[1];
+  /* The program may keep the connection past the input, when its peer's end is closed: a
+   * send then fails with EPIPE instead of killing the process with SIGPIPE (most servers
+   * ignore SIGPIPE for the same reason). One left to its default would end a fuzzing job. */
+  struct sigaction old;
+  if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler == SIG_DFL && !(old.sa_flags & SA_SIGINFO))
+    signal(SIGPIPE, SIG_IGN);
   return sv[0];
 }
 
@@ -681,11 +687,18 @@ static int family_of(int fd) {
 
 int __wrap_connect(int fd, const struct sockaddr *addr, socklen_t len) {
   if (input_known && addr && is_internet_stream(fd, addr->sa_family)) {
+    /* dup2 gives `fd` the new connection but clears its close-on-exec flag, and the file
+     * status flags are the pair's: both are put back as the program had set them. */
+    int fdFlags = fcntl(fd, F_GETFD), statusFlags = fcntl(fd, F_GETFL);
     int mine = input_peer();
     if (mine >= 0) {
       int r = dup2(mine, fd);
       close(mine);
-      if (r == fd) return 0;
+      if (r == fd) {
+        if (fdFlags >= 0) fcntl(fd, F_SETFD, fdFlags);
+        if (statusFlags >= 0 && (statusFlags & O_NONBLOCK)) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+        return 0;
+      }
     }
   }
   return __real_connect(fd, addr, len);
@@ -856,30 +869,38 @@ int __wrap_execv(const char *path, char *const argv[]) { return exec_checked(pat
 int __wrap_execvp(const char *file, char *const argv[]) { return exec_checked(file, argv, NULL, 1); }
 int __wrap_execve(const char *path, char *const argv[], char *const envp[]) { return exec_checked(path, argv, envp, 0); }
 
-#define EXEC_ARGS_MAX 256
-/* The list forms: their arguments gathered into a vector, up to the NULL that ends them. */
+#define EXEC_ARGS_MAX 1024
+/* The list forms: their arguments gathered into a vector, up to the NULL that ends them.
+ * A list longer than the vector fails with E2BIG rather than run a shortened command. */
 #define GATHER_ARGS(first)                                              \
   char *args[EXEC_ARGS_MAX];                                            \
   int n = 0;                                                            \
   va_list ap;                                                           \
   va_start(ap, first);                                                  \
-  for (const char *a = first; a && n < EXEC_ARGS_MAX - 1; a = va_arg(ap, const char *)) args[n++] = (char *)a; \
+  const char *a = first;                                                \
+  for (; a && n < EXEC_ARGS_MAX - 1; a = va_arg(ap, const char *)) args[n++] = (char *)a; \
   args[n] = NULL
 
 int __wrap_execl(const char *path, const char *arg, ...) {
   GATHER_ARGS(arg);
   va_end(ap);
+  if (a) return errno = E2BIG, -1;
   return exec_checked(path, args, NULL, 0);
 }
 
 int __wrap_execlp(const char *file, const char *arg, ...) {
   GATHER_ARGS(arg);
   va_end(ap);
+  if (a) return errno = E2BIG, -1;
   return exec_checked(file, args, NULL, 1);
 }
 
 int __wrap_execle(const char *path, const char *arg, ...) {
   GATHER_ARGS(arg);
+  if (a) {
+    va_end(ap);
+    return errno = E2BIG, -1;
+  }
   char *const *envp = va_arg(ap, char *const *);
   va_end(ap);
   return exec_checked(path, args, envp, 0);
