@@ -201,11 +201,22 @@ public:
     if (succIndex > 1 || from.succ_size() != 2) return;
     const Stmt *term = from.getTerminatorStmt();
     if (!term || llvm::isa<SwitchStmt>(term)) return;
-    // Leaving an allow-list loop normally: every character passed the test.
-    if (succIndex == 1 && (llvm::isa<ForStmt>(term) || llvm::isa<WhileStmt>(term) || llvm::isa<DoStmt>(term))) {
-      for (const auto &[subject, kinds] : allowListLoop(term)) sanitizeWhole(subject, kinds, s);
-    }
     const Expr *cond = llvm::dyn_cast_or_null<Expr>(from.getTerminatorCondition());
+    // Leaving an allow-list loop normally (its condition, or one conjunct of it, is false):
+    // every character passed the test, unless that conjunct stopped at a prefix.
+    if (succIndex == 1) {
+      const Stmt *loop = llvm::isa<ForStmt, WhileStmt, DoStmt>(term) ? term : loopOfConjunct(term);
+      // The conjunct that failed is the last one this block tested (the CFG names `A && B`
+      // as the condition of the block that tests B).
+      const Expr *failed = cond ? cond->IgnoreParenImpCasts() : nullptr;
+      while (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(failed)) {
+        if (b->getOpcode() != BO_LAnd) break;
+        failed = b->getRHS()->IgnoreParenImpCasts();
+      }
+      if (loop)
+        for (const auto &[subject, kinds] : allowListLoop(loop))
+          if (!checksOnlyAPrefix(failed, subject)) sanitizeWhole(subject, kinds, s);
+    }
     if (!cond) return;
     refine(cond, succIndex == 0, s, 0);
   }
@@ -393,6 +404,57 @@ private:
     return out;
   }
   std::map<const Stmt *, std::vector<std::pair<const Expr *, unsigned>>> allowLoops_;
+
+  // The loop whose condition `A && B` has `term` as one of its && operators: the CFG ends
+  // the block testing A with the operator, not with the loop.
+  const Stmt *loopOfConjunct(const Stmt *term) {
+    const auto *op = llvm::dyn_cast<BinaryOperator>(term);
+    if (!op || op->getOpcode() != BO_LAnd) return nullptr;
+    if (!conjunctLoops_) {
+      conjunctLoops_.emplace();
+      struct Finder : RecursiveASTVisitor<Finder> {
+        std::map<const Stmt *, const Stmt *> &out;
+        explicit Finder(std::map<const Stmt *, const Stmt *> &o) : out(o) {}
+        void add(const Stmt *loop, const Expr *cond) {
+          for (const Expr *e = cond ? cond->IgnoreParenImpCasts() : nullptr; e;) {
+            const auto *b = llvm::dyn_cast<BinaryOperator>(e);
+            if (!b || b->getOpcode() != BO_LAnd) break;
+            out[b] = loop;
+            add(loop, b->getRHS());
+            e = b->getLHS()->IgnoreParenImpCasts();
+          }
+        }
+        bool VisitForStmt(ForStmt *f) { return add(f, f->getCond()), true; }
+        bool VisitWhileStmt(WhileStmt *w) { return add(w, w->getCond()), true; }
+        bool VisitDoStmt(DoStmt *d) { return add(d, d->getCond()), true; }
+      } finder(*conjunctLoops_);
+      if (fd_->getBody()) finder.TraverseStmt(fd_->getBody());
+    }
+    auto it = conjunctLoops_->find(op);
+    return it == conjunctLoops_->end() ? nullptr : it->second;
+  }
+  std::optional<std::map<const Stmt *, const Stmt *>> conjunctLoops_;
+
+  // `for (i = 0; i < 8; ++i)` checks the first 8 characters, not the string: a loop bounded
+  // by a constant smaller than the subject's array, or one that stops at a character other
+  // than the terminator, validates only a prefix of it.
+  bool checksOnlyAPrefix(const Expr *cond, const Expr *subject) {
+    const auto *b = cond ? llvm::dyn_cast<BinaryOperator>(cond->IgnoreParenImpCasts()) : nullptr;
+    if (!b || !subject) return false;
+    BinaryOperatorKind op = b->getOpcode();
+    const Expr *bound = b->getRHS();
+    if (op == BO_GT || op == BO_GE) bound = b->getLHS(), op = op == BO_GT ? BO_LT : BO_LE;
+    if (op != BO_LT && op != BO_LE && op != BO_NE) return false;
+    std::optional<llvm::APSInt> n = bound->getIntegerConstantExpr(tu_.ctx);
+    if (!n || n->isNegative() || *n == 0) return false;
+    // `while (*c != ';')` stops at a character that is not the terminator: a prefix too.
+    const Expr *tested = stripParensAndCasts(b->getLHS());
+    if (op == BO_NE && (llvm::isa<ArraySubscriptExpr>(tested) || llvm::isa<UnaryOperator>(tested))) return true;
+    uint64_t checked = n->getZExtValue() + (op == BO_LE ? 1 : 0);
+    const VarDecl *root = rootVariable(subject);
+    const auto *array = root ? tu_.ctx.getAsConstantArrayType(root->getType()) : nullptr;
+    return !array || checked < array->getSize().getZExtValue();
+  }
 
   // `if (!isalpha(s[i]) && s[i] != '.') return ...;` inside a loop over s: on the branch
   // that goes on, this character passed an allow-list; the loop only completes if all did.
@@ -712,6 +774,17 @@ private:
     AbstractValue v = read(l, s);
     sanitizeLoc(l, mask, false, s);
     for (const Loc &p : v.pointsTo) sanitizeLoc(p, mask, false, s);
+    // Other pointers into the same checked memory carry its taint in their own value
+    // (`unit = line + 8; for (c = unit; *c; ++c) <check *c>`, then `unit` is used): they
+    // are checked with it.
+    if (v.pointsTo.empty()) return;
+    for (auto &[other, value] : s.locs) {
+      if (other.kind != Loc::Var || other == l || value.pointsTo.empty()) continue;
+      bool within = std::all_of(value.pointsTo.begin(), value.pointsTo.end(), [&](const Loc &p) {
+        return std::binary_search(v.pointsTo.begin(), v.pointsTo.end(), p);
+      });
+      if (within) sanitizeLoc(other, mask, false, s);
+    }
   }
 
   void sanitizeLoc(const Loc &l, unsigned mask, bool onlyCanonical, State &s) {
