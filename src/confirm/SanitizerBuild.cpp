@@ -1,6 +1,7 @@
 #include "confirm/SanitizerBuild.h"
 
 #include "core/Fingerprint.h"
+#include "frontend/TuParser.h"
 #include "support/Process.h"
 
 #include <algorithm>
@@ -34,6 +35,7 @@ const char *kOracleSource =
 std::vector<std::string> sanitizerFlags(SanitizerFlavour flavour) {
   std::vector<std::string> common = {"-g", "-O0", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
                                      "-fsanitize=fuzzer-no-link", "-U_FORTIFY_SOURCE", "-D_FORTIFY_SOURCE=0", "-w"};
+  common.insert(common.end(), legacyCodeAsWarnings().begin(), legacyCodeAsWarnings().end());
   if (flavour == SanitizerFlavour::Memory)
     common.insert(common.end(), {"-fsanitize=memory", "-fsanitize-memory-track-origins=2"});
   else

@@ -82,6 +82,13 @@ bool isCompilerFlagWithValue(const std::string &a) {
 
 }  // namespace
 
+const std::vector<std::string> &legacyCodeAsWarnings() {
+  static const std::vector<std::string> flags = {
+      "-Wno-error=implicit-function-declaration", "-Wno-error=implicit-int", "-Wno-error=int-conversion",
+      "-Wno-error=incompatible-pointer-types", "-Wno-error=incompatible-function-pointer-types"};
+  return flags;
+}
+
 std::vector<std::string> adjustedArguments(const CompileCommand &cmd) {
   std::vector<std::string> out;
   const auto &in = cmd.arguments;
@@ -104,6 +111,8 @@ std::vector<std::string> adjustedArguments(const CompileCommand &cmd) {
   out.push_back("-fsyntax-only");
   out.push_back("-w");  // the target's warnings are not our business
   out.push_back("-Wno-error");
+  // A project that builds with GCC 12 must not lose its translation units here.
+  out.insert(out.end(), legacyCodeAsWarnings().begin(), legacyCodeAsWarnings().end());
   out.push_back("-Qunused-arguments");
   out.push_back("-Wno-unknown-warning-option");
   out.push_back("-resource-dir=" MAMORI_CLANG_RESOURCE_DIR);

@@ -27,6 +27,10 @@ using AstCallback = std::function<void(clang::ASTContext &)>;
 // -fsyntax-only is added, warnings are silenced, Clang 19's resource directory is used.
 TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback &callback);
 
+// Flags that make Clang 19 accept, with warnings, the pre-C99 code (implicit declarations,
+// int to pointer) that Clang 16+ rejects but GCC 12, Debian 12's compiler, still builds.
+const std::vector<std::string> &legacyCodeAsWarnings();
+
 // The argv that will be given to Clang for `cmd` (exposed for tests and --verbose).
 std::vector<std::string> adjustedArguments(const CompileCommand &cmd);
 

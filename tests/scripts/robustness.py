@@ -117,6 +117,26 @@ def case_deep_nesting(tmp: Path):
     check("deeply nested file analyzed or reported", report["stats"]["analyzed"] == 1 or report["diagnostics"], report)
 
 
+def case_legacy_c(tmp: Path):
+    # Pre-C99 code that GCC 12 builds with warnings (implicit declarations, int to pointer)
+    # is analysed, not skipped: here its divide by zero is still found.
+    d = tmp / "legacy"
+    d.mkdir()
+    (d / "old.c").write_text(
+        "int share(int total) {\n"
+        "  int *slot;\n"
+        "  slot = 4096;\n"
+        "  int parts = count_parts();\n"
+        "  if (parts == 0) return total / parts;\n"
+        "  return total;\n"
+        "}\n")
+    write_db(d, [{"directory": str(d), "file": str(d / "old.c"), "arguments": ["cc", "-c", "old.c"]}])
+    code, out, err = run(["scan", str(d), "--format", "json"])
+    report = json.loads(out) if out.strip().startswith("{") else {}
+    check("legacy C is analysed, not skipped", code == 1 and report.get("stats", {}).get("analyzed") == 1 and
+          any(f["cwe"] == 369 for f in report.get("findings", [])), f"exit {code} {err[-300:]}")
+
+
 def case_models_typo(tmp: Path):
     d = tmp / "models"
     d.mkdir()
@@ -207,7 +227,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="mamori-robust-") as t:
         tmp = Path(t)
         for case in (case_missing_folder, case_invalid_json, case_bad_entries, case_huge_file, case_deep_nesting,
-                     case_models_typo, case_user_models, case_crash_and_hang, case_generation, case_no_network):
+                     case_legacy_c, case_models_typo, case_user_models, case_crash_and_hang, case_generation, case_no_network):
             try:
                 case(tmp)
             except Exception as e:  # a broken case must fail, not vanish
