@@ -24,6 +24,12 @@ public:
       v.message = "divide by zero: the divisor '" + e.subject + "' is zero";
       return v;
     }
+    // A loop counter that starts at zero, or counts down to it, divided by in the loop's
+    // body with nothing on the way that rules zero out: one iteration divides by zero.
+    if (e.counterReachesZero && !e.floating) {
+      v.message = "divide by zero: the loop counter '" + e.subject + "' is zero in one iteration of the loop";
+      return v;
+    }
     if (!e.value.external) return std::nullopt;
     v.message = "divide by zero: the divisor '" + e.subject + "' comes from " + e.value.originWhat +
                 " and is not checked against zero";

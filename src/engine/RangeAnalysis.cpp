@@ -6,6 +6,7 @@
 #include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 
@@ -1564,7 +1565,56 @@ private:
     ev.location = loc(at);
     ev.subject = text(divisor);
     ev.value = r;
+    ev.floating = divisor->getType()->isRealFloatingType();
+    ev.counterReachesZero = counterReachesZero(at, divisor);
     emit(ev);
+  }
+
+  // `for (i = 0; ...; ++i) { ... x / i ... }` or `for (i = n; i >= 0; --i) { ... x / i ... }`.
+  bool counterReachesZero(const Expr *at, const Expr *divisor) {
+    const auto *ref = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(divisor));
+    const auto *var = ref ? llvm::dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    if (!var || !var->isLocalVarDeclOrParm() || var->isStaticLocal() || !var->getType()->isIntegerType()) return false;
+    auto isVar = [&](const Expr *e) {
+      const auto *r = e ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e)) : nullptr;
+      return r && r->getDecl() == var;
+    };
+    auto isConstant = [&](const Expr *e, long long want) {
+      std::optional<llvm::APSInt> v = e ? e->IgnoreParenImpCasts()->getIntegerConstantExpr(tu_.ctx) : std::nullopt;
+      return v && v->getExtValue() == want;
+    };
+    clang::DynTypedNode from = clang::DynTypedNode::create(*at);
+    clang::DynTypedNodeList parents = tu_.ctx.getParents(*at);
+    for (int depth = 0; !parents.empty() && depth < 64; ++depth) {
+      const auto *loop = parents[0].get<ForStmt>();
+      if (loop && loop->getBody() && from.get<Stmt>() == loop->getBody() && loop->getInc()) {
+        // The increment: ++i / i++ / i += k (up) or --i / i-- / i -= k (down).
+        int step = 0;
+        const Expr *inc = loop->getInc()->IgnoreParenImpCasts();
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(inc); u && isVar(u->getSubExpr()))
+          step = u->isIncrementOp() ? 1 : u->isDecrementOp() ? -1 : 0;
+        if (const auto *c = llvm::dyn_cast<CompoundAssignOperator>(inc); c && isVar(c->getLHS()))
+          step = c->getOpcode() == BO_AddAssign ? 1 : c->getOpcode() == BO_SubAssign ? -1 : 0;
+        if (step == 0) return false;
+        // Starts at zero (and goes up: nothing in between can skip the first iteration's 0).
+        bool startsAtZero = false;
+        if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(loop->getInit()))
+          startsAtZero = ds->isSingleDecl() && ds->getSingleDecl() == var && isConstant(var->getInit(), 0);
+        if (const auto *as = llvm::dyn_cast_or_null<BinaryOperator>(loop->getInit()))
+          startsAtZero = as->getOpcode() == BO_Assign && isVar(as->getLHS()) && isConstant(as->getRHS(), 0);
+        if (startsAtZero && step > 0) return true;
+        // Counts down while >= 0 (i >= 0, i > -1, 0 <= i): its last iteration has it 0.
+        const auto *cond = llvm::dyn_cast_or_null<BinaryOperator>(loop->getCond() ? loop->getCond()->IgnoreParenImpCasts() : nullptr);
+        if (!cond || step > 0) return false;
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(inc); !u) return false;  // i -= 2 may step over 0
+        return (cond->getOpcode() == BO_GE && isVar(cond->getLHS()) && isConstant(cond->getRHS(), 0)) ||
+               (cond->getOpcode() == BO_GT && isVar(cond->getLHS()) && isConstant(cond->getRHS(), -1)) ||
+               (cond->getOpcode() == BO_LE && isVar(cond->getRHS()) && isConstant(cond->getLHS(), 0));
+      }
+      from = parents[0];
+      parents = tu_.ctx.getParents(parents[0]);
+    }
+    return false;
   }
 
   // ----- buffers -----

@@ -54,6 +54,11 @@ struct RangeEvent {
   // Arithmetic: an operand is a variable the function also mixes with ^, << or >> (the
   // state of a hash, checksum or random generator).
   bool bitMixed = false;
+  // Division: the divisor is a floating value (its range is an integer approximation);
+  // the divisor is the counter of a `for` loop whose body holds the division, and the
+  // loop starts it at 0 or counts it down while it is >= 0: one iteration has it zero.
+  bool floating = false;
+  bool counterReachesZero = false;
   // Index/Copy: the buffer.
   long long bufferBytes = -1;   // size of the destination buffer
   long long elementBytes = 1;   // Index: size of one element
