@@ -1015,6 +1015,11 @@ private:
   const VarDecl *subject(const Expr *e, bool &absolute) {
     e = stripParensAndCasts(e);
     absolute = false;
+    // `(n = read(...)) > 0` tests n: an assignment's value is its left side's new value.
+    while (const auto *as = llvm::dyn_cast<BinaryOperator>(e)) {
+      if (as->getOpcode() != BO_Assign) break;
+      e = stripParensAndCasts(as->getLHS());
+    }
     if (const auto *call = llvm::dyn_cast<CallExpr>(e)) {
       const FunctionDecl *fd = call->getDirectCallee();
       std::string n = fd ? tu_.names.name(fd) : "";
