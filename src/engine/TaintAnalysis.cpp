@@ -405,6 +405,48 @@ private:
   }
   std::map<const Stmt *, std::vector<std::pair<const Expr *, unsigned>>> allowLoops_;
 
+  // `if (isalnum(*c) || *c == '_') *b++ = *c;`: a copy that keeps only the characters an
+  // allow-list accepts. What it writes is safe for the sink kinds the list excludes,
+  // whatever the string it reads from holds. Returns those kinds for such an assignment.
+  unsigned filteredCopyKinds(const BinaryOperator *assignment) {
+    if (!filteredCopies_) {
+      filteredCopies_.emplace();
+      struct Finder : RecursiveASTVisitor<Finder> {
+        std::vector<const IfStmt *> ifs;
+        bool VisitIfStmt(IfStmt *i) {
+          if (!i->getElse() && i->getCond()) ifs.push_back(i);
+          return true;
+        }
+      } finder;
+      if (fd_->getBody()) finder.TraverseStmt(fd_->getBody());
+      for (const IfStmt *i : finder.ifs) {
+        const Expr *subject = nullptr;
+        unsigned kinds = allowListKinds(i->getCond(), subject, /*accepting=*/true);
+        if (!kinds || !subject) continue;
+        const VarDecl *root = rootVariable(subject);
+        // The assignments in the kept branch that copy the tested character.
+        struct Copies : RecursiveASTVisitor<Copies> {
+          std::vector<const BinaryOperator *> found;
+          bool VisitBinaryOperator(BinaryOperator *b) {
+            if (b->getOpcode() == BO_Assign) found.push_back(b);
+            return true;
+          }
+        } copies;
+        copies.TraverseStmt(const_cast<Stmt *>(i->getThen()));
+        for (const BinaryOperator *b : copies.found) {
+          const Expr *rhs = stripParensAndCasts(b->getRHS());
+          const Expr *base = nullptr;
+          if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(rhs)) base = a->getBase();
+          else if (const auto *u = llvm::dyn_cast<UnaryOperator>(rhs); u && u->getOpcode() == UO_Deref) base = u->getSubExpr();
+          if (base && root && rootVariable(base) == root) (*filteredCopies_)[b] = kinds;
+        }
+      }
+    }
+    auto it = filteredCopies_->find(assignment);
+    return it == filteredCopies_->end() ? 0 : it->second;
+  }
+  std::optional<std::map<const BinaryOperator *, unsigned>> filteredCopies_;
+
   // The loop whose condition `A && B` has `term` as one of its && operators: the CFG ends
   // the block testing A with the operator, not with the loop.
   const Stmt *loopOfConjunct(const Stmt *term) {
@@ -459,13 +501,15 @@ private:
   // `if (!isalpha(s[i]) && s[i] != '.') return ...;` inside a loop over s: on the branch
   // that goes on, this character passed an allow-list; the loop only completes if all did.
   // Returns the sink kinds the allow-list excludes, or 0 if `cond` is not such a test.
-  unsigned allowListKinds(const Expr *rejectCond, const Expr *&subject) {
+  // With `accepting`, the test is written the other way round, as the condition a character
+  // must meet to be kept: `isalnum(c) || c == '_'`.
+  unsigned allowListKinds(const Expr *rejectCond, const Expr *&subject, bool accepting = false) {
     std::vector<const Expr *> terms;
     std::vector<const Expr *> work{rejectCond->IgnoreParenImpCasts()};
     while (!work.empty()) {
       const Expr *e = work.back()->IgnoreParenImpCasts();
       work.pop_back();
-      if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->getOpcode() == BO_LAnd) {
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->getOpcode() == (accepting ? BO_LOr : BO_LAnd)) {
         work.push_back(b->getLHS());
         work.push_back(b->getRHS());
       } else {
@@ -493,9 +537,11 @@ private:
     };
     static const std::set<std::string> classes = {"isalpha", "isdigit", "isalnum", "isxdigit", "islower", "isupper"};
     for (const Expr *t : terms) {
-      // !isclass(c)
-      if (const auto *u = llvm::dyn_cast<UnaryOperator>(t); u && u->getOpcode() == UO_LNot) {
-        const Expr *test = u->getSubExpr()->IgnoreParenImpCasts();
+      // !isclass(c), or isclass(c) when accepting
+      const auto *u = llvm::dyn_cast<UnaryOperator>(t);
+      const Expr *classTest = accepting ? t : u && u->getOpcode() == UO_LNot ? u->getSubExpr()->IgnoreParenImpCasts() : nullptr;
+      if (classTest && (!accepting || llvm::isa<CallExpr>(t) || ctypeMacroArgument(t, classes))) {
+        const Expr *test = classTest;
         const auto *call = llvm::dyn_cast<CallExpr>(test);
         const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
         if (fd && call->getNumArgs() == 1 && classes.count(tu_.names.name(fd)) && sameSubject(call->getArg(0))) {
@@ -510,13 +556,13 @@ private:
         return 0;
       }
       // c < '0' || c > '9': outside one range of letters or digits
-      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_LOr) {
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && !accepting && b->getOpcode() == BO_LOr) {
         if (!outsideAlnumRange(b, sameSubject)) return 0;
         sawClass = true;
         continue;
       }
-      // c != 'x'
-      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == BO_NE) {
+      // c != 'x', or c == 'x' when accepting
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && b->getOpcode() == (accepting ? BO_EQ : BO_NE)) {
         const auto *ch = llvm::dyn_cast<CharacterLiteral>(b->getRHS()->IgnoreParenImpCasts());
         if (!ch || !sameSubject(b->getLHS())) return 0;
         allowedExtra += static_cast<char>(ch->getValue());
@@ -902,6 +948,7 @@ private:
       const auto *b = llvm::cast<BinaryOperator>(e);
       if (b->getOpcode() == BO_Assign) {
         AbstractValue v = eval(b->getRHS(), s);
+        if (unsigned kinds = filteredCopyKinds(b)) v.taint.sanitize(kinds);
         assign(b->getLHS(), v, s, loc(b));
         return v;
       }
