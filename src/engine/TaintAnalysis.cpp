@@ -58,11 +58,16 @@ struct FunctionSummary {
   // constant, so the return value proves nothing.
   std::map<long long, std::map<unsigned, unsigned>> validates;
   bool validatorBroken = false;
+  // A sanitizer in place: pointer parameter N's string, rewritten on every path (a filter
+  // copied back over it), is safe for these sink kinds when the function returns.
+  std::map<unsigned, unsigned> rewritesSafe;
 
-  bool empty() const { return returns.empty() && paramEffects.empty() && sinks.empty() && validates.empty(); }
+  bool empty() const {
+    return returns.empty() && paramEffects.empty() && sinks.empty() && validates.empty() && rewritesSafe.empty();
+  }
 
   bool sameAs(const FunctionSummary &o) const {
-    if (validates != o.validates || validatorBroken != o.validatorBroken) return false;
+    if (validates != o.validates || validatorBroken != o.validatorBroken || rewritesSafe != o.rewritesSafe) return false;
     if (!returns.sameAs(o.returns) || paramEffects.size() != o.paramEffects.size() || sinks.size() != o.sinks.size())
       return false;
     for (auto a = paramEffects.begin(), b = o.paramEffects.begin(); a != paramEffects.end(); ++a, ++b)
@@ -227,10 +232,41 @@ public:
       auto it = exitState.locs.find(Loc{fd_->getParamDecl(i), Loc::ParamPointee});
       if (it == exitState.locs.end() || it->second.taint.empty()) continue;
       Taint effect;
+      unsigned ownSafe = ~0u;
+      bool own = false;
       for (const auto &[o, f] : it->second.taint.facts())
         if (o.param != static_cast<int>(i)) effect.add(o, f);
+        else own = true, ownSafe &= f.sanitized;
       if (!effect.empty()) summary_.paramEffects[i].join(effect);
+      // What the parameter held, written back safe for some kinds: a sanitizer in place,
+      // if nothing can return before the rewrite (an untouched path looks the same here).
+      if (own && ownSafe && ownSafe != ~0u && rewrittenBeforeAnyReturn(fd_->getParamDecl(i)))
+        summary_.rewritesSafe[i] = ownSafe;
     }
+  }
+
+  // The body copies a whole string over `param` (strcpy(param, ...) and its kin) in one of
+  // its top-level statements, and no statement before that one can return.
+  bool rewrittenBeforeAnyReturn(const ParmVarDecl *param) {
+    const auto *body = llvm::dyn_cast_or_null<CompoundStmt>(fd_->getBody());
+    if (!body) return false;
+    struct Returns : RecursiveASTVisitor<Returns> {
+      bool found = false;
+      bool VisitReturnStmt(ReturnStmt *) { return !(found = true); }
+    };
+    static const std::set<std::string> copies = {"strcpy", "strncpy", "stpcpy", "strlcpy", "sprintf", "snprintf"};
+    for (const Stmt *st : body->body()) {
+      const auto *call = llvm::dyn_cast<CallExpr>(st);
+      const FunctionDecl *callee = call ? call->getDirectCallee() : nullptr;
+      if (callee && call->getNumArgs() > 0 && copies.count(tu_.names.name(callee))) {
+        const auto *dst = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(call->getArg(0)));
+        if (dst && dst->getDecl() == param) return true;
+      }
+      Returns r;
+      r.TraverseStmt(const_cast<Stmt *>(st));
+      if (r.found) return false;
+    }
+    return false;
   }
 
 private:
@@ -1399,6 +1435,8 @@ private:
                            "written into '" + describe(cs.args[idx], tu_) + "' by '" + calleeName + "'");
       writeThrough(cs.args[idx], t, s);
     }
+    for (const auto &[idx, mask] : sum.rewritesSafe)
+      if (idx < cs.args.size()) sanitizeWhole(cs.args[idx], mask, s);
     for (const auto &[key, ss] : sum.sinks) {
       Taint reaching = substitute(ss.taint, cs, calleeName, s, TraceStep::Kind::Call)
                            .unsafeFor(sinkKindBit(ss.site.checker->kind()));
