@@ -1727,6 +1727,11 @@ private:
         }
       }
       if (sum && callee->getReturnType()->isPointerType()) {
+        // Every return of the callee is NULL (a stub, a lookup that cannot succeed): its
+        // result is NULL, not merely unchecked. One that returns NULL only on some paths
+        // stays unknown: its callers may know when it cannot fail.
+        if (sum->returnNulls == NullFacts::Null && !sum->returnsFresh && !sum->returnsReleased)
+          result = nullValue(call, "'" + name + "' returns NULL on every path");
         if (sum->returnsFresh || sum->returnsReleased) {
           result = allocation(call, AllocKind::Returned, name,
                               (sum->returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc)) != 0, true, s);
