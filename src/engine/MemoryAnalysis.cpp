@@ -307,6 +307,114 @@ struct MemTu {
 
   const std::string &usrOf(const FunctionDecl *fd) { return usrs.usr(fd); }
 
+  // How the TU's callers treat each function's pointer result: how many calls there are,
+  // and how many of them test the result for NULL (directly, or the variable it is stored
+  // in, anywhere in the calling function). Counted once, on first use.
+  struct ResultChecks {
+    unsigned calls = 0, checked = 0;
+  };
+  const ResultChecks &resultChecks(const FunctionDecl *callee) {
+    if (!resultChecks_) countResultChecks();
+    static const ResultChecks none;
+    auto it = resultChecks_->find(callee->getCanonicalDecl());
+    return it == resultChecks_->end() ? none : it->second;
+  }
+
+private:
+  std::optional<std::map<const FunctionDecl *, ResultChecks>> resultChecks_;
+
+  void countResultChecks() {
+    resultChecks_.emplace();
+    struct Counter : RecursiveASTVisitor<Counter> {
+      std::map<const FunctionDecl *, ResultChecks> &out;
+      ASTContext &ctx;
+      Counter(std::map<const FunctionDecl *, ResultChecks> &o, ASTContext &c) : out(o), ctx(c) {}
+      // Per function: the calls with a pointer result, where each one's result went, and
+      // the variables and call results tested against NULL.
+      std::vector<std::pair<const CallExpr *, const VarDecl *>> calls;
+      std::set<const VarDecl *> testedVars;
+      std::set<const CallExpr *> testedCalls;
+      bool isNull(const Expr *e) { return e->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNotNull); }
+      const Expr *tested(const Expr *e) {
+        e = e->IgnoreParenImpCasts();
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_LNot)
+          return u->getSubExpr()->IgnoreParenImpCasts();
+        if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && (b->getOpcode() == BO_EQ || b->getOpcode() == BO_NE)) {
+          const Expr *l = b->getLHS()->IgnoreParenImpCasts(), *r = b->getRHS()->IgnoreParenImpCasts();
+          if (isNull(r)) return l;
+          if (isNull(l)) return r;
+          return nullptr;
+        }
+        return e->getType()->isPointerType() ? e : nullptr;  // if (p)
+      }
+      void noteTest(const Expr *cond) {
+        if (!cond) return;
+        cond = cond->IgnoreParenImpCasts();
+        if (const auto *b = llvm::dyn_cast<BinaryOperator>(cond); b && (b->getOpcode() == BO_LAnd || b->getOpcode() == BO_LOr)) {
+          noteTest(b->getLHS());
+          noteTest(b->getRHS());
+          return;
+        }
+        const Expr *t = tested(cond);
+        if (!t) return;
+        // (p = f()) == NULL tests both p and the call.
+        if (const auto *as = llvm::dyn_cast<BinaryOperator>(t); as && as->getOpcode() == BO_Assign) {
+          if (const VarDecl *v = rootVariable(as->getLHS())) testedVars.insert(v);
+          t = as->getRHS()->IgnoreParenImpCasts();
+        }
+        if (const auto *c = llvm::dyn_cast<CallExpr>(t)) testedCalls.insert(c);
+        else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(t))
+          if (const auto *v = llvm::dyn_cast<VarDecl>(d->getDecl())) testedVars.insert(v);
+      }
+      bool VisitIfStmt(IfStmt *i) { return noteTest(i->getCond()), true; }
+      bool VisitWhileStmt(WhileStmt *w) { return noteTest(w->getCond()), true; }
+      bool VisitConditionalOperator(ConditionalOperator *c) { return noteTest(c->getCond()), true; }
+      bool VisitUnaryOperator(UnaryOperator *u) {
+        if (u->getOpcode() == UO_LNot) noteTest(u);
+        return true;
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        if (b->getOpcode() == BO_EQ || b->getOpcode() == BO_NE) noteTest(b);
+        if (b->getOpcode() == BO_Assign)
+          if (const auto *c = llvm::dyn_cast<CallExpr>(b->getRHS()->IgnoreParenImpCasts()))
+            if (const VarDecl *v = rootVariable(b->getLHS()); v && llvm::isa<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()))
+              assigned[c] = v;
+        return true;
+      }
+      bool VisitVarDecl(VarDecl *v) {
+        if (const Expr *init = v->getInit())
+          if (const auto *c = llvm::dyn_cast<CallExpr>(init->IgnoreParenImpCasts())) assigned[c] = v;
+        return true;
+      }
+      std::map<const CallExpr *, const VarDecl *> assigned;
+      bool VisitCallExpr(CallExpr *c) {
+        if (const FunctionDecl *fd = c->getDirectCallee(); fd && fd->getReturnType()->isPointerType())
+          calls.push_back({c, nullptr});
+        return true;
+      }
+      void finishFunction() {
+        for (auto &[c, v] : calls) {
+          auto a = assigned.find(c);
+          const VarDecl *var = a == assigned.end() ? nullptr : a->second;
+          ResultChecks &r = out[c->getDirectCallee()->getCanonicalDecl()];
+          ++r.calls;
+          if (testedCalls.count(c) || (var && testedVars.count(var))) ++r.checked;
+        }
+        calls.clear();
+        testedVars.clear();
+        testedCalls.clear();
+        assigned.clear();
+      }
+    } counter(*resultChecks_, ctx);
+    for (const FunctionDecl *fd : analyzableFunctions(ctx)) {
+      if (!fd->getBody()) continue;
+      counter.TraverseStmt(fd->getBody());
+      counter.finishFunction();
+    }
+  }
+
+public:
+
   const MemorySummary *summaryFor(const FunctionDecl *fd) {
     if (const FunctionDecl *def = fd->getDefinition()) {
       auto it = summaries.find(def->getCanonicalDecl());
@@ -1732,6 +1840,20 @@ private:
         // stays unknown: its callers may know when it cannot fail.
         if (sum->returnNulls == NullFacts::Null && !sum->returnsFresh && !sum->returnsReleased)
           result = nullValue(call, "'" + name + "' returns NULL on every path");
+        else if ((sum->returnNulls & NullFacts::Null) && !sum->returnsFresh && !sum->returnsReleased) {
+          // Returns NULL on some paths: most callers know when it cannot. Where the TU's
+          // other callers mostly test its result (at least two of them, and at least half
+          // of all calls), a call whose result is used untested is reported (the
+          // statistical rule of Engler et al., "Bugs as Deviant Behavior").
+          const MemTu::ResultChecks &rc = tu_.resultChecks(callee);
+          if (rc.checked >= 2 && rc.checked * 2 >= rc.calls) {
+            result = unknown();
+            result.nulls.bits = NullFacts::NonNull | NullFacts::UncheckedAlloc;
+            result.nulls.nullAt = loc(call);
+            result.nulls.nullWhy = "'" + name + "' can return NULL (" + std::to_string(rc.checked) + " of its " +
+                                   std::to_string(rc.calls) + " calls test for it) and its result is not checked";
+          }
+        }
         if (sum->returnsFresh || sum->returnsReleased) {
           result = allocation(call, AllocKind::Returned, name,
                               (sum->returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc)) != 0, true, s);
