@@ -1856,6 +1856,29 @@ private:
     emit(ev);
   }
 
+  // Whether the function takes the length of the string `e` names anywhere (strlen(x),
+  // strnlen(x, n), with x the same variable): then it is taken to check it before copying.
+  bool measuredIn(const Expr *e) {
+    const VarDecl *root = rootVariable(e);
+    if (!root || !fd_->getBody()) return true;
+    struct Finder : RecursiveASTVisitor<Finder> {
+      const VarDecl *root;
+      RangeTu *tu;
+      bool found = false;
+      bool VisitCallExpr(CallExpr *c) {
+        const FunctionDecl *f = c->getDirectCallee();
+        std::string n = f ? tu->names.name(f) : "";
+        if ((n == "strlen" || n == "strnlen" || n == "wcslen") && c->getNumArgs() >= 1 && rootVariable(c->getArg(0)) == root)
+          found = true;
+        return !found;
+      }
+    } finder;
+    finder.root = root;
+    finder.tu = &tu_;
+    finder.TraverseStmt(fd_->getBody());
+    return finder.found;
+  }
+
   void checkCopy(const CallExpr *call, const std::string &name, unsigned dstArg, const ValueRange &bytes, State &s) {
     if (dstArg >= call->getNumArgs()) return;
     std::optional<BufferFacts> buf = evalBuffer(call->getArg(dstArg), s);
@@ -2048,6 +2071,17 @@ private:
           setStringLength(call->getArg(0), already + src->stringLength, s);
         }
       } else {
+        // The string's length is unknown, but not its buffer: a copy of a string held in a
+        // larger buffer (`fgets(line, 100, f); strcpy(name, line)` with name[10]) can
+        // overflow, unless the function measures the string (strlen, strnlen) somewhere.
+        if (src && src->bytes > 0 && src->untrusted == BufferFacts::Trusted && (name == "strcpy" || name == "wcscpy") &&
+            !measuredIn(call->getArg(1))) {
+          ValueRange r;
+          r.known = true;
+          r.lo = 1;
+          r.hi = src->bytes;
+          checkCopy(call, name, 0, r, s);
+        }
         setStringLength(call->getArg(0), -1, s);
       }
     }
