@@ -86,11 +86,15 @@ struct BufferFacts {
   enum Untrusted : unsigned char { Trusted, Address, Offset };
   Untrusted untrusted = Trusted;
   ValueRange untrustedWhy;
+  // A string from outside whose length nothing bounds (getenv, a command-line argument),
+  // on some path; `externalWhat` says which.
+  bool externalString = false;
+  std::string externalWhat;
   std::string name;
   Location declaredAt;
   bool operator==(const BufferFacts &o) const {
     return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap && placeKnown == o.placeKnown &&
-           untrusted == o.untrusted;
+           untrusted == o.untrusted && externalString == o.externalString;
   }
 };
 
@@ -164,6 +168,11 @@ struct RangeState {
         j.untrustedWhy = other->second.untrustedWhy;
       }
       j.heap = j.heap || other->second.heap;
+      if (!j.externalString && other->second.externalString) {
+        j.externalString = true;
+        j.externalWhat = other->second.externalWhat;
+        j.declaredAt = other->second.declaredAt;
+      }
       if (!(j == it->second)) {
         it->second = j;
         changed = true;
@@ -1660,6 +1669,7 @@ private:
           return r->second;
       }
       std::string n = fd ? tu_.names.name(fd) : "";
+      if (n == "getenv" || n == "secure_getenv") return externalString("the environment variable read by '" + n + "'", call);
       std::vector<const Expr *> factors = allocationSizeFactors(n, call);
       std::optional<i128> size;
       if (!factors.empty()) size = 1;
@@ -1685,8 +1695,26 @@ private:
         if (std::optional<i128> k = constant(a->getIdx()); k && *k == 0) return evalBuffer(a->getBase(), s);
       return std::nullopt;
     }
+    // argv[i] in main: a command-line argument, as long as the caller likes.
+    if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) {
+      const auto *base = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getBase()));
+      const auto *param = base ? llvm::dyn_cast<ParmVarDecl>(base->getDecl()) : nullptr;
+      if (param && fd_->isMain() && fd_->getNumParams() >= 2 && param == fd_->getParamDecl(1)) {
+        eval(a->getIdx(), s);
+        return externalString("a command-line argument", a);
+      }
+    }
     eval(e, s);
     return std::nullopt;
+  }
+
+  BufferFacts externalString(const std::string &what, const Expr *at) {
+    BufferFacts b;
+    b.externalString = true;
+    b.externalWhat = what;
+    b.name = what;
+    b.declaredAt = loc(at);
+    return b;
   }
 
   // A pointer made from an integer: untrusted when the integer is external and unchecked
@@ -1860,7 +1888,7 @@ private:
   // strnlen(x, n), with x the same variable): then it is taken to check it before copying.
   bool measuredIn(const Expr *e) {
     const VarDecl *root = rootVariable(e);
-    if (!root || !fd_->getBody()) return true;
+    if (!root || !fd_->getBody()) return false;
     struct Finder : RecursiveASTVisitor<Finder> {
       const VarDecl *root;
       RangeTu *tu;
@@ -1879,9 +1907,28 @@ private:
     return finder.found;
   }
 
+  // A copy's destination: as evalBuffer, and a global or static array by its type (what it
+  // holds is not followed across functions; it is neither on the stack nor on the heap,
+  // so an overflow of it is CWE-787). Indexing such arrays is not judged: a loop's index
+  // into them is often bounded by code the intervals cannot follow.
+  std::optional<BufferFacts> destinationBuffer(const Expr *e, State &s) {
+    if (std::optional<BufferFacts> b = evalBuffer(e, s)) return b;
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !vd->hasGlobalStorage()) return std::nullopt;
+    const ConstantArrayType *at = tu_.ctx.getAsConstantArrayType(vd->getType());
+    if (!at) return std::nullopt;
+    BufferFacts b;
+    b.bytes = static_cast<long long>(tu_.ctx.getTypeSizeInChars(at).getQuantity());
+    b.placeKnown = false;
+    b.name = "'" + vd->getNameAsString() + "'";
+    b.declaredAt = loc(vd);
+    return b;
+  }
+
   void checkCopy(const CallExpr *call, const std::string &name, unsigned dstArg, const ValueRange &bytes, State &s) {
     if (dstArg >= call->getNumArgs()) return;
-    std::optional<BufferFacts> buf = evalBuffer(call->getArg(dstArg), s);
+    std::optional<BufferFacts> buf = destinationBuffer(call->getArg(dstArg), s);
     if (!buf || buf->bytes < 0) return;
     if (!(bytes.hi > buf->bytes)) return;
     if (!bytes.external && !bytes.known) return;
@@ -2080,6 +2127,15 @@ private:
           r.known = true;
           r.lo = 1;
           r.hi = src->bytes;
+          checkCopy(call, name, 0, r, s);
+        } else if (src && src->externalString && !measuredIn(call->getArg(1))) {
+          // A string from the environment or the command line: its length is the user's.
+          ValueRange r;
+          r.external = true;
+          r.lo = 1;
+          r.hi = kPosInf;
+          r.origin = src->declaredAt;
+          r.originWhat = src->externalWhat;
           checkCopy(call, name, 0, r, s);
         }
         setStringLength(call->getArg(0), -1, s);
