@@ -583,7 +583,9 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
         }
     std::vector<std::string> seeds = userSeeds;
     seeds.insert(seeds.end(), hints.seeds.begin(), hints.seeds.end());
-    std::vector<std::string> variants = substitutionSeeds(userSeeds, hints.tokens, 1500);
+    std::vector<std::string> variants = injectionSeeds(userSeeds, hints.tokens, 200);
+    std::vector<std::string> substituted = substitutionSeeds(userSeeds, hints.tokens, 1500);
+    variants.insert(variants.end(), substituted.begin(), substituted.end());
     seeds.insert(seeds.end(), variants.begin(), variants.end());
     std::vector<std::string> seedFiles;
     for (size_t i = 0; i < seeds.size(); ++i) {

@@ -154,6 +154,25 @@ bool wordChar(unsigned char c) { return std::isalnum(c) || c == '/' || c == '_' 
 
 }  // namespace
 
+std::vector<std::string> injectionSeeds(const std::vector<std::string> &seeds, const std::vector<std::string> &tokens,
+                                        size_t limit) {
+  std::vector<std::string> payloads;
+  for (const std::string &t : tokens)
+    if (t.find("mamori_canary") != std::string::npos || t.find('%') != std::string::npos || t.find("../") != std::string::npos)
+      payloads.push_back(t);
+  std::vector<std::string> out;
+  std::set<std::string> seen(seeds.begin(), seeds.end());
+  for (const std::string &payload : payloads)
+    for (const std::string &seed : seeds) {
+      if (out.size() >= limit) return out;
+      size_t end = seed.size();
+      while (end > 0 && (seed[end - 1] == '\n' || seed[end - 1] == '\r')) --end;
+      std::string variant = seed.substr(0, end) + payload + seed.substr(end);
+      if (seen.insert(variant).second) out.push_back(variant);
+    }
+  return out;
+}
+
 std::vector<std::string> substitutionSeeds(const std::vector<std::string> &seeds,
                                            const std::vector<std::string> &tokens, size_t limit) {
   std::map<Shape, std::vector<std::string>> byShape;

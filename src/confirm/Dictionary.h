@@ -26,6 +26,12 @@ FuzzHints hintsFromFindings(const std::vector<const Finding *> &findings);
 // static finding to direct the fuzzer: what the code compares with is still the best guess.
 std::vector<std::string> constantsOfSources(const std::vector<std::string> &files, size_t limit);
 
+// Variants of the user's seeds that end with an oracle's payload (`;mamori_canary;`, `%n`,
+// `../`): a command, format or path the seed already carries to its sink gets the
+// injection right away, before the fuzzer has to find it. A trailing newline stays last.
+std::vector<std::string> injectionSeeds(const std::vector<std::string> &seeds, const std::vector<std::string> &tokens,
+                                        size_t limit);
+
 // Variants of the user's seeds with one word replaced by a token of the same shape (a
 // path by a path, a number by a number, a name by a name): a request for "/files/x" gives
 // one for each path the code compares with. Capped at `limit`.

@@ -38,3 +38,12 @@ TEST(SubstitutionSeeds, CapIsKept) {
   std::vector<std::string> out = substitutionSeeds({"a.b c.d e.f"}, {"/../x", "/../../y", "/z/../../w"}, 2);
   EXPECT_LE(out.size(), 2u);
 }
+
+TEST(InjectionSeeds, PayloadGoesBeforeTheTrailingNewline) {
+  std::vector<std::string> out = injectionSeeds({"RESTART pump-2\n", "LOG x"}, {";mamori_canary;", "%n", "42"}, 100);
+  EXPECT_TRUE(has(out, "RESTART pump-2;mamori_canary;\n"));
+  EXPECT_TRUE(has(out, "LOG x%n"));
+  // Only the oracles' payloads: a plain constant is the substitutions' business.
+  EXPECT_FALSE(has(out, "LOG x42"));
+  EXPECT_LE(injectionSeeds({"a", "b"}, {"%n", "%s"}, 3).size(), 3u);
+}
