@@ -331,7 +331,8 @@ private:
       Counter(std::map<const FunctionDecl *, ResultChecks> &o, ASTContext &c) : out(o), ctx(c) {}
       // Per function: the calls with a pointer result, where each one's result went, and
       // the variables and call results tested against NULL.
-      std::vector<std::pair<const CallExpr *, const VarDecl *>> calls;
+      std::vector<const CallExpr *> calls;
+      std::map<const CallExpr *, const VarDecl *> assigned;
       std::set<const VarDecl *> testedVars;
       std::set<const CallExpr *> testedCalls;
       bool isNull(const Expr *e) { return e->isNullPointerConstant(ctx, Expr::NPC_ValueDependentIsNotNull); }
@@ -386,14 +387,13 @@ private:
           if (const auto *c = llvm::dyn_cast<CallExpr>(init->IgnoreParenImpCasts())) assigned[c] = v;
         return true;
       }
-      std::map<const CallExpr *, const VarDecl *> assigned;
       bool VisitCallExpr(CallExpr *c) {
         if (const FunctionDecl *fd = c->getDirectCallee(); fd && fd->getReturnType()->isPointerType())
-          calls.push_back({c, nullptr});
+          calls.push_back(c);
         return true;
       }
       void finishFunction() {
-        for (auto &[c, v] : calls) {
+        for (const CallExpr *c : calls) {
           auto a = assigned.find(c);
           const VarDecl *var = a == assigned.end() ? nullptr : a->second;
           ResultChecks &r = out[c->getDirectCallee()->getCanonicalDecl()];

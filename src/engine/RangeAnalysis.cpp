@@ -1572,7 +1572,8 @@ private:
   }
 
   void checkDivision(const Expr *at, const Expr *divisor, const ValueRange &r) {
-    if (r.nonZero || r.lo > 0 || r.hi < 0) return;
+    // Events count only in the reporting pass; the loop test below walks the AST's parents.
+    if (!reporting || r.nonZero || r.lo > 0 || r.hi < 0) return;
     RangeEvent ev;
     ev.kind = RangeEvent::Kind::Division;
     ev.key = at;
@@ -1889,6 +1890,9 @@ private:
   bool measuredIn(const Expr *e) {
     const VarDecl *root = rootVariable(e);
     if (!root || !fd_->getBody()) return false;
+    // The answer depends on the function's text only; the fixpoint asks at every visit.
+    auto cached = measured_.find(root);
+    if (cached != measured_.end()) return cached->second;
     struct Finder : RecursiveASTVisitor<Finder> {
       const VarDecl *root;
       RangeTu *tu;
@@ -1904,8 +1908,9 @@ private:
     finder.root = root;
     finder.tu = &tu_;
     finder.TraverseStmt(fd_->getBody());
-    return finder.found;
+    return measured_[root] = finder.found;
   }
+  std::map<const VarDecl *, bool> measured_;
 
   // A copy's destination: as evalBuffer, and a global or static array by its type (what it
   // holds is not followed across functions; it is neither on the stack nor on the heap,
@@ -2121,22 +2126,21 @@ private:
         // The string's length is unknown, but not its buffer: a copy of a string held in a
         // larger buffer (`fgets(line, 100, f); strcpy(name, line)` with name[10]) can
         // overflow, unless the function measures the string (strlen, strnlen) somewhere.
-        if (src && src->bytes > 0 && src->untrusted == BufferFacts::Trusted && (name == "strcpy" || name == "wcscpy") &&
-            !measuredIn(call->getArg(1))) {
+        if (src && !measuredIn(call->getArg(1))) {
           ValueRange r;
-          r.known = true;
           r.lo = 1;
-          r.hi = src->bytes;
-          checkCopy(call, name, 0, r, s);
-        } else if (src && src->externalString && !measuredIn(call->getArg(1))) {
-          // A string from the environment or the command line: its length is the user's.
-          ValueRange r;
-          r.external = true;
-          r.lo = 1;
-          r.hi = kPosInf;
-          r.origin = src->declaredAt;
-          r.originWhat = src->externalWhat;
-          checkCopy(call, name, 0, r, s);
+          if (src->bytes > 0 && src->untrusted == BufferFacts::Trusted && (name == "strcpy" || name == "wcscpy")) {
+            r.known = true;
+            r.hi = src->bytes;
+            checkCopy(call, name, 0, r, s);
+          } else if (src->externalString) {
+            // A string from the environment or the command line: its length is the user's.
+            r.external = true;
+            r.hi = kPosInf;
+            r.origin = src->declaredAt;
+            r.originWhat = src->externalWhat;
+            checkCopy(call, name, 0, r, s);
+          }
         }
         setStringLength(call->getArg(0), -1, s);
       }

@@ -575,9 +575,7 @@ private:
     for (const Expr *t : terms) {
       // !isclass(c), or isclass(c) when accepting
       const auto *u = llvm::dyn_cast<UnaryOperator>(t);
-      const Expr *classTest = accepting ? t : u && u->getOpcode() == UO_LNot ? u->getSubExpr()->IgnoreParenImpCasts() : nullptr;
-      if (classTest && (!accepting || llvm::isa<CallExpr>(t) || ctypeMacroArgument(t, classes))) {
-        const Expr *test = classTest;
+      if (const Expr *test = accepting ? t : u && u->getOpcode() == UO_LNot ? u->getSubExpr()->IgnoreParenImpCasts() : nullptr) {
         const auto *call = llvm::dyn_cast<CallExpr>(test);
         const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
         if (fd && call->getNumArgs() == 1 && classes.count(tu_.names.name(fd)) && sameSubject(call->getArg(0))) {
@@ -589,7 +587,7 @@ private:
           sawClass = true;
           continue;
         }
-        return 0;
+        if (!accepting) return 0;  // accepting: `c == 'x'` below, or no allow-list at all
       }
       // c < '0' || c > '9': outside one range of letters or digits
       if (const auto *b = llvm::dyn_cast<BinaryOperator>(t); b && !accepting && b->getOpcode() == BO_LOr) {
