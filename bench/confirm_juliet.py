@@ -42,10 +42,7 @@ def run_chunk(args, root, support, cwe, rels):
     files = [os.path.join(root, r) for r in rels]
     ranges = rb.juliet_bad_good_ranges(files)
     with tempfile.TemporaryDirectory(prefix="mamori-confirm-juliet-") as tmp:
-        db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]}
-              for f in files + [os.path.join(support, "io.c")]]
-        with open(os.path.join(tmp, "compile_commands.json"), "w") as fh:
-            json.dump(db, fh)
+        rb.write_juliet_database(tmp, root, files + [os.path.join(support, "io.c")], support)
         goods = []
         for f in files:
             goods += ["--harness-function", os.path.splitext(os.path.basename(f))[0] + "_good"]
@@ -73,8 +70,7 @@ def run_chunk(args, root, support, cwe, rels):
             continue
         bad, good = ranges[path]
         line = f["location"]["line"]
-        in_bad = any(lo <= line <= hi for lo, hi in bad)
-        in_good = any(lo <= line <= hi for lo, hi in good)
+        in_bad, in_good = rb.inside(line, bad), rb.inside(line, good)
         dynamic = f.get("proof", {}).get("dynamicOnly", False)
         family = rb.matches(cwe, {f["cwe"]})
         if in_bad and family and not dynamic:

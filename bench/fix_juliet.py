@@ -39,9 +39,7 @@ def main():
         files = [os.path.join(root, r) for r in by_cwe[cwe]]
         ranges = rb.juliet_bad_good_ranges(files)
         with tempfile.TemporaryDirectory(prefix="mamori-fix-juliet-") as tmp:
-            db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]} for f in files]
-            with open(os.path.join(tmp, "compile_commands.json"), "w") as fh:
-                json.dump(db, fh)
+            rb.write_juliet_database(tmp, root, files, support)
             cmd = [args.mamori, "fix", "-p", tmp, "--work-dir", os.path.join(tmp, "work"), "-j", str(args.jobs),
                    "--format", "json"]
             t0 = time.time()
@@ -59,12 +57,12 @@ def main():
             bad, good = ranges[path]
             line = f["location"]["line"]
             fix = f.get("fix")
-            if not (any(lo <= line <= hi for lo, hi in bad) and rb.matches(cwe, {f["cwe"]})):
+            if not (rb.inside(line, bad) and rb.matches(cwe, {f["cwe"]})):
                 continue
             # A patch for a bad function's finding must leave the good functions alone.
             if fix:
                 for e in fix["edits"]:
-                    if any(lo <= e["begin"]["line"] <= hi for lo, hi in good):
+                    if rb.inside(e["begin"]["line"], good):
                         good_touched.add(path)
             flagged.add(path)
             if fix and fix["validated"]:

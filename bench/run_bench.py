@@ -784,6 +784,18 @@ def juliet_single_file_cases(sample, per_cwe=0, cwes="", spread=False):
     return by_cwe
 
 
+def write_juliet_database(folder, root, files, support):
+    """compile_commands.json in `folder` for these Juliet files, with the suite's support headers."""
+    db = [{"directory": root, "file": f, "arguments": ["clang", "-c", "-I" + support, f]} for f in files]
+    with open(os.path.join(folder, "compile_commands.json"), "w") as fh:
+        json.dump(db, fh)
+
+
+def inside(line, ranges):
+    """Whether `line` lies in one of the (first, last) line ranges."""
+    return any(lo <= line <= hi for lo, hi in ranges)
+
+
 def juliet_bad_good_ranges(files):
     """For each case file (by real path): the line ranges of its bad and of its good functions."""
     ranges = {}
