@@ -184,6 +184,8 @@ CompileCommand borrowFlags(const CompileDatabase &db, const std::string &source)
 
 }  // namespace
 
+const char *oracleRuntimeSource() { return kOracleSource; }
+
 const std::vector<std::string> &oracleWrappedSymbols() {
   static const std::vector<std::string> names = {
       "printf", "fprintf", "sprintf", "snprintf", "dprintf", "syslog", "vprintf", "vfprintf", "vsprintf", "vsnprintf",

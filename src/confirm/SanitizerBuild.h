@@ -20,6 +20,9 @@ namespace mamori {
 // The symbols mamori's oracle runtime wraps (linked with -Wl,--wrap=NAME).
 const std::vector<std::string> &oracleWrappedSymbols();
 
+// The oracle runtime's C source (src/confirm/runtime/oracle.c), as linked into every target.
+const char *oracleRuntimeSource();
+
 enum class SanitizerFlavour { AddressAndUndefined, Memory };
 
 struct SanitizerBuildOptions {

@@ -38,6 +38,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <poll.h>
+#include <pthread.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -630,7 +631,7 @@ void __wrap_syslog(int pri, const char *f, ...) {
  * would wait until the input's timeout, for every input. While a fuzz target runs an
  * input, a stream socket's connect() to an internet address, and the first accept() of the
  * input, are served by a local socket pair instead: the program's end reads the input,
- * then end of file, and what the program sends is kept unread. The next accept() of the
+ * then end of file, and what the program sends is read and dropped. The next accept() of the
  * input ends it, as no other client will come. Its bind() of such a
  * socket succeeds without taking the port, so that parallel fuzzing jobs do not fight over
  * it. A harness that gives a program its input on standard input thus gives it to the
@@ -642,27 +643,76 @@ int __real_accept4(int, struct sockaddr *, socklen_t *, int);
 int __real_bind(int, const struct sockaddr *, socklen_t);
 
 #define PEERS_MAX 64
-static int peer_fds[PEERS_MAX], peer_count, accepted_this_input;
+/* The other end of each connection served this input. A socket holds about 200 KB: a
+ * program that sends more than that to a peer that never reads would block for good (and
+ * its input be taken for a hang), and an input longer than that would be cut. So a pump
+ * thread per connection sends the part of the input that did not fit and reads and drops
+ * what the program sends, until the program closes its end or the input ends. */
+struct input_peer {
+  int fd;
+  size_t sent;       /* of the current input */
+  pthread_t pump;
+  int pumping;       /* the pump thread runs (it could not be started under a process limit) */
+  pid_t owner;       /* the process that started it: a forked child cannot join it */
+};
+static struct input_peer peers[PEERS_MAX];
+static int peer_count, accepted_this_input;
+
+static void *pump_input_peer(void *arg) {
+  struct input_peer *p = arg;
+  char dropped[16384];
+  for (;;) {
+    int sending = p->sent < current_size;
+    struct pollfd q = {p->fd, (short)(POLLIN | (sending ? POLLOUT : 0)), 0};
+    if (poll(&q, 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (sending && (q.revents & POLLOUT)) {
+      ssize_t w = send(p->fd, current_input + p->sent, current_size - p->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (w > 0) {
+        p->sent += (size_t)w;
+        if (p->sent == current_size) shutdown(p->fd, SHUT_WR);
+      } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+        p->sent = current_size; /* the program closed its end; what it sent is still read below */
+      }
+    }
+    if (q.revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t r = recv(p->fd, dropped, sizeof dropped, MSG_DONTWAIT);
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) break; /* closed, or the input ended */
+    }
+  }
+  return NULL;
+}
 
 static void close_input_peers(void) {
-  for (int i = 0; i < peer_count; ++i) close(peer_fds[i]);
+  /* shutdown wakes the pump (its read sees end of file) and shows the program end of file. */
+  for (int i = 0; i < peer_count; ++i) shutdown(peers[i].fd, SHUT_RDWR);
+  for (int i = 0; i < peer_count; ++i) {
+    if (peers[i].pumping && peers[i].owner == getpid()) pthread_join(peers[i].pump, NULL);
+    close(peers[i].fd);
+  }
   peer_count = 0;
   accepted_this_input = 0;
 }
 
-/* A new connection whose other end has sent the input and shut its sending side; the
- * program's end is returned, the other kept until the input ends (so sends do not fail). */
+/* A new connection whose other end sends the input and then shuts its sending side; the
+ * program's end is returned. As much of the input as the socket holds is there before this
+ * returns, so that the program's first read sees the same bytes in every run. */
 static int input_peer(void) {
   int sv[2];
   if (peer_count == PEERS_MAX || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return -1;
-  fcntl(sv[1], F_SETFL, O_NONBLOCK);
-  for (size_t done = 0; done < current_size;) {
-    ssize_t w = write(sv[1], current_input + done, current_size - done);
-    if (w <= 0) break; /* more than the socket holds: the rest is cut */
-    done += (size_t)w;
+  struct input_peer *p = &peers[peer_count++];
+  p->fd = sv[1];
+  p->sent = 0;
+  p->owner = getpid();
+  while (p->sent < current_size) {
+    ssize_t w = send(sv[1], current_input + p->sent, current_size - p->sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (w <= 0) break;
+    p->sent += (size_t)w;
   }
-  shutdown(sv[1], SHUT_WR);
-  peer_fds[peer_count++] = sv[1];
+  if (p->sent == current_size) shutdown(sv[1], SHUT_WR);
+  p->pumping = pthread_create(&p->pump, NULL, pump_input_peer, p) == 0;
   /* The program may keep the connection past the input, when its peer's end is closed: a
    * send then fails with EPIPE instead of killing the process with SIGPIPE (most servers
    * ignore SIGPIPE for the same reason). One left to its default would end a fuzzing job. */
