@@ -89,11 +89,16 @@ void applyReport(const SanitizerReport &sr, const std::string &key, bool fresh, 
 
 // The findings a target can reach: those in the code it links; for a synthesized harness,
 // which calls one function of one file, those whose sink or trace is in that file (it links
-// the rest of the program too, but reaches it only from there), except those that lie in a
-// function another harness of the same file calls: that harness is their entry.
+// the rest of the program too, but reaches it only from there). For the budget's sake, a
+// finding in a function that another harness of the same file calls is left to that
+// harness (`withSiblings` false): four harnesses of one file would otherwise all fuzz for
+// every finding in it. The harness may still reach it (a helper it calls), so the corpus
+// replays that come after fuzzing take it in (`withSiblings` true): the sibling may never
+// have got budget.
 std::string normal(const std::string &file) { return fs::path(file).lexically_normal().string(); }
 
-std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Finding> &findings) {
+std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Finding> &findings,
+                                   bool withSiblings = false) {
   std::set<std::string> linked;
   for (const std::string &s : t.linkedSources) linked.insert(normal(s));
   std::string unit = t.unitFile.empty() ? "" : normal(t.unitFile);
@@ -104,7 +109,7 @@ std::set<size_t> findingsReachedBy(const FuzzTarget &t, const std::vector<Findin
     if (!linked.count(file)) continue;
     bool in = unit.empty() || file == unit;
     for (const TraceStep &step : f.trace) in |= !in && normal(step.location.file) == unit;
-    if (in && f.function != t.function && t.siblingFunctions.count(f.function)) in = false;
+    if (in && !withSiblings && f.function != t.function && t.siblingFunctions.count(f.function)) in = false;
     if (in) reached.insert(i);
   }
   return reached;
@@ -402,7 +407,9 @@ void replayUnderMemorySanitizer(const CompileDatabase &db, const SanitizerBuildO
   for (const FuzzTarget &t : targets) {
     bool allC = true;
     for (const std::string &s : t.linkedSources) allC &= fs::path(s).extension() == ".c";
-    if (!allC || !uninitializedReadUnproven(findingsReachedBy(t, report.findings), report.findings)) continue;
+    if (!allC || !uninitializedReadUnproven(findingsReachedBy(t, report.findings, /*withSiblings=*/true),
+                                            report.findings))
+      continue;
     wanted.push_back(&t);
     for (const std::string &s : t.linkedSources) sources.insert(normal(s));
   }
