@@ -61,6 +61,7 @@ ValueRange hull(const ValueRange &a, const ValueRange &b) {
   r.nonZero = a.nonZero && b.nonZero;
   r.origin = a.external ? a.origin : b.origin;
   r.originWhat = a.external ? a.originWhat : b.originWhat;
+  r.commandLine = r.external && (!a.external || a.commandLine) && (!b.external || b.commandLine);
   return normalize(r);
 }
 
@@ -1278,6 +1279,7 @@ private:
     out.external = l.external || r.external;
     out.origin = l.external ? l.origin : r.origin;
     out.originWhat = l.external ? l.originWhat : r.originWhat;
+    out.commandLine = out.external && (!l.external || l.commandLine) && (!r.external || r.commandLine);
     bool bounded = l.lo > kNegInf && l.hi < kPosInf && r.lo > kNegInf && r.hi < kPosInf;
     if (!bounded) return out;
     switch (op) {
@@ -1533,6 +1535,18 @@ private:
       if (containerCall(llvm::cast<CallExpr>(e), s)) return top();
       if (std::optional<i128> n = containerSize(llvm::cast<CallExpr>(e), s)) return exact(*n);
       break;
+    case Stmt::CXXNewExprClass: {
+      const auto *n = llvm::cast<CXXNewExpr>(e);
+      std::optional<const Expr *> count = n->getArraySize();
+      QualType element = n->getAllocatedType();
+      if (!count || !*count || element->isDependentType() || element->isIncompleteType()) break;
+      ValueRange elements = eval(*count, s);
+      checkAllocationSize(n, "new[]",
+                          arithmetic(BO_Mul, elements, exact(tu_.ctx.getTypeSizeInChars(element).getQuantity())));
+      for (const Expr *a : n->placement_arguments()) eval(a, s);
+      if (const Expr *init = n->getInitializer()) eval(init, s);
+      return top();
+    }
     default:
       break;
     }
@@ -1789,6 +1803,26 @@ private:
     }
   }
 
+  // Reporting pass: the size of every block an allocator is asked for, with where it came
+  // from (a checker decides whether input chooses it unchecked).
+  void checkAllocationSize(const Expr *call, const std::string &allocator, const ValueRange &bytes) {
+    if (!reporting) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::AllocationSize;
+    ev.key = call;
+    ev.location = loc(call);
+    ev.subject = text(call);
+    ev.op = allocator;
+    ev.value = bytes;
+    emit(ev);
+  }
+
+  void checkAllocationSize(const CallExpr *call, const std::string &name, const std::vector<ValueRange> &args) {
+    if ((name == "malloc" || name == "alloca") && args.size() == 1) checkAllocationSize(call, name, args[0]);
+    else if (name == "calloc" && args.size() == 2) checkAllocationSize(call, name, arithmetic(BO_Mul, args[0], args[1]));
+    else if (name == "realloc" && args.size() == 2) checkAllocationSize(call, name, args[1]);
+  }
+
   // The arguments whose product is the size of the block an allocator returns (malloc,
   // alloca, calloc, realloc), or none for other functions.
   static std::vector<const Expr *> allocationSizeFactors(const std::string &n, const CallExpr *call) {
@@ -2023,6 +2057,24 @@ private:
     for (ParamFacts &f : facts) ++f.calls;
   }
 
+  // `argv[i]` of main (also through a local set to it) or getopt's `optarg`.
+  bool isCommandLineArgument(const Expr *e, int depth = 0) const {
+    const Expr *x = stripParensAndCasts(e);
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+      const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+      if (!vd) return false;
+      if (vd->hasGlobalStorage()) return vd->getName() == "optarg";
+      if (!llvm::isa<ParmVarDecl>(vd) && vd->getInit() && depth < 4)
+        return isCommandLineArgument(vd->getInit(), depth + 1);
+      return false;
+    }
+    const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x);
+    const auto *base = a ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getBase())) : nullptr;
+    const auto *p = base ? llvm::dyn_cast<ParmVarDecl>(base->getDecl()) : nullptr;
+    const auto *fn = p ? llvm::dyn_cast<FunctionDecl>(p->getDeclContext()) : nullptr;
+    return fn && fn->isMain() && fn->getNumParams() >= 2 && fn->getParamDecl(1) == p;
+  }
+
   std::optional<BufferFacts> evalBufferQuiet(const Expr *e, State &s) {
     const Expr *x = stripParensAndCasts(e);
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x))
@@ -2055,8 +2107,10 @@ private:
       if (r != tu_.returnRanges.end()) result = r->second;
     }
 
+    checkAllocationSize(call, name, args);
     if (isExternalNumberSource(name)) {
       result = externalOf(call->getType(), call, "'" + name + "'");
+      result.commandLine = call->getNumArgs() > 0 && isCommandLineArgument(call->getArg(0));
       if (name == "getchar" || name == "fgetc" || name == "getc") {
         result.lo = -1;
         result.hi = 255;

@@ -21,6 +21,9 @@ struct ValueRange {
   bool nonZero = false;   // proven != 0 on this path (a check that a range cannot express)
   Location origin;        // where the external value entered, for traces
   std::string originWhat;
+  // External only through the command line (`atoi(argv[1])`, `strtoul(optarg, ...)`): the
+  // person who starts the program chose it, not a peer or a file.
+  bool commandLine = false;
 };
 
 struct RangeEvent {
@@ -36,11 +39,14 @@ struct RangeEvent {
   // is counted in `sizeof` of a pointer to T (`T *p = malloc(n * sizeof(p))`): room for
   // pointers, not for Ts. `subject` is the call, `variable` the sizeof's operand as
   // written, `typeName` T, `elementBytes` sizeof(T), `bufferBytes` the size if known.
+  // AllocationSize: a block from malloc/calloc/realloc/alloca or `new T[n]`; `value` is
+  // its size in bytes (for calloc the product), `op` the allocator, `subject` the call.
   // UntrustedPointer: a pointer dereferenced whose address was chosen outside the program:
   // an external integer made a pointer (`op` "address") or an external offset added to
   // one (`op` "offset"); `variable` is the pointer, `value` that integer's range.
   enum class Kind {
-    Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation, UntrustedPointer
+    Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation, UntrustedPointer,
+    AllocationSize
   };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;

@@ -239,6 +239,23 @@ bool FixSite::insertAt(SourceLocation loc, const std::string &code, std::vector<
 }
 
 bool FixSite::addHelperFunction(const std::string &name, const std::string &definition, std::vector<TextEdit> &out) const {
+  return addAboveFirstFunction(name, definition, out);
+}
+
+bool FixSite::addFileDefinition(const std::string &macro, const std::string &definition, std::vector<TextEdit> &out) const {
+  const SourceManager &sm = ctx_.getSourceManager();
+  llvm::StringRef buf = sm.getBufferData(index_.fileId());
+  // Applied before (by an earlier run of mamori fix, or by the user): use it.
+  for (size_t at = buf.find(macro); at != llvm::StringRef::npos; at = buf.find(macro, at + 1)) {
+    size_t lineStart = buf.rfind('\n', at);
+    llvm::StringRef before = buf.slice(lineStart == llvm::StringRef::npos ? 0 : lineStart + 1, at).trim();
+    if (before == "#define" || before == "# define") return true;
+  }
+  return addAboveFirstFunction("", definition, out);
+}
+
+bool FixSite::addAboveFirstFunction(const std::string &name, const std::string &definition,
+                                    std::vector<TextEdit> &out) const {
   const SourceManager &sm = ctx_.getSourceManager();
   const Decl *first = nullptr;
   for (const Decl *d : ctx_.getTranslationUnitDecl()->decls()) {
@@ -246,7 +263,7 @@ bool FixSite::addHelperFunction(const std::string &name, const std::string &defi
     if (const auto *ft = dyn_cast<FunctionTemplateDecl>(d)) fd = ft->getTemplatedDecl();
     if (!fd || !fd->doesThisDeclarationHaveABody() || sm.getFileID(sm.getExpansionLoc(d->getBeginLoc())) != index_.fileId())
       continue;
-    if (fd->getName() == name) return true;  // applied before: call it
+    if (!name.empty() && fd->getName() == name) return true;  // applied before: call it
     if (!first) first = d;
   }
   if (!first || first->getBeginLoc().isMacroID()) return false;

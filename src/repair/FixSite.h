@@ -94,6 +94,9 @@ public:
   // together add it once. Nothing is added when the file already defines `name` (a patch
   // applied earlier). False when that place is inside a macro.
   bool addHelperFunction(const std::string &name, const std::string &definition, std::vector<TextEdit> &out) const;
+  // Adds a file-scope definition of `macro` (a limit the fix names) at the same place, unless
+  // the file defines it already. False when that place is inside a macro.
+  bool addFileDefinition(const std::string &macro, const std::string &definition, std::vector<TextEdit> &out) const;
   // Removes a whole statement with its semicolon (and its line, when it is alone there).
   bool removeStatement(const clang::Stmt *stmt, std::vector<TextEdit> &out) const;
 
@@ -161,6 +164,10 @@ public:
   clang::SourceLocation endOfStatement(const clang::Stmt *s) const;
 
 private:
+  // Inserts `definition` above the file's first function and the comments that introduce
+  // it; nothing when a function named `name` (if given) is defined already.
+  bool addAboveFirstFunction(const std::string &name, const std::string &definition,
+                             std::vector<TextEdit> &out) const;
   std::string defaultFailure(const clang::FunctionDecl *fd) const;
   bool errorReporter(const clang::Expr *e) const;
   // Puts braces around a lone body, with `before` and `after` as statements inside them.

@@ -21,6 +21,7 @@ const std::vector<std::unique_ptr<RepairStrategy>> &allStrategies() {
     v.push_back(makeBoundsCheck());
     v.push_back(makeSizeofPointee());
     v.push_back(makeErrorCheck());
+    v.push_back(makeAllocationLimit());
     return v;
   }();
   return strategies;

@@ -45,5 +45,6 @@ std::unique_ptr<RepairStrategy> makeFieldWidth();         // CWE-121, 122, 787 a
 std::unique_ptr<RepairStrategy> makeBoundsCheck();        // CWE-121, 122, 124, 125, 126, 127
 std::unique_ptr<RepairStrategy> makeSizeofPointee();      // CWE-467
 std::unique_ptr<RepairStrategy> makeErrorCheck();         // CWE-253
+std::unique_ptr<RepairStrategy> makeAllocationLimit();    // CWE-789
 
 }  // namespace mamori

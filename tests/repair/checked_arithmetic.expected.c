@@ -6,11 +6,17 @@
 
 #define RECORD_SIZE 24
 
+/* The largest block input may make this file allocate: set it to what the data needs. */
+#define INPUT_ALLOCATION_LIMIT ((size_t)16 << 20)
+
 void *alloc_records(const unsigned char *hdr)
 {
     uint32_t nrec;
     memcpy(&nrec, hdr, sizeof(nrec));
     nrec = ntohl(nrec);
+    if (nrec > INPUT_ALLOCATION_LIMIT / RECORD_SIZE) {
+        return NULL;
+    }
     size_t product;
     if (__builtin_mul_overflow(nrec, RECORD_SIZE, &product)) {
         return NULL;
