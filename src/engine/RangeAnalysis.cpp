@@ -814,12 +814,26 @@ private:
   void store(const VarDecl *vd, ValueRange v, const Expr *from, State &s) {
     i128 lo, hi;
     if ((v.known || v.external) && typeBounds(vd->getType(), lo, hi) && (v.lo < lo || v.hi > hi)) {
-      // The value wraps or is truncated here; what is left is within the type.
       ValueRange w = v;
-      w.lo = lo;
-      w.hi = hi;
       w.nonZero = false;
+      if (vd->getType()->isSignedIntegerType() && (v.lo >= lo || v.hi <= hi) && v.lo <= hi && v.hi >= lo) {
+        // Signed arithmetic that leaves its type is undefined: a program that runs on does
+        // not wrap (compilers assume as much), so the side that overflows stops at the
+        // type's bound. `for (long i = 0; i > -1; i++)` never ends.
+        w.lo = std::max(v.lo, lo);
+        w.hi = std::min(v.hi, hi);
+      } else {
+        // The value wraps or is truncated here; what is left is within the type.
+        w.lo = lo;
+        w.hi = hi;
+      }
       v = normalize(w);
+    } else if (!v.known && !v.external && typeBounds(vd->getType(), lo, hi) && (v.lo < lo || v.hi > hi) &&
+               (v.lo > kNegInf || v.hi < kPosInf)) {
+      // Known on one side only: an unsigned value below 0 has wrapped, so nothing is known;
+      // a signed one cannot wrap, and the infinite side stands for the type's bound.
+      if (!vd->getType()->isSignedIntegerType() || (v.lo > kNegInf && v.lo > hi) || (v.hi < kPosInf && v.hi < lo))
+        v = top();
     }
     s.values[vd] = v;
   }
@@ -1274,6 +1288,19 @@ private:
 
   ValueRange arithmetic(BinaryOperatorKind op, const ValueRange &l, const ValueRange &r) {
     ValueRange out = top();
+    // A value known on one side only (a counter after widening: [0, +inf)) keeps that side
+    // when a constant is added or subtracted, so `i++` in a loop keeps `i >= 0`.
+    auto halfBounded = [](const ValueRange &v) {
+      return !v.known && !v.external && (v.lo > kNegInf) != (v.hi < kPosInf);
+    };
+    auto constantOf = [](const ValueRange &v) { return v.known && !v.external && v.lo == v.hi; };
+    if ((op == BO_Add || op == BO_Sub) && halfBounded(l) && constantOf(r)) {
+      i128 k = op == BO_Add ? r.lo : -r.lo;
+      if (l.lo > kNegInf) out.lo = l.lo + k;
+      else out.hi = l.hi + k;
+      return normalize(out);
+    }
+    if (op == BO_Add && constantOf(l) && halfBounded(r)) return arithmetic(op, r, l);
     // An operand we know nothing about makes the result unknown, not attacker-chosen.
     if ((!l.known && !l.external) || (!r.known && !r.external)) return out;
     out.external = l.external || r.external;
