@@ -12,6 +12,7 @@
 //     (GitHub, GitLab, AWS, Slack, Stripe) or a `token: <long value>` announcement.
 // Reports point at the literal (where the secret lives) and never repeat it whole.
 #include "checkers/ApiUseCheckers.h"
+#include "checkers/CredentialNames.h"
 
 #include <algorithm>
 #include <cctype>
@@ -43,24 +44,6 @@ bool curlSecretOption(const std::string &option) {
   return option == "CURLOPT_PASSWORD" || option == "CURLOPT_USERPWD" || option == "CURLOPT_PROXYPASSWORD" ||
          option == "CURLOPT_PROXYUSERPWD" || option == "CURLOPT_XOAUTH2_BEARER" || option == "CURLOPT_KEYPASSWD" ||
          option == "CURLOPT_TLSAUTH_PASSWORD";
-}
-
-// How surely a variable's own name holds a credential: 2 for `password`, `secret`,
-// `auth_token`...; 1 for names that also name other things (`pin`, `pass`, and a bare
-// `token`, which in a parser is a lexical token); 0 for none.
-int credentialName(std::string name) {
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
-  static const char *const words[] = {"passw", "pwd", "secret", "apikey", "api_key", "passphrase", "credential",
-                                      "pincode"};
-  for (const char *w : words)
-    if (name.find(w) != std::string::npos) return 2;
-  if (name.find("token") != std::string::npos) {
-    static const char *const kinds[] = {"auth", "access", "api", "bearer", "refresh", "session", "csrf", "oauth"};
-    for (const char *k : kinds)
-      if (name.find(k) != std::string::npos) return 2;
-    return 1;
-  }
-  return name == "pin" || name == "pass" ? 1 : 0;
 }
 
 // A literal that could be a password: one word, not a format or a message. Behind a name
