@@ -1,6 +1,8 @@
 // CWE-674: uncontrolled recursion. A function calls itself with exactly the arguments it
 // received (`f(n)`, or `f(n--)`, which passes the old value), and nothing else decides its
 // branches: whenever the call is reached, it is reached again, until the stack overflows.
+// Or every path through the function calls itself before it can return (a base case that
+// resets its argument instead of returning): once called, it never returns.
 #include "checkers/RangeCheckers.h"
 
 namespace mamori {
@@ -22,6 +24,11 @@ public:
 
   std::optional<Verdict> judge(const RangeEvent &e) const override {
     Verdict v;
+    if (e.op == "every path") {
+      v.message = "uncontrolled recursion: every path through the function reaches '" + e.subject +
+                  "' before it can return, so once called it never returns";
+      return v;
+    }
     v.message = "uncontrolled recursion: '" + e.subject + "' passes the function's own arguments unchanged, so "
                 "the call repeats without end";
     return v;

@@ -434,9 +434,66 @@ public:
     return false;
   }
 
+  // The function can return, but no path from its entry to its return misses a call of
+  // itself: once called, it never returns (clang's -Winfinite-recursion reasons the same
+  // way). The first such call on the way is returned. A call to a function that does not
+  // return (exit) ends its path at the exit, so it counts as a way out.
+  const CallExpr *recursesOnEveryPath(const CFG &cfg) {
+    const FunctionDecl *self = fd_->getCanonicalDecl();
+    std::vector<const CallExpr *> selfCall(cfg.getNumBlockIDs(), nullptr);
+    for (const CFGBlock *b : cfg)
+      for (const CFGElement &el : *b)
+        if (auto cs = el.getAs<CFGStmt>())
+          if (const auto *c = llvm::dyn_cast<CallExpr>(cs->getStmt()))
+            if (const FunctionDecl *callee = c->getDirectCallee();
+                callee && callee->getCanonicalDecl() == self && !selfCall[b->getBlockID()] && onThisObject(c))
+              selfCall[b->getBlockID()] = c;
+    // Reachable blocks, from the entry: through every block, and avoiding self-calls.
+    auto reaches = [&](bool avoidSelfCalls, const CallExpr **met) -> bool {
+      std::vector<bool> seen(cfg.getNumBlockIDs(), false);
+      std::vector<const CFGBlock *> work = {&cfg.getEntry()};
+      seen[cfg.getEntry().getBlockID()] = true;
+      while (!work.empty()) {
+        const CFGBlock *b = work.back();
+        work.pop_back();
+        if (const CallExpr *c = selfCall[b->getBlockID()]) {
+          if (met && !*met) *met = c;
+          if (avoidSelfCalls) continue;
+        }
+        for (const CFGBlock *succ : b->succs())
+          if (succ && !seen[succ->getBlockID()]) {
+            seen[succ->getBlockID()] = true;
+            work.push_back(succ);
+          }
+      }
+      return seen[cfg.getExit().getBlockID()];
+    };
+    const CallExpr *first = nullptr;
+    if (!reaches(false, nullptr) || reaches(true, &first)) return nullptr;
+    return first;
+  }
+
+  // A member function's call reaches the same code again only on the same object: a
+  // decorator's `inner->draw()` inside `draw()` is another object's.
+  static bool onThisObject(const CallExpr *c) {
+    const auto *m = llvm::dyn_cast<CXXMemberCallExpr>(c);
+    if (!m) return true;
+    const Expr *object = m->getImplicitObjectArgument();
+    return object && llvm::isa<CXXThisExpr>(object->IgnoreParenImpCasts());
+  }
+
   // Calls of the function to itself that repeat themselves. Reported whether or not the
   // callers seen in this TU reach the call: such a call is dead code or a hang.
-  void checkRecursion() {
+  void checkRecursion(const CFG &cfg) {
+    if (const CallExpr *call = recursesOnEveryPath(cfg)) {
+      RangeEvent e;
+      e.kind = RangeEvent::Kind::Recursion;
+      e.key = call;
+      e.location = loc(call);
+      e.subject = text(call);
+      e.op = "every path";
+      emit(e);
+    }
     struct Calls : RecursiveASTVisitor<Calls> {
       const FunctionDecl *self;
       std::vector<const CallExpr *> found;
@@ -2312,7 +2369,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
       ForwardDataflow<FunctionRanges> solver(analysis, 24);
       auto in = solver.run(*cfg);
       analysis.reporting = true;
-      analysis.checkRecursion();
+      analysis.checkRecursion(*cfg);
       for (const CFGBlock *b : *cfg) {
         if (!in[b->getBlockID()]) continue;
         RangeState s = *in[b->getBlockID()];
