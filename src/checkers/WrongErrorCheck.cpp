@@ -5,7 +5,9 @@
 //    purpose (`MAP_FAILED`, `(void *)-1`) is its API's convention and is not compared here.
 //  - An unsigned result tested for being negative: `fwrite(...) < 0` is never true.
 //  - A C library function that reports failure with EOF (a negative value) tested against
-//    0: `fputs(...) == 0`, `putc(...) == 0`, `fprintf(...) == 0`; and the scanf family's
+//    0: `fputs(...) == 0`, `putc(...) == 0`, `fprintf(...) == 0`; the same for the
+//    formatting functions that return a length, when the call itself is tested
+//    (`if (snprintf(...) == 0)`); and the scanf family's
 //    `== 0`, which sees a matching failure but not EOF, the end of input, after which the
 //    outputs are never written.
 #include "checkers/ApiUseCheckers.h"
@@ -19,6 +21,14 @@ bool failsWithEof(const std::string &fn) {
   static const std::set<std::string> names = {"fputs",  "puts",    "fputc",   "putc",    "putchar", "fputwc",
                                               "putwc",  "putwchar", "fputws", "fprintf", "printf",  "vfprintf",
                                               "vprintf", "fwprintf", "wprintf", "vfwprintf", "vwprintf"};
+  return names.count(fn) != 0;
+}
+
+// The formatting functions that write to memory or a descriptor: they return the length
+// written (or that would be written) and a negative value on failure; 0 is an empty result.
+bool formatsWithNegativeFailure(const std::string &fn) {
+  static const std::set<std::string> names = {"sprintf", "snprintf", "vsprintf", "vsnprintf", "swprintf",
+                                              "vswprintf", "dprintf", "vdprintf", "asprintf", "vasprintf"};
   return names.count(fn) != 0;
 }
 
@@ -59,6 +69,13 @@ public:
     } else if (equality && k == 0 && failsWithEof(fn)) {
       v.message = "'" + e.subject + "' compares the result of '" + fn + "' with 0, but '" + fn +
                   "' reports failure with EOF (a negative value): this check never detects it";
+    } else if (equality && k == 0 && formatsWithNegativeFailure(fn) && e.args[0].variable.empty()) {
+      // Only the call's own result tested: a length kept in a variable and tested for 0
+      // is often the empty result on purpose, next to a test that catches the negative
+      // one (`len == 0 || (unsigned)len >= size`).
+      v.message = "'" + e.subject + "' compares the result of '" + fn + "' with 0, but '" + fn +
+                  "' returns the length it formats (0 for an empty result) and a negative value on failure: "
+                  "this check never detects it";
     } else if (equality && k == 0 && scansInput(fn)) {
       v.message = "'" + e.subject + "' compares the result of '" + fn + "' with 0 only: at the end of input it "
                   "returns EOF, the check passes, and the outputs are never written";

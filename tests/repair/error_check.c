@@ -15,11 +15,13 @@ int load(const char *path, char *line, int size)
     return 0;
 }
 
-int report(FILE *out, const char *line, int *value)
+int report(FILE *out, const char *line, int *value, char *label, size_t size)
 {
     if (fputs(line, out) == 0) // expect-fix: error-check
         return -1;
     if (sscanf(line, "%d", value) == 0) // expect-fix: error-check
+        return -1;
+    if (snprintf(label, size, "value %d", *value) == 0) // expect-fix: error-check
         return -1;
     return 0;
 }
