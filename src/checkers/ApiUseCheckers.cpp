@@ -11,6 +11,7 @@ std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers() {
   v.push_back(makeDataRaceChecker());
   v.push_back(makeSwappedArgumentsChecker());
   v.push_back(makeTypeConfusionChecker());
+  v.push_back(makeUnlimitedProcessesChecker());
   return v;
 }
 

@@ -15,6 +15,7 @@ std::unique_ptr<ApiUseChecker> makeWrongErrorCheckChecker();      // CWE-253
 std::unique_ptr<ApiUseChecker> makeDataRaceChecker();             // CWE-362 / CWE-366
 std::unique_ptr<ApiUseChecker> makeSwappedArgumentsChecker();     // CWE-628 / CWE-683
 std::unique_ptr<ApiUseChecker> makeTypeConfusionChecker();        // CWE-843
+std::unique_ptr<ApiUseChecker> makeUnlimitedProcessesChecker();   // CWE-770
 
 std::vector<std::unique_ptr<ApiUseChecker>> makeApiUseCheckers();
 

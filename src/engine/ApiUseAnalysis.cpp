@@ -5,6 +5,8 @@
 #include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
 
@@ -180,8 +182,120 @@ public:
     }
     const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
+    loopContext(call, e);
     emit(e);
     return true;
+  }
+
+  // The innermost loop around `call` in this function, and whether a relational test
+  // between the loop and the call (or the loop's own condition) decides that it runs.
+  void loopContext(const CallExpr *call, ApiUseEvent &e) {
+    DynTypedNode node = DynTypedNode::create(*call);
+    const Stmt *child = call, *loop = nullptr;
+    bool limited = false;
+    for (int depth = 0; depth < 128 && !loop; ++depth) {
+      DynTypedNodeList parents = ctx_.getParents(node);
+      if (parents.empty()) break;
+      node = parents[0];
+      const Stmt *p = node.get<Stmt>();
+      if (!p) {
+        if (node.get<FunctionDecl>() || node.get<LambdaExpr>()) break;
+        continue;  // a declaration: its statement is further up
+      }
+      const Expr *cond = nullptr;
+      if (const auto *i = llvm::dyn_cast<IfStmt>(p)) cond = child != i->getCond() ? i->getCond() : nullptr;
+      else if (const auto *c = llvm::dyn_cast<ConditionalOperator>(p)) cond = child != c->getCond() ? c->getCond() : nullptr;
+      else if (const auto *w = llvm::dyn_cast<WhileStmt>(p)) loop = p, cond = w->getCond();
+      else if (const auto *f = llvm::dyn_cast<ForStmt>(p)) loop = p, cond = f->getCond();
+      else if (const auto *d = llvm::dyn_cast<DoStmt>(p)) loop = p, cond = d->getCond();
+      else if (llvm::isa<CXXForRangeStmt>(p)) loop = p;
+      if (cond && hasRelationalTest(cond)) limited = true;
+      child = p;
+    }
+    if (!loop) return;
+    e.inLoop = true;
+    e.limitedByComparison = limited || limitedEarlier(loop, call);
+    auto cached = loopCalls_.find(loop);
+    if (cached == loopCalls_.end()) {
+      struct Calls : RecursiveASTVisitor<Calls> {
+        ASTContext &ctx;
+        CalleeNamer &names;
+        std::vector<LoopCallFacts> found;
+        Calls(ASTContext &c, CalleeNamer &n) : ctx(c), names(n) {}
+        bool VisitCallExpr(CallExpr *c) {
+          const FunctionDecl *fd = c->getDirectCallee();
+          if (!fd) return true;
+          LoopCallFacts f;
+          f.callee = names.name(fd);
+          for (const Expr *a : c->arguments()) {
+            Expr::EvalResult r;
+            if (!a->isValueDependent() && a->EvaluateAsInt(r, ctx)) f.integers.push_back(r.Val.getInt().getExtValue());
+            else f.integers.push_back(std::nullopt);
+          }
+          found.push_back(std::move(f));
+          return true;
+        }
+      } calls(ctx_, names_);
+      calls.TraverseStmt(const_cast<Stmt *>(loop));
+      cached = loopCalls_.emplace(loop, std::make_shared<const std::vector<LoopCallFacts>>(std::move(calls.found))).first;
+    }
+    e.loopCalls = cached->second;
+  }
+
+  // Before `call` in the loop's body, a relational test that ends the iteration
+  // (`if (children >= MAX) { close(c); continue; }`) or an inner loop that waits on one
+  // (`while (children >= MAX) pause();`).
+  bool limitedEarlier(const Stmt *loop, const CallExpr *call) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      const SourceManager &sm;
+      SourceLocation before;
+      const Stmt *outer;
+      bool found = false;
+      Finder(const SourceManager &m, SourceLocation b, const Stmt *o) : sm(m), before(b), outer(o) {}
+      bool earlier(const Stmt *s) { return sm.isBeforeInTranslationUnit(s->getEndLoc(), before); }
+      static bool leaves(const Stmt *s) {
+        if (!s) return false;
+        if (llvm::isa<ContinueStmt>(s) || llvm::isa<BreakStmt>(s) || llvm::isa<ReturnStmt>(s) || llvm::isa<GotoStmt>(s))
+          return true;
+        for (const Stmt *c : s->children())
+          if (leaves(c)) return true;
+        return false;
+      }
+      bool VisitIfStmt(IfStmt *i) {
+        if (earlier(i) && hasRelationalTest(i->getCond()) && leaves(i->getThen())) found = true;
+        return !found;
+      }
+      bool VisitWhileStmt(WhileStmt *w) {
+        if (w != outer && earlier(w) && hasRelationalTest(w->getCond())) found = true;
+        return !found;
+      }
+      bool VisitDoStmt(DoStmt *d) {
+        if (d != outer && earlier(d) && hasRelationalTest(d->getCond())) found = true;
+        return !found;
+      }
+    } finder(ctx_.getSourceManager(), call->getBeginLoc(), loop);
+    finder.TraverseStmt(const_cast<Stmt *>(loop));
+    return finder.found;
+  }
+
+  // A relational test against a bound: `n < MAX`, `used >= limit`. An error check against 0
+  // or -1 (`fd < 0`, `n <= 0`) bounds nothing.
+  static bool hasRelationalTest(const Expr *cond) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      bool found = false;
+      static bool errorValue(const Expr *e) {
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(e->IgnoreParenImpCasts()); u && u->getOpcode() == UO_Minus)
+          return true;
+        const auto *i = llvm::dyn_cast<IntegerLiteral>(e->IgnoreParenImpCasts());
+        return i && i->getValue() == 0;
+      }
+      bool VisitBinaryOperator(BinaryOperator *b) {
+        found |= b->isRelationalOp() && !errorValue(b->getLHS()) && !errorValue(b->getRHS());
+        return !found;
+      }
+    } finder;
+    finder.TraverseStmt(const_cast<Expr *>(cond));
+    return finder.found;
   }
 
   // `p < 0`, `f == -1`, `fgets(...) < 0`: a value compared with an integer constant.
@@ -225,6 +339,7 @@ private:
   bool concurrent_;
   unsigned lockDepth_ = 0;
   std::set<const VarDecl *> reportedShared_;
+  std::map<const Stmt *, std::shared_ptr<const std::vector<LoopCallFacts>>> loopCalls_;  // per loop, built when first needed
 
   ScalarTypeFacts scalar(QualType t) {
     ScalarTypeFacts f;

@@ -9,6 +9,7 @@
 #include "core/Finding.h"
 #include "core/Rule.h"
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,8 +47,17 @@ struct ScalarTypeFacts {
   long long bytes = 0;
 };
 
+// A call in the body of a loop: its callee and the arguments that are integer constants.
+struct LoopCallFacts {
+  std::string callee;
+  std::vector<std::optional<long long>> integers;
+};
+
 struct ApiUseEvent {
-  // Call: a call of `callee` with `args`.
+  // Call: a call of `callee` with `args`. When the call is inside a loop of its function,
+  // `loopCalls` are the calls in the innermost such loop's body, and
+  // `limitedByComparison` says whether a relational test (`n < MAX`) decides whether the
+  // call runs: an `if` or `?:` around it inside the loop, or the loop's own condition.
   // Comparison: `subject` compares a value with the constant `args[1].integer`; args[0] is
   // the value (its producer, if it is a call's result), `op` the operator, and
   // `pointerCompared` says the value is a pointer and the constant is written as an integer
@@ -73,6 +83,9 @@ struct ApiUseEvent {
   std::string op;
   bool pointerCompared = false;
   bool unsignedCompared = false;
+  bool inLoop = false;
+  bool limitedByComparison = false;
+  std::shared_ptr<const std::vector<LoopCallFacts>> loopCalls;  // shared by the loop's calls
   ScalarTypeFacts from, to;        // Reinterpret
   bool implicitConversion = false; // Reinterpret
 };
