@@ -3,7 +3,9 @@
 // passed where an `int *` is expected. The bytes of one representation are taken for the
 // other (and the compiler, by the aliasing rules, may assume the two never meet). Access
 // through a character type (how bytes are meant to be inspected) and between integers of
-// one size that differ only in sign are allowed.
+// one size that differ only in sign are allowed. Structs too, through `void *`: a function
+// that starts by casting its `void *` parameter to `T *` is given a pointer to another
+// struct U at a call (U does not begin with a T, as a C-style derived struct would).
 #include "checkers/ApiUseCheckers.h"
 
 namespace mamori {
@@ -24,6 +26,15 @@ public:
   bool watches(ApiUseEvent::Kind k) const override { return k == ApiUseEvent::Kind::Reinterpret; }
 
   std::optional<Verdict> judge(const ApiUseEvent &e) const override {
+    if (e.op == "void parameter") {
+      Verdict v;
+      const ArgumentFacts &param = e.args.front();
+      v.message = "'" + e.subject + "' passes a '" + e.from.name + "' to '" + e.callee + "', which treats its 'void *' "
+                  "parameter '" + param.variable + "' as a '" + e.to.name + "'";
+      if (param.definedAt.valid())
+        v.trace.push_back({TraceStep::Kind::Sink, param.definedAt, "'" + param.variable + "' is taken as a '" + e.to.name + "' here"});
+      return v;
+    }
     using C = ScalarTypeFacts;
     if (e.from.kind == C::Other || e.to.kind == C::Other) return std::nullopt;
     if (e.from.kind == C::Character || e.to.kind == C::Character) return std::nullopt;

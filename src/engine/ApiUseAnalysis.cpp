@@ -184,7 +184,68 @@ public:
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
     emit(e);
+    voidParameterTypes(call, callee);
     return true;
+  }
+
+  // A callee that, first thing, casts its `void *` parameter to a pointer to struct T
+  // (`Person *person = (Person *)data;`) treats whatever it is given as a T. A call that
+  // passes a pointer to another struct U is a Reinterpret event (`op` "void parameter"),
+  // unless U begins with a T (C's way of deriving one struct from another).
+  void voidParameterTypes(const CallExpr *call, const FunctionDecl *callee) {
+    const FunctionDecl *def = callee->getDefinition();
+    const auto *body = def ? llvm::dyn_cast_or_null<CompoundStmt>(def->getBody()) : nullptr;
+    if (!body || def->isVariadic()) return;
+    for (const Stmt *st : body->body()) {
+      const auto *ds = llvm::dyn_cast<DeclStmt>(st);
+      if (!ds) break;  // only the declarations the body starts with
+      for (const Decl *d : ds->decls()) {
+        const auto *vd = llvm::dyn_cast<VarDecl>(d);
+        const auto *cast = vd && vd->getInit() ? llvm::dyn_cast<ExplicitCastExpr>(vd->getInit()->IgnoreParens()) : nullptr;
+        const auto *ref = cast ? llvm::dyn_cast<DeclRefExpr>(cast->getSubExpr()->IgnoreParenImpCasts()) : nullptr;
+        const auto *param = ref ? llvm::dyn_cast<ParmVarDecl>(ref->getDecl()) : nullptr;
+        if (!param || !param->getType()->isVoidPointerType() || !cast->getType()->isPointerType()) continue;
+        QualType expected = cast->getType()->getPointeeType().getCanonicalType().getUnqualifiedType();
+        if (!expected->isStructureType()) continue;
+        unsigned index = param->getFunctionScopeIndex();
+        if (index >= call->getNumArgs()) continue;
+        const Expr *arg = call->getArg(index)->IgnoreParenImpCasts();
+        QualType given;
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(arg); u && u->getOpcode() == UO_AddrOf)
+          given = u->getSubExpr()->getType();
+        else if (arg->getType()->isPointerType())
+          given = arg->getType()->getPointeeType();
+        if (given.isNull()) continue;
+        given = given.getCanonicalType().getUnqualifiedType();
+        if (!given->isStructureType() || given == expected || beginsWith(given, expected)) continue;
+        if (given->isIncompleteType() || expected->isIncompleteType()) continue;
+        ApiUseEvent e;
+        e.kind = ApiUseEvent::Kind::Reinterpret;
+        e.key = call->getArg(index);
+        e.location = loc(call->getArg(index)->getBeginLoc());
+        e.subject = text(call);
+        e.callee = names_.name(callee);
+        e.op = "void parameter";
+        e.from.name = given.getAsString(ctx_.getPrintingPolicy());
+        e.to.name = expected.getAsString(ctx_.getPrintingPolicy());
+        ArgumentFacts where;
+        where.variable = param->getNameAsString();
+        where.definedAt = loc(cast->getBeginLoc());
+        e.args.push_back(where);
+        emit(e);
+      }
+    }
+  }
+
+  // Whether struct `outer` starts with a member of struct type `inner` (at any depth).
+  static bool beginsWith(QualType outer, QualType inner) {
+    for (int depth = 0; depth < 8; ++depth) {
+      const RecordDecl *rd = outer->getAsRecordDecl();
+      if (!rd || rd->field_empty()) return false;
+      outer = rd->field_begin()->getType().getCanonicalType().getUnqualifiedType();
+      if (outer == inner) return true;
+    }
+    return false;
   }
 
   // The innermost loop around `call` in this function, and whether a relational test
