@@ -1343,6 +1343,21 @@ private:
     return v;
   }
 
+  // Floating arithmetic on integer ranges: sums, differences and products of the bounds
+  // still bound the result, but a quotient does not truncate (0.1 / 10 is not 0): it is
+  // known only when it divides exactly.
+  ValueRange floatingArithmetic(BinaryOperatorKind op, const ValueRange &l, const ValueRange &r) {
+    if (op != BO_Div) return arithmetic(op, l, r);
+    if (l.known && r.known && !l.external && !r.external && l.lo == l.hi && r.lo == r.hi && r.lo != 0 &&
+        l.lo % r.lo == 0)
+      return arithmetic(op, l, r);
+    ValueRange out = top();
+    out.external = l.external || r.external;
+    out.origin = l.external ? l.origin : r.origin;
+    out.originWhat = l.external ? l.originWhat : r.originWhat;
+    return out;
+  }
+
   ValueRange arithmetic(BinaryOperatorKind op, const ValueRange &l, const ValueRange &r) {
     ValueRange out = top();
     // A value known on one side only (a counter after widening: [0, +inf)) keeps that side
@@ -1451,6 +1466,11 @@ private:
         ValueRange r = exact(*k);
         if (e->getType()->isRealFloatingType()) {
           std::optional<double> d = floating(e);
+          // Ranges are integers: a fraction lies between its floor and its ceiling.
+          if (d && std::isfinite(*d) && std::fabs(*d) < 1e30 && *d != std::trunc(*d)) {
+            r.lo = static_cast<i128>(std::floor(*d));
+            r.hi = static_cast<i128>(std::ceil(*d));
+          }
           r.nonZero = d && *d != 0.0;
         }
         return r;
@@ -1491,6 +1511,14 @@ private:
     }
     case Stmt::UnaryOperatorClass: {
       const auto *u = llvm::cast<UnaryOperator>(e);
+      // `&buf[n]` only computes an address: one past the end is a valid one (a loop's
+      // end pointer), and nothing is read.
+      if (u->getOpcode() == UO_AddrOf)
+        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(u->getSubExpr()->IgnoreParens())) {
+          checkDereference(a->getBase(), a, s);
+          reportIndex(a, eval(a->getIdx(), s), evalBuffer(a->getBase(), s), a->getType(), false, /*onePastEnd=*/true);
+          return top();
+        }
       if (u->isIncrementDecrementOp()) {
         if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(u->getSubExpr()))) checkIndex(a, true, s);
         ValueRange v = eval(u->getSubExpr(), s);
@@ -1549,7 +1577,7 @@ private:
         ValueRange r = eval(b->getRHS(), s);
         BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
         if (op == BO_Div || op == BO_Rem) checkDivision(b, b->getRHS(), r);
-        ValueRange res = arithmetic(op, l, r);
+        ValueRange res = b->getLHS()->getType()->isRealFloatingType() ? floatingArithmetic(op, l, r) : arithmetic(op, l, r);
         if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
@@ -1574,7 +1602,8 @@ private:
       if (b->isComparisonOp() || b->isLogicalOp()) return top();
       if (b->getOpcode() == BO_Div || b->getOpcode() == BO_Rem) checkDivision(b, b->getRHS(), r);
       if (e->getType()->isPointerType()) return top();
-      ValueRange res = arithmetic(b->getOpcode(), l, r);
+      ValueRange res = e->getType()->isRealFloatingType() ? floatingArithmetic(b->getOpcode(), l, r)
+                                                           : arithmetic(b->getOpcode(), l, r);
       if ((b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub || b->getOpcode() == BO_Mul) &&
           e->getType()->isIntegerType() && (res.external || (l.known && r.known)))
         checkArithmetic(b, res, e->getType(), BinaryOperator::getOpcodeStr(b->getOpcode()).str());
@@ -1979,12 +2008,12 @@ private:
   }
 
   void reportIndex(const Expr *a, const ValueRange &idx, const std::optional<BufferFacts> &buf, QualType elemType,
-                   bool write) {
+                   bool write, bool onePastEnd = false) {
     if (!buf || buf->bytes < 0) return;
     if (elemType->isIncompleteType() || elemType->isDependentType()) return;
     long long elem = tu_.ctx.getTypeSizeInChars(elemType).getQuantity();
     if (elem <= 0) return;
-    long long count = buf->bytes / elem;
+    long long count = buf->bytes / elem + (onePastEnd ? 1 : 0);
     if (!(idx.hi >= count || idx.lo < 0)) return;
     if (!idx.external && !idx.known) return;
     RangeEvent ev;
