@@ -354,6 +354,7 @@ public:
 
   void transferBlock(const CFGBlock &block, State &s) {
     cache_.clear();
+    elementValues_.clear();
     for (const CFGElement &el : block)
       if (auto cs = el.getAs<CFGStmt>()) evalStmt(cs->getStmt(), s);
   }
@@ -700,6 +701,10 @@ private:
   const FunctionDecl *fd_;
   std::string fnName_;
   std::map<const Expr *, ValueRange> cache_;
+  // The values of the expressions this block evaluated as CFG elements of their own: the
+  // CFG runs a comma's operands before the comma, which must not run them again
+  // (`buf[n++] = c, e -= 10` would count n twice).
+  std::map<const Expr *, ValueRange> elementValues_;
   unsigned depth_ = 0;
 
   Location loc(const Stmt *st) { return tu_.locations.map(st->getBeginLoc()); }
@@ -825,7 +830,7 @@ private:
       }
       return;
     }
-    if (const auto *e = llvm::dyn_cast<Expr>(st)) eval(e, s);
+    if (const auto *e = llvm::dyn_cast<Expr>(st)) elementValues_[e] = eval(e, s);
   }
 
   void declare(const VarDecl *vd, State &s) {
@@ -1343,6 +1348,29 @@ private:
     return v;
   }
 
+  // `x - k * (x / k)` (or `x -= (x / k) * k`) is x % k written out, the way digit
+  // extraction often is: within [0, k-1] for a non-negative x, [-(k-1), k-1] otherwise.
+  std::optional<ValueRange> remainderIdiom(const Expr *lhs, const Expr *product, const ValueRange &x) {
+    const auto *var = llvm::dyn_cast<DeclRefExpr>(lhs->IgnoreParenImpCasts());
+    const auto *mul = llvm::dyn_cast<BinaryOperator>(product->IgnoreParenImpCasts());
+    if (!var || !mul || mul->getOpcode() != BO_Mul || !lhs->getType()->isIntegerType()) return std::nullopt;
+    for (int side = 0; side < 2; ++side) {
+      const Expr *k = side ? mul->getLHS() : mul->getRHS(), *q = side ? mul->getRHS() : mul->getLHS();
+      std::optional<i128> kv = constant(k);
+      const auto *div = llvm::dyn_cast<BinaryOperator>(q->IgnoreParenImpCasts());
+      if (!kv || *kv <= 0 || !div || div->getOpcode() != BO_Div) continue;
+      const auto *dv = llvm::dyn_cast<DeclRefExpr>(div->getLHS()->IgnoreParenImpCasts());
+      std::optional<i128> dk = constant(div->getRHS());
+      if (!dv || dv->getDecl() != var->getDecl() || !dk || *dk != *kv) continue;
+      ValueRange r = x;
+      r.lo = x.lo >= 0 ? 0 : -(*kv - 1);
+      r.hi = x.lo >= 0 && x.hi < *kv ? x.hi : *kv - 1;
+      r.nonZero = false;
+      return normalize(r);
+    }
+    return std::nullopt;
+  }
+
   // Floating arithmetic on integer ranges: sums, differences and products of the bounds
   // still bound the result, but a quotient does not truncate (0.1 / 10 is not 0): it is
   // known only when it divides exactly.
@@ -1578,6 +1606,8 @@ private:
         BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
         if (op == BO_Div || op == BO_Rem) checkDivision(b, b->getRHS(), r);
         ValueRange res = b->getLHS()->getType()->isRealFloatingType() ? floatingArithmetic(op, l, r) : arithmetic(op, l, r);
+        if (op == BO_Sub)
+          if (std::optional<ValueRange> m = remainderIdiom(b->getLHS(), b->getRHS(), l)) res = *m;
         if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
@@ -1594,8 +1624,12 @@ private:
         return res;
       }
       if (b->getOpcode() == BO_Comma) {
-        eval(b->getLHS(), s);
-        return eval(b->getRHS(), s);
+        auto operand = [&](const Expr *x) {
+          auto done = elementValues_.find(x);
+          return done != elementValues_.end() ? done->second : eval(x, s);
+        };
+        operand(b->getLHS());
+        return operand(b->getRHS());
       }
       ValueRange l = eval(b->getLHS(), s);
       ValueRange r = eval(b->getRHS(), s);
@@ -1604,6 +1638,8 @@ private:
       if (e->getType()->isPointerType()) return top();
       ValueRange res = e->getType()->isRealFloatingType() ? floatingArithmetic(b->getOpcode(), l, r)
                                                            : arithmetic(b->getOpcode(), l, r);
+      if (b->getOpcode() == BO_Sub)
+        if (std::optional<ValueRange> m = remainderIdiom(b->getLHS(), b->getRHS(), l)) res = *m;
       if ((b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub || b->getOpcode() == BO_Mul) &&
           e->getType()->isIntegerType() && (res.external || (l.known && r.known)))
         checkArithmetic(b, res, e->getType(), BinaryOperator::getOpcodeStr(b->getOpcode()).str());
