@@ -2,7 +2,8 @@
 // passed crosswise to the parameters their names say they are: `write_file(text, path)`
 // for `write_file(const char *path, const char *text)`, `on(url, on_error, on_success)`
 // for `on(url, success, error)`. And `memset(p, n, 0)`: the length and the fill byte
-// swapped, so nothing is written.
+// swapped, so nothing is written. A function that also makes the call in the straight
+// order flips the two on purpose.
 #include "checkers/ApiUseCheckers.h"
 
 #include <algorithm>
@@ -17,6 +18,17 @@ std::string normalized(const std::string &name) {
   for (unsigned char c : name)
     if (std::isalnum(c)) out += static_cast<char>(std::tolower(c));
   return out;
+}
+
+// Whether the function also calls the callee with the two in their parameters' order:
+// then the crosswise call is a deliberate flip (`flip ? f(b, a) : f(a, b)`, a restore
+// that undoes `rehash(v, old, new)` with `rehash(v, new, old)`).
+bool alsoCalledStraight(const ApiUseEvent &e, size_t i, size_t j) {
+  if (!e.callsOfCallee) return false;
+  std::string ai = normalized(e.args[i].ownName()), aj = normalized(e.args[j].ownName());
+  for (const std::vector<std::string> &call : *e.callsOfCallee)
+    if (call.size() > j && normalized(call[i]) == aj && normalized(call[j]) == ai) return true;
+  return false;
 }
 
 class SwappedArgumentsChecker final : public ApiUseChecker {
@@ -49,6 +61,7 @@ public:
       for (size_t j = i + 1; j < n; ++j) {
         std::string aj = normalized(e.args[j].ownName()), pj = normalized(e.parameters[j]);
         if (aj.empty() || pj.empty() || ai != pj || aj != pi) continue;
+        if (alsoCalledStraight(e, i, j)) continue;
         Verdict v;
         v.cwe = 683;
         v.message = "'" + e.callee + "' is called with '" + e.args[i].text + "' for its parameter '" +

@@ -11,6 +11,7 @@
 #include "clang/Lex/Lexer.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace mamori {
@@ -183,6 +184,7 @@ public:
     const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
+    e.callsOfCallee = callsOf(callee);
     emit(e);
     voidParameterTypes(call, callee);
     return true;
@@ -246,6 +248,34 @@ public:
       if (outer == inner) return true;
     }
     return false;
+  }
+
+  // The argument names of every call of `callee` in this function, gathered once.
+  std::shared_ptr<const std::vector<std::vector<std::string>>> callsOf(const FunctionDecl *callee) {
+    if (!callsByCallee_) {
+      struct Calls : RecursiveASTVisitor<Calls> {
+        std::map<const FunctionDecl *, std::vector<std::vector<std::string>>> found;
+        bool VisitCallExpr(CallExpr *c) {
+          const FunctionDecl *fd = c->getDirectCallee();
+          if (!fd) return true;
+          std::vector<std::string> names;
+          for (const Expr *a : c->arguments()) {
+            const Expr *x = a->IgnoreParenCasts();
+            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) names.push_back(d->getDecl()->getNameAsString());
+            else if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) names.push_back(m->getMemberDecl()->getNameAsString());
+            else names.emplace_back();
+          }
+          found[fd->getCanonicalDecl()].push_back(std::move(names));
+          return true;
+        }
+      } calls;
+      calls.TraverseStmt(fd_->getBody());
+      callsByCallee_.emplace();
+      for (auto &[fd, list] : calls.found)
+        (*callsByCallee_)[fd] = std::make_shared<const std::vector<std::vector<std::string>>>(std::move(list));
+    }
+    auto it = callsByCallee_->find(callee->getCanonicalDecl());
+    return it == callsByCallee_->end() ? nullptr : it->second;
   }
 
   // The innermost loop around `call` in this function, and whether a relational test
@@ -400,7 +430,9 @@ private:
   bool concurrent_;
   unsigned lockDepth_ = 0;
   std::set<const VarDecl *> reportedShared_;
-  std::map<const Stmt *, std::shared_ptr<const std::vector<LoopCallFacts>>> loopCalls_;  // per loop, built when first needed
+  std::map<const Stmt *, std::shared_ptr<const std::vector<LoopCallFacts>>> loopCalls_;
+  std::optional<std::map<const FunctionDecl *, std::shared_ptr<const std::vector<std::vector<std::string>>>>>
+      callsByCallee_;  // per loop, built when first needed
 
   ScalarTypeFacts scalar(QualType t) {
     ScalarTypeFacts f;

@@ -83,6 +83,9 @@ struct ApiUseEvent {
   std::string op;
   bool pointerCompared = false;
   bool unsignedCompared = false;
+  // Call: the variable names (as ArgumentFacts::ownName) passed by every call of the same
+  // callee in this function, this one included ("" for other arguments).
+  std::shared_ptr<const std::vector<std::vector<std::string>>> callsOfCallee;
   bool inLoop = false;
   bool limitedByComparison = false;
   std::shared_ptr<const std::vector<LoopCallFacts>> loopCalls;  // shared by the loop's calls

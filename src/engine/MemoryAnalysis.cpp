@@ -831,7 +831,7 @@ private:
 
   void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
     if (depth > 16) return;
-    cond = cond->IgnoreParenImpCasts();
+    cond = withoutBranchHint(cond);
     if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
       if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
       return;

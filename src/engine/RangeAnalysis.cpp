@@ -1239,7 +1239,7 @@ private:
   // `A || B` false says both failed.
   void refine(const Expr *cond, bool truth, State &s, unsigned depth, bool lastLeaf) {
     if (depth > 16) return;
-    cond = cond->IgnoreParenImpCasts();
+    cond = withoutBranchHint(cond);
     // A condition over constants (including never-written file-scope variables) decides
     // which branch runs.
     if (std::optional<bool> known = decide(cond)) {

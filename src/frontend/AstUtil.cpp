@@ -1,5 +1,7 @@
 #include "frontend/AstUtil.h"
 
+#include "clang/Basic/Builtins.h"
+
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -99,6 +101,20 @@ const std::string &UsrCache::usr(const clang::FunctionDecl *fd) {
   std::string out;
   if (!clang::index::generateUSRForDecl(fd, buf)) out = std::string(buf.str());
   return cache_[fd] = out;
+}
+
+const clang::Expr *withoutBranchHint(const clang::Expr *e) {
+  for (int depth = 0; e && depth < 8; ++depth) {
+    e = e->IgnoreParenImpCasts();
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(e);
+    unsigned id = call ? call->getBuiltinCallee() : 0;
+    if ((id != clang::Builtin::BI__builtin_expect && id != clang::Builtin::BI__builtin_expect_with_probability &&
+         id != clang::Builtin::BI__builtin_unpredictable) ||
+        call->getNumArgs() < 1)
+      return e;
+    e = call->getArg(0);
+  }
+  return e;
 }
 
 const clang::Expr *stripParensAndCasts(const clang::Expr *e) {

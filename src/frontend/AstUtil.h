@@ -54,6 +54,11 @@ private:
 // Strips parentheses and no-op casts, but keeps the casts that matter to dataflow.
 const clang::Expr *stripParensAndCasts(const clang::Expr *e);
 
+// The condition inside a branch hint: `__builtin_expect(c, v)` (what likely()/unlikely()
+// macros expand to), `__builtin_expect_with_probability` and `__builtin_unpredictable`
+// branch on c. Other expressions are returned as they are, without parentheses.
+const clang::Expr *withoutBranchHint(const clang::Expr *e);
+
 // `void (*sink)(char *) = badSink; sink(x);`: the function a call through a local function
 // pointer reaches, when the pointer is initialized with one function and never assigned or
 // has its address taken in `body` afterwards. Null otherwise.
