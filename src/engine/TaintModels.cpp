@@ -151,7 +151,8 @@ void TaintModels::loadText(const std::string &text, const std::string &origin) {
   } catch (const json::parse_error &e) {
     throw ModelError(origin + ": not valid JSON: " + e.what());
   }
-  r.checkKeys(doc, "top level", {"version", "sources", "parameters", "propagators", "sinks", "validators", "sanitizers"});
+  r.checkKeys(doc, "top level",
+              {"version", "sources", "parameters", "propagators", "sinks", "validators", "sanitizers", "trusted"});
   if (doc.contains("version") && (!doc["version"].is_number_integer() || doc["version"].get<int>() != 1))
     r.fail("version", "only version 1 is understood");
 
@@ -236,6 +237,16 @@ void TaintModels::loadText(const std::string &text, const std::string &origin) {
     // A file that names a validator replaces the earlier validators of that function.
     if (validatorOverride.insert(fn).second) validators[fn].clear();
     validators[fn].push_back(v);
+  }
+
+  // Functions whose data this project trusts: a command-line tool run by its own user
+  // takes main's arguments and the environment as the user's, not an attacker's.
+  i = 0;
+  for (const json &e : r.array(doc, "trusted")) {
+    std::string where = "trusted[" + std::to_string(i++) + "]";
+    if (!e.is_string() || e.get<std::string>().empty()) r.fail(where, "must be a function name");
+    sources.erase(e.get<std::string>());
+    params.erase(e.get<std::string>());
   }
 
   sources_ = std::move(sources);

@@ -30,6 +30,17 @@ TEST(Models, UserFileAddsAndOverrides) {
   EXPECT_NE(m.lookup("system"), nullptr) << "built-ins stay";
 }
 
+TEST(Models, TrustedFunctionsAreNoLongerSources) {
+  TaintModels m = TaintModels::builtin();
+  ASSERT_NE(m.lookup("getenv"), nullptr);
+  ASSERT_NE(m.lookup("main"), nullptr);
+  m.loadText(R"({"version": 1, "trusted": ["main", "getenv"]})", "tool.jsonc");
+  EXPECT_TRUE(m.lookup("getenv") == nullptr || m.lookup("getenv")->source == nullptr);
+  EXPECT_TRUE(m.lookup("main") == nullptr || m.lookup("main")->parameterSources.empty());
+  ASSERT_NE(m.lookup("fgets"), nullptr);
+  EXPECT_NE(m.lookup("fgets")->source, nullptr) << "other sources stay";
+}
+
 void expectError(const std::string &text, const std::string &needle) {
   TaintModels m;
   try {
@@ -46,6 +57,7 @@ TEST(Models, MistakesAreErrorsNamingFileAndKey) {
   expectError(R"({"sinks": [{"functon": "x", "kind": "command", "args": ["arg0"]}]})", "functon");
   expectError(R"({"sinks": [{"function": "x", "kind": "shell", "args": ["arg0"]}]})", "shell");
   expectError(R"({"sources": [{"function": "x", "taints": ["argument0"]}]})", "argument0");
+  expectError(R"({"trusted": [3]})", "trusted[0]");
   expectError(R"({"snks": []})", "snks");
   expectError(R"({"sinks": [)", "not valid JSON");
   expectError(R"({"version": 2})", "version");
