@@ -310,25 +310,48 @@ struct MemTu {
   // How the TU's callers treat each function's pointer result: how many calls there are,
   // and how many of them test the result for NULL (directly, or the variable it is stored
   // in, anywhere in the calling function). Counted once, on first use.
+  // Calls are compared only with calls that pass the same integer constants where this one
+  // passes one: `extend(L, 0)` may return NULL where `extend(L, 1)` raises an error instead,
+  // so the tests of the first say nothing of the second.
   struct ResultChecks {
     unsigned calls = 0, checked = 0;
   };
-  const ResultChecks &resultChecks(const FunctionDecl *callee) {
+  struct CallRecord {
+    std::vector<std::optional<long long>> constants;  // per argument
+    bool checked = false;
+  };
+  ResultChecks resultChecks(const FunctionDecl *callee, const CallExpr *call) {
     if (!resultChecks_) countResultChecks();
-    static const ResultChecks none;
+    ResultChecks out;
     auto it = resultChecks_->find(callee->getCanonicalDecl());
-    return it == resultChecks_->end() ? none : it->second;
+    if (it == resultChecks_->end()) return out;
+    std::vector<std::optional<long long>> mine = constantArguments(call, ctx);
+    for (const CallRecord &r : it->second) {
+      bool comparable = true;
+      for (size_t i = 0; i < mine.size() && i < r.constants.size(); ++i)
+        if (mine[i] && r.constants[i] && *mine[i] != *r.constants[i]) comparable = false;
+      if (!comparable) continue;
+      ++out.calls;
+      out.checked += r.checked;
+    }
+    return out;
+  }
+
+  static std::vector<std::optional<long long>> constantArguments(const CallExpr *c, ASTContext &ctx) {
+    std::vector<std::optional<long long>> out;
+    for (const Expr *a : c->arguments()) out.push_back(integerConstant(a, ctx));
+    return out;
   }
 
 private:
-  std::optional<std::map<const FunctionDecl *, ResultChecks>> resultChecks_;
+  std::optional<std::map<const FunctionDecl *, std::vector<CallRecord>>> resultChecks_;
 
   void countResultChecks() {
     resultChecks_.emplace();
     struct Counter : RecursiveASTVisitor<Counter> {
-      std::map<const FunctionDecl *, ResultChecks> &out;
+      std::map<const FunctionDecl *, std::vector<CallRecord>> &out;
       ASTContext &ctx;
-      Counter(std::map<const FunctionDecl *, ResultChecks> &o, ASTContext &c) : out(o), ctx(c) {}
+      Counter(std::map<const FunctionDecl *, std::vector<CallRecord>> &o, ASTContext &c) : out(o), ctx(c) {}
       // Per function: the calls with a pointer result, where each one's result went, and
       // the variables and call results tested against NULL.
       std::vector<const CallExpr *> calls;
@@ -350,12 +373,19 @@ private:
       }
       void noteTest(const Expr *cond) {
         if (!cond) return;
-        cond = cond->IgnoreParenImpCasts();
+        cond = withoutBranchHint(cond);
         if (const auto *b = llvm::dyn_cast<BinaryOperator>(cond); b && (b->getOpcode() == BO_LAnd || b->getOpcode() == BO_LOr)) {
           noteTest(b->getLHS());
           noteTest(b->getRHS());
           return;
         }
+        // `(p != NULL) != 0`, what unlikely(p != NULL) expands to.
+        if (const auto *b = llvm::dyn_cast<BinaryOperator>(cond); b && (b->getOpcode() == BO_NE || b->getOpcode() == BO_EQ))
+          if (const auto *inner = llvm::dyn_cast<BinaryOperator>(b->getLHS()->IgnoreParenImpCasts());
+              inner && (inner->isComparisonOp() || inner->isLogicalOp())) {
+            noteTest(inner);
+            return;
+          }
         const Expr *t = tested(cond);
         if (!t) return;
         // (p = f()) == NULL tests both p and the call.
@@ -396,9 +426,10 @@ private:
         for (const CallExpr *c : calls) {
           auto a = assigned.find(c);
           const VarDecl *var = a == assigned.end() ? nullptr : a->second;
-          ResultChecks &r = out[c->getDirectCallee()->getCanonicalDecl()];
-          ++r.calls;
-          if (testedCalls.count(c) || (var && testedVars.count(var))) ++r.checked;
+          CallRecord r;
+          r.constants = constantArguments(c, ctx);
+          r.checked = testedCalls.count(c) || (var && testedVars.count(var));
+          out[c->getDirectCallee()->getCanonicalDecl()].push_back(std::move(r));
         }
         calls.clear();
         testedVars.clear();
@@ -1845,7 +1876,7 @@ private:
           // other callers mostly test its result (at least two of them, and at least half
           // of all calls), a call whose result is used untested is reported (the
           // statistical rule of Engler et al., "Bugs as Deviant Behavior").
-          const MemTu::ResultChecks &rc = tu_.resultChecks(callee);
+          const MemTu::ResultChecks rc = tu_.resultChecks(callee, call);
           if (rc.checked >= 2 && rc.checked * 2 >= rc.calls) {
             result = unknown();
             result.nulls.bits = NullFacts::NonNull | NullFacts::UncheckedAlloc;
