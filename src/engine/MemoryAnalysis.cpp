@@ -1180,20 +1180,34 @@ private:
     return true;
   }
 
-  void noteParameterDereference(const PointerValue &v, bool unchecked = true) {
+  void noteParameterDereference(const PointerValue &v, const State &s, bool unchecked = true) {
     for (const void *o : v.objects)
       for (unsigned i = 0; i < fd_->getNumParams(); ++i)
         if (o == fd_->getParamDecl(i)) {
           summary_.dereferences.insert(i);
           // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
-          if (unchecked && (v.nulls.bits & NullFacts::Unknown) && crashesOnNull(fd_->getParamDecl(i)))
+          // A value joined from the parameter and from something else (`item` is `list`, then
+          // `item->next`) is unknown because of the other; the parameter's own variable,
+          // tested on the way (`if (!list) return;`), says it was checked.
+          if (unchecked && (v.nulls.bits & NullFacts::Unknown) && crashesOnNull(fd_->getParamDecl(i)) &&
+              !parameterTested(fd_->getParamDecl(i), s))
             summary_.dereferencesUnchecked.insert(i);
         }
   }
 
+  // The parameter still holds the caller's pointer and a test on this path showed it is
+  // not NULL.
+  static bool parameterTested(const ParmVarDecl *p, const State &s) {
+    auto it = s.pointers.find(PathKey{p, nullptr});
+    if (it == s.pointers.end()) return false;
+    bool caller = std::find(it->second.objects.begin(), it->second.objects.end(), static_cast<const void *>(p)) !=
+                  it->second.objects.end();
+    return caller && !(it->second.nulls.bits & (NullFacts::Unknown | NullFacts::Null));
+  }
+
   void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
     PointerValue v = eval(ptrExpr, s);
-    noteParameterDereference(v);
+    noteParameterDereference(v, s);
     assumeNonNullAfterUse(ptrExpr, s);
     if (!reporting) return;
     MemoryEvent e;
@@ -1708,7 +1722,7 @@ private:
 
   void useThroughCall(const Expr *arg, const PointerValue &v, const CallExpr *call, const std::string &callee,
                       bool dereferences, bool unchecked, State &s) {
-    if (dereferences) noteParameterDereference(v, unchecked);
+    if (dereferences) noteParameterDereference(v, s, unchecked);
     if (unchecked) assumeNonNullAfterUse(arg, s);
     if (!reporting) return;
     MemoryEvent e;
