@@ -93,9 +93,20 @@ struct MemState {
   // Integer variables that hold the result of a call (`rc = store(m)`), so a later test of
   // the variable is a test of that call's result.
   std::map<const VarDecl *, const Expr *> results;
+  // Parameters whose caller's pointer was tested against NULL on every path to here: a
+  // later dereference of what they point to is not the caller's NULL crashing.
+  std::set<const void *> testedParams;
 
   bool join(const MemState &o) {
     bool changed = false;
+    for (auto it = testedParams.begin(); it != testedParams.end();) {
+      if (o.testedParams.count(*it)) {
+        ++it;
+      } else {
+        it = testedParams.erase(it);
+        changed = true;
+      }
+    }
     for (auto it = results.begin(); it != results.end();) {
       auto other = o.results.find(it->first);
       if (other != o.results.end() && other->second == it->second) {
@@ -900,6 +911,10 @@ private:
     std::optional<PathKey> key = pathOf(cond);
     if (!key) return;
     auto it = s.pointers.find(*key);
+    if (it != s.pointers.end())
+      for (const void *o : it->second.objects)
+        for (const ParmVarDecl *p : fd_->parameters())
+          if (o == p) s.testedParams.insert(p);
     if (it == s.pointers.end()) {
       PointerValue v;
       v.nulls.bits = truth ? NullFacts::NonNull : NullFacts::Null;
@@ -1187,23 +1202,17 @@ private:
           summary_.dereferences.insert(i);
           // Still as the caller passed it (no NULL check on this path): a NULL argument crashes.
           // A value joined from the parameter and from something else (`item` is `list`, then
-          // `item->next`) is unknown because of the other; the parameter's own variable,
-          // tested on the way (`if (!list) return;`), says it was checked.
+          // `item->next`) is unknown because of the other; a test of the parameter on every
+          // path to here (`if (!list) return;`) says the caller's pointer was checked.
           if (unchecked && (v.nulls.bits & NullFacts::Unknown) && crashesOnNull(fd_->getParamDecl(i)) &&
               !parameterTested(fd_->getParamDecl(i), s))
             summary_.dereferencesUnchecked.insert(i);
         }
   }
 
-  // The parameter still holds the caller's pointer and a test on this path showed it is
-  // not NULL.
-  static bool parameterTested(const ParmVarDecl *p, const State &s) {
-    auto it = s.pointers.find(PathKey{p, nullptr});
-    if (it == s.pointers.end()) return false;
-    bool caller = std::find(it->second.objects.begin(), it->second.objects.end(), static_cast<const void *>(p)) !=
-                  it->second.objects.end();
-    return caller && !(it->second.nulls.bits & (NullFacts::Unknown | NullFacts::Null));
-  }
+  // A test of the caller's pointer on every path to here (`if (!list) return;`, or
+  // `if (!now) now = clock_now();`).
+  static bool parameterTested(const ParmVarDecl *p, const State &s) { return s.testedParams.count(p) != 0; }
 
   void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
     PointerValue v = eval(ptrExpr, s);
