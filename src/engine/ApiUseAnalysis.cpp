@@ -316,14 +316,7 @@ public:
         bool VisitCallExpr(CallExpr *c) {
           const FunctionDecl *fd = c->getDirectCallee();
           if (!fd) return true;
-          LoopCallFacts f;
-          f.callee = names.name(fd);
-          for (const Expr *a : c->arguments()) {
-            Expr::EvalResult r;
-            if (!a->isValueDependent() && a->EvaluateAsInt(r, ctx)) f.integers.push_back(r.Val.getInt().getExtValue());
-            else f.integers.push_back(std::nullopt);
-          }
-          found.push_back(std::move(f));
+          found.push_back({names.name(fd), integerArguments(c, ctx)});
           return true;
         }
       } calls(ctx_, names_);
@@ -335,15 +328,22 @@ public:
 
   // Before `call` in the loop's body, a relational test that ends the iteration
   // (`if (children >= MAX) { close(c); continue; }`) or an inner loop that waits on one
-  // (`while (children >= MAX) pause();`).
+  // (`while (children >= MAX) pause();`). The loop's limiting statements are found once.
   bool limitedEarlier(const Stmt *loop, const CallExpr *call) {
+    auto cached = limits_.find(loop);
+    if (cached == limits_.end()) cached = limits_.emplace(loop, limitingStatementEnds(loop)).first;
+    const SourceManager &sm = ctx_.getSourceManager();
+    for (SourceLocation end : cached->second)
+      if (sm.isBeforeInTranslationUnit(end, call->getBeginLoc())) return true;
+    return false;
+  }
+
+  // Where each statement in the loop's body that limits what follows it ends.
+  std::vector<SourceLocation> limitingStatementEnds(const Stmt *loop) {
     struct Finder : RecursiveASTVisitor<Finder> {
-      const SourceManager &sm;
-      SourceLocation before;
       const Stmt *outer;
-      bool found = false;
-      Finder(const SourceManager &m, SourceLocation b, const Stmt *o) : sm(m), before(b), outer(o) {}
-      bool earlier(const Stmt *s) { return sm.isBeforeInTranslationUnit(s->getEndLoc(), before); }
+      std::vector<SourceLocation> ends;
+      explicit Finder(const Stmt *o) : outer(o) {}
       static bool leaves(const Stmt *s) {
         if (!s) return false;
         if (llvm::isa<ContinueStmt>(s) || llvm::isa<BreakStmt>(s) || llvm::isa<ReturnStmt>(s) || llvm::isa<GotoStmt>(s))
@@ -353,20 +353,20 @@ public:
         return false;
       }
       bool VisitIfStmt(IfStmt *i) {
-        if (earlier(i) && hasRelationalTest(i->getCond()) && leaves(i->getThen())) found = true;
-        return !found;
+        if (hasRelationalTest(i->getCond()) && leaves(i->getThen())) ends.push_back(i->getEndLoc());
+        return true;
       }
       bool VisitWhileStmt(WhileStmt *w) {
-        if (w != outer && earlier(w) && hasRelationalTest(w->getCond())) found = true;
-        return !found;
+        if (w != outer && hasRelationalTest(w->getCond())) ends.push_back(w->getEndLoc());
+        return true;
       }
       bool VisitDoStmt(DoStmt *d) {
-        if (d != outer && earlier(d) && hasRelationalTest(d->getCond())) found = true;
-        return !found;
+        if (d != outer && hasRelationalTest(d->getCond())) ends.push_back(d->getEndLoc());
+        return true;
       }
-    } finder(ctx_.getSourceManager(), call->getBeginLoc(), loop);
+    } finder(loop);
     finder.TraverseStmt(const_cast<Stmt *>(loop));
-    return finder.found;
+    return finder.ends;
   }
 
   // A relational test against a bound: `n < MAX`, `used >= limit`. An error check against 0
@@ -430,9 +430,13 @@ private:
   bool concurrent_;
   unsigned lockDepth_ = 0;
   std::set<const VarDecl *> reportedShared_;
+  // Per loop, built when a call in it is first seen: its calls, and where its limiting
+  // statements end.
   std::map<const Stmt *, std::shared_ptr<const std::vector<LoopCallFacts>>> loopCalls_;
+  std::map<const Stmt *, std::vector<SourceLocation>> limits_;
+  // Per callee, the argument names of its calls in this function, built on first use.
   std::optional<std::map<const FunctionDecl *, std::shared_ptr<const std::vector<std::vector<std::string>>>>>
-      callsByCallee_;  // per loop, built when first needed
+      callsByCallee_;
 
   ScalarTypeFacts scalar(QualType t) {
     ScalarTypeFacts f;

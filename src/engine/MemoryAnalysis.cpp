@@ -336,7 +336,7 @@ struct MemTu {
     ResultChecks out;
     auto it = resultChecks_->find(callee->getCanonicalDecl());
     if (it == resultChecks_->end()) return out;
-    std::vector<std::optional<long long>> mine = constantArguments(call, ctx);
+    std::vector<std::optional<long long>> mine = integerArguments(call, ctx);
     for (const CallRecord &r : it->second) {
       bool comparable = true;
       for (size_t i = 0; i < mine.size() && i < r.constants.size(); ++i)
@@ -345,12 +345,6 @@ struct MemTu {
       ++out.calls;
       out.checked += r.checked;
     }
-    return out;
-  }
-
-  static std::vector<std::optional<long long>> constantArguments(const CallExpr *c, ASTContext &ctx) {
-    std::vector<std::optional<long long>> out;
-    for (const Expr *a : c->arguments()) out.push_back(integerConstant(a, ctx));
     return out;
   }
 
@@ -438,7 +432,7 @@ private:
           auto a = assigned.find(c);
           const VarDecl *var = a == assigned.end() ? nullptr : a->second;
           CallRecord r;
-          r.constants = constantArguments(c, ctx);
+          r.constants = integerArguments(c, ctx);
           r.checked = testedCalls.count(c) || (var && testedVars.count(var));
           out[c->getDirectCallee()->getCanonicalDecl()].push_back(std::move(r));
         }
@@ -1205,14 +1199,10 @@ private:
           // `item->next`) is unknown because of the other; a test of the parameter on every
           // path to here (`if (!list) return;`) says the caller's pointer was checked.
           if (unchecked && (v.nulls.bits & NullFacts::Unknown) && crashesOnNull(fd_->getParamDecl(i)) &&
-              !parameterTested(fd_->getParamDecl(i), s))
+              !s.testedParams.count(fd_->getParamDecl(i)))
             summary_.dereferencesUnchecked.insert(i);
         }
   }
-
-  // A test of the caller's pointer on every path to here (`if (!list) return;`, or
-  // `if (!now) now = clock_now();`).
-  static bool parameterTested(const ParmVarDecl *p, const State &s) { return s.testedParams.count(p) != 0; }
 
   void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
     PointerValue v = eval(ptrExpr, s);

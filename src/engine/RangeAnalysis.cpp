@@ -1861,9 +1861,7 @@ private:
     }
     // argv[i] in main: a command-line argument, as long as the caller likes.
     if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x)) {
-      const auto *base = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getBase()));
-      const auto *param = base ? llvm::dyn_cast<ParmVarDecl>(base->getDecl()) : nullptr;
-      if (param && fd_->isMain() && fd_->getNumParams() >= 2 && param == fd_->getParamDecl(1)) {
+      if (isMainArgv(a->getBase())) {
         eval(a->getIdx(), s);
         return externalString("a command-line argument", a);
       }
@@ -1967,18 +1965,19 @@ private:
   }
 
   void checkAllocationSize(const CallExpr *call, const std::string &name, const std::vector<ValueRange> &args) {
-    if ((name == "malloc" || name == "alloca") && args.size() == 1) checkAllocationSize(call, name, args[0]);
-    else if (name == "calloc" && args.size() == 2) checkAllocationSize(call, name, arithmetic(BO_Mul, args[0], args[1]));
-    else if (name == "realloc" && args.size() == 2) checkAllocationSize(call, name, args[1]);
+    std::vector<unsigned> factors = allocationSizeArguments(name, static_cast<unsigned>(args.size()));
+    if (factors.empty()) return;
+    ValueRange bytes = args[factors[0]];
+    for (size_t i = 1; i < factors.size(); ++i) bytes = arithmetic(BO_Mul, bytes, args[factors[i]]);
+    checkAllocationSize(call, name, bytes);
   }
 
   // The arguments whose product is the size of the block an allocator returns (malloc,
   // alloca, calloc, realloc), or none for other functions.
   static std::vector<const Expr *> allocationSizeFactors(const std::string &n, const CallExpr *call) {
-    if ((n == "malloc" || n == "alloca") && call->getNumArgs() == 1) return {call->getArg(0)};
-    if (n == "calloc" && call->getNumArgs() == 2) return {call->getArg(0), call->getArg(1)};
-    if (n == "realloc" && call->getNumArgs() == 2) return {call->getArg(1)};
-    return {};
+    std::vector<const Expr *> out;
+    for (unsigned i : allocationSizeArguments(n, call->getNumArgs())) out.push_back(call->getArg(i));
+    return out;
   }
 
   // The sizeof a size is a multiple of: `sizeof(x)`, `k * sizeof(x)`, `sizeof(x) * k`.
@@ -2218,10 +2217,7 @@ private:
       return false;
     }
     const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(x);
-    const auto *base = a ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getBase())) : nullptr;
-    const auto *p = base ? llvm::dyn_cast<ParmVarDecl>(base->getDecl()) : nullptr;
-    const auto *fn = p ? llvm::dyn_cast<FunctionDecl>(p->getDeclContext()) : nullptr;
-    return fn && fn->isMain() && fn->getNumParams() >= 2 && fn->getParamDecl(1) == p;
+    return a && isMainArgv(a->getBase());
   }
 
   std::optional<BufferFacts> evalBufferQuiet(const Expr *e, State &s) {

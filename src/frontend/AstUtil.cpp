@@ -236,6 +236,26 @@ std::optional<long long> integerConstant(const clang::Expr *e, const clang::ASTC
   return r.Val.getInt().getExtValue();
 }
 
+std::vector<std::optional<long long>> integerArguments(const clang::CallExpr *call, const clang::ASTContext &ctx) {
+  std::vector<std::optional<long long>> out;
+  for (const clang::Expr *a : call->arguments()) out.push_back(integerConstant(a, ctx));
+  return out;
+}
+
+std::vector<unsigned> allocationSizeArguments(llvm::StringRef allocator, unsigned numArgs) {
+  if ((allocator == "malloc" || allocator == "alloca" || allocator == "__builtin_alloca") && numArgs == 1) return {0};
+  if (allocator == "calloc" && numArgs == 2) return {0, 1};
+  if (allocator == "realloc" && numArgs == 2) return {1};
+  return {};
+}
+
+bool isMainArgv(const clang::Expr *e) {
+  const auto *d = llvm::dyn_cast<clang::DeclRefExpr>(stripParensAndCasts(e));
+  const auto *p = d ? llvm::dyn_cast<clang::ParmVarDecl>(d->getDecl()) : nullptr;
+  const auto *fn = p ? llvm::dyn_cast<clang::FunctionDecl>(p->getDeclContext()) : nullptr;
+  return fn && fn->isMain() && fn->getNumParams() >= 2 && fn->getParamDecl(1) == p;
+}
+
 int scanfFormatIndex(const std::string &name) {
   if (name == "scanf" || name == "__isoc99_scanf") return 0;
   if (name == "fscanf" || name == "sscanf" || name == "__isoc99_fscanf" || name == "__isoc99_sscanf") return 1;

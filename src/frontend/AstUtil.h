@@ -72,6 +72,17 @@ const clang::VarDecl *rootVariable(const clang::Expr *e);
 // enumerator, a macro such as `EOF`). Nothing for anything else.
 std::optional<long long> integerConstant(const clang::Expr *e, const clang::ASTContext &ctx);
 
+// integerConstant of each argument of a call, in order.
+std::vector<std::optional<long long>> integerArguments(const clang::CallExpr *call, const clang::ASTContext &ctx);
+
+// The arguments whose product is the size of the block an allocator returns: {0} for
+// malloc and alloca (also `__builtin_alloca`), {0, 1} for calloc, {1} for realloc; none for
+// other functions or a wrong argument count.
+std::vector<unsigned> allocationSizeArguments(llvm::StringRef allocator, unsigned numArgs);
+
+// Whether `e` names main's argument vector (`argv` in `argv[i]`).
+bool isMainArgv(const clang::Expr *e);
+
 // The variables an expression or statement reads or writes, each once, in order of
 // appearance (parameters included).
 std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s);

@@ -8,6 +8,8 @@
 // where the size's arithmetic would.
 #include "repair/Strategy.h"
 
+#include "frontend/AstUtil.h"
+
 #include "clang/AST/ExprCXX.h"
 
 namespace mamori {
@@ -41,17 +43,17 @@ public:
       allocation = n;
       count = *size;
       bound = std::string(kLimit) + " / sizeof(" + n->getAllocatedType().getAsString(ctx.getPrintingPolicy()) + ")";
-    } else if (const auto *call = site.nodeAt<CallExpr>(at, [](const CallExpr *c) { return allocatorOf(c) != nullptr; })) {
+    } else if (const auto *call = site.nodeAt<CallExpr>(at, [](const CallExpr *c) { return !sizeArguments(c).empty(); })) {
       allocation = call;
-      std::string allocator = allocatorOf(call);
-      if (allocator == "calloc") {
-        count = call->getArg(0);
-        const Expr *each = call->getArg(1);
+      std::vector<unsigned> factors = sizeArguments(call);
+      if (factors.size() == 2) {  // calloc(count, each)
+        count = call->getArg(factors[0]);
+        const Expr *each = call->getArg(factors[1]);
         if (isConstant(count, ctx) && !isConstant(each, ctx)) std::swap(count, each);
         bound = std::string(kLimit) + " / " + site.operand(each);
         if (!isConstant(each, ctx)) return none(why);
       } else {
-        const Expr *size = call->getArg(allocator == "realloc" ? 1 : 0);
+        const Expr *size = call->getArg(factors[0]);
         count = size;
         bound = kLimit;
         // `n * sizeof(T)` or `n + 1`: the check goes on n, with the constant moved across.
@@ -89,14 +91,11 @@ public:
   }
 
 private:
-  static const char *allocatorOf(const CallExpr *c) {
+  // The size arguments of an allocator call (frontend/AstUtil knows the allocators).
+  static std::vector<unsigned> sizeArguments(const CallExpr *c) {
     const FunctionDecl *fd = c->getDirectCallee();
-    if (!fd || !fd->getIdentifier()) return nullptr;
-    llvm::StringRef n = fd->getName();
-    if ((n == "malloc" || n == "alloca" || n == "__builtin_alloca") && c->getNumArgs() == 1) return "malloc";
-    if (n == "calloc" && c->getNumArgs() == 2) return "calloc";
-    if (n == "realloc" && c->getNumArgs() == 2) return "realloc";
-    return nullptr;
+    if (!fd || !fd->getIdentifier()) return {};
+    return allocationSizeArguments(fd->getName(), c->getNumArgs());
   }
   static std::vector<FixCandidate> none(std::string &why) {
     why = "the array's size could not be found";
