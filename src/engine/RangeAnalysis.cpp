@@ -103,7 +103,18 @@ struct RangeState {
   std::map<const VarDecl *, ValueRange> values;
   std::map<const VarDecl *, BufferFacts> buffers;
   std::map<const VarDecl *, const VarDecl *> aliases;  // int *p = &x: *p is x
+  // Relations between two variables that a test established on this path, which intervals
+  // alone lose: `if (a > LIMIT - b) return;` bounds a + b, `if (len < hdr) return;` makes
+  // len - hdr non-negative. A write to either variable ends the relation.
+  enum class Relation { SumAtMost, DifferenceAtLeast };  // a + b <= k; a - b >= k
+  using RelationKey = std::tuple<const VarDecl *, const VarDecl *, Relation>;
+  std::map<RelationKey, i128> relations;
   bool infeasible = false;  // a branch condition contradicted what is known
+
+  void forget(const VarDecl *vd) {
+    for (auto it = relations.begin(); it != relations.end();)
+      it = std::get<0>(it->first) == vd || std::get<1>(it->first) == vd ? relations.erase(it) : std::next(it);
+  }
 
   bool join(const RangeState &o, bool widen) {
     bool changed = false;
@@ -122,6 +133,21 @@ struct RangeState {
       }
       if (!sameRange(j, it->second)) {
         it->second = j;
+        changed = true;
+      }
+      ++it;
+    }
+    for (auto it = relations.begin(); it != relations.end();) {
+      auto other = o.relations.find(it->first);
+      if (other == o.relations.end() || (widen && other->second != it->second)) {
+        it = relations.erase(it);
+        changed = true;
+        continue;
+      }
+      i128 weaker = std::get<2>(it->first) == Relation::SumAtMost ? std::max(it->second, other->second)
+                                                                  : std::min(it->second, other->second);
+      if (weaker != it->second) {
+        it->second = weaker;
         changed = true;
       }
       ++it;
@@ -858,6 +884,7 @@ private:
     }
     if (!vd->hasInit()) {
       s.values.erase(vd);
+      s.forget(vd);
       s.buffers.erase(vd);
       return;
     }
@@ -898,6 +925,7 @@ private:
         v = top();
     }
     s.values[vd] = v;
+    s.forget(vd);
   }
 
 
@@ -1272,6 +1300,8 @@ private:
     }
     if (!b->isComparisonOp()) return;
     BinaryOperatorKind op = truth ? b->getOpcode() : negate(b->getOpcode());
+    relate(b->getLHS(), op, b->getRHS(), s);
+    relate(b->getRHS(), mirror(op), b->getLHS(), s);
     bool abs = false;
     if (const VarDecl *vd = subject(b->getLHS(), abs); vd && vd->getType()->isRealFloatingType()) {
       if (std::optional<double> f = floating(b->getRHS())) constrainFloating(vd, abs, op, *f, s);
@@ -1311,6 +1341,75 @@ private:
     if (const VarDecl *vd = subject(b->getRHS(), abs)) {
       if (std::optional<i128> k = constantOrSize(b->getLHS(), s)) constrain(vd, abs, mirror(op), *k, s);
       else if (!abs && (op == BO_GT || op == BO_GE)) boundedByCheck(vd, s);
+    }
+  }
+
+  // ----- relations between two variables -----
+
+  // Two plain variables combined by `op` (`a + b`, `a - b`), if that is what `e` is.
+  std::optional<std::pair<const VarDecl *, const VarDecl *>> variablePair(const Expr *e, BinaryOperatorKind op) {
+    const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(e));
+    if (!b || b->getOpcode() != op) return std::nullopt;
+    bool absA = false, absB = false;
+    const VarDecl *a = subject(b->getLHS(), absA), *c = subject(b->getRHS(), absB);
+    if (!a || !c || absA || absB || a == c) return std::nullopt;
+    return std::make_pair(a, c);
+  }
+
+  static void tighten(State &s, const VarDecl *a, const VarDecl *b, RangeState::Relation r, i128 k) {
+    if (r == RangeState::Relation::SumAtMost && b < a) std::swap(a, b);  // a sum has no order
+    auto [it, fresh] = s.relations.emplace(RangeState::RelationKey{a, b, r}, k);
+    if (!fresh) it->second = r == RangeState::Relation::SumAtMost ? std::min(it->second, k) : std::max(it->second, k);
+  }
+
+  // What `lhs op rhs` holding says about two variables: `a >= b` (a - b >= 0), `a + b <= K`,
+  // and `a <= K - b` (a + b <= K), the form that cannot itself wrap.
+  void relate(const Expr *lhs, BinaryOperatorKind op, const Expr *rhs, State &s) {
+    using R = RangeState::Relation;
+    bool absL = false, absR = false;
+    const VarDecl *a = subject(lhs, absL), *b = subject(rhs, absR);
+    if (a && b && !absL && !absR && a != b && a->getType()->isIntegerType() && b->getType()->isIntegerType() &&
+        a->getType()->isSignedIntegerType() == b->getType()->isSignedIntegerType()) {
+      if (op == BO_GE || op == BO_EQ) tighten(s, a, b, R::DifferenceAtLeast, 0);
+      if (op == BO_GT) tighten(s, a, b, R::DifferenceAtLeast, 1);
+      return;  // `a <= b` is recorded from the mirrored call
+    }
+    if (op != BO_LE && op != BO_LT && op != BO_EQ) return;
+    i128 slack = op == BO_LT ? 1 : 0;
+    // The test's own arithmetic must not wrap: `if (a + b > LIMIT)` on values that can
+    // wrap passes for a wrapped sum and proves nothing.
+    auto cannotWrap = [&](const Expr *x) {
+      i128 lo, hi;
+      ValueRange v = evalQuietly(x, s);
+      return v.known && typeBounds(x->getType(), lo, hi) && v.lo >= lo && v.hi <= hi;
+    };
+    if (auto sum = variablePair(lhs, BO_Add)) {
+      if (!cannotWrap(lhs)) return;
+      if (std::optional<i128> k = constantOrGlobal(rhs)) tighten(s, sum->first, sum->second, R::SumAtMost, *k - slack);
+      return;
+    }
+    if (!a || absL) return;
+    if (const auto *d = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(rhs)); d && d->getOpcode() == BO_Sub) {
+      bool absB2 = false;
+      const VarDecl *c = subject(d->getRHS(), absB2);
+      std::optional<i128> k = constantOrGlobal(d->getLHS());
+      if (c && !absB2 && c != a && k && cannotWrap(rhs)) tighten(s, a, c, R::SumAtMost, *k - slack);
+    }
+  }
+
+  // `a + b` or `a - b` of two variables a test related: the relation bounds the result.
+  void applyRelations(BinaryOperatorKind op, const Expr *lhs, const Expr *rhs, ValueRange &res, const State &s) {
+    if (s.relations.empty() || (op != BO_Add && op != BO_Sub)) return;
+    bool absA = false, absB = false;
+    const VarDecl *a = subject(lhs, absA), *b = subject(rhs, absB);
+    if (!a || !b || absA || absB) return;
+    using R = RangeState::Relation;
+    if (op == BO_Add) {
+      auto it = s.relations.find({std::min(a, b), std::max(a, b), R::SumAtMost});
+      if (it != s.relations.end() && it->second < res.hi && it->second >= res.lo) res.hi = it->second;
+    } else {
+      auto it = s.relations.find({a, b, R::DifferenceAtLeast});
+      if (it != s.relations.end() && it->second > res.lo && it->second <= res.hi) res.lo = it->second;
     }
   }
 
@@ -1608,6 +1707,7 @@ private:
         ValueRange res = b->getLHS()->getType()->isRealFloatingType() ? floatingArithmetic(op, l, r) : arithmetic(op, l, r);
         if (op == BO_Sub)
           if (std::optional<ValueRange> m = remainderIdiom(b->getLHS(), b->getRHS(), l)) res = *m;
+        if (b->getType()->isIntegerType()) applyRelations(op, b->getLHS(), b->getRHS(), res, s);
         if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
@@ -1640,6 +1740,7 @@ private:
                                                            : arithmetic(b->getOpcode(), l, r);
       if (b->getOpcode() == BO_Sub)
         if (std::optional<ValueRange> m = remainderIdiom(b->getLHS(), b->getRHS(), l)) res = *m;
+      if (e->getType()->isIntegerType()) applyRelations(b->getOpcode(), b->getLHS(), b->getRHS(), res, s);
       if ((b->getOpcode() == BO_Add || b->getOpcode() == BO_Sub || b->getOpcode() == BO_Mul) &&
           e->getType()->isIntegerType() && (res.external || (l.known && r.known)))
         checkArithmetic(b, res, e->getType(), BinaryOperator::getOpcodeStr(b->getOpcode()).str());
@@ -1713,6 +1814,7 @@ private:
     }
     if (const VarDecl *u = unionVariable(l)) {
       s.values[u] = v;
+      s.forget(u);
       return;
     }
     if (const VarDecl *target = aliasTarget(l, s)) {
@@ -2291,7 +2393,10 @@ private:
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
         if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(u->getSubExpr())))
           if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); isTracked(vd))
+          {
             s.values[vd] = externalOf(vd->getType(), call, "'" + name + "'");
+            s.forget(vd);
+          }
     }
     if (firstOut != ~0u) checkScannedStrings(call, name, firstOut, s);
     // gets() reads a whole line, however long, into its buffer.
@@ -2349,7 +2454,10 @@ private:
       for (const Expr *a : call->arguments()) {
         const Expr *x = stripParensAndCasts(a);
         if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
-          if (const VarDecl *vd = rootVariable(u->getSubExpr())) s.values.erase(vd);
+          if (const VarDecl *vd = rootVariable(u->getSubExpr())) {
+            s.values.erase(vd);
+            s.forget(vd);
+          }
       }
     cache_[call] = result;
     return result;
