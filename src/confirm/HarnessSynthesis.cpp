@@ -122,32 +122,72 @@ std::vector<SynthesizedHarness> synthesizeHarnesses(const CompileDatabase &db, c
     bool cxx = fs::path(file).extension() != ".c";
     parseTranslationUnit(cmd, [&](ASTContext &ctx) {
       const SourceManager &sm = ctx.getSourceManager();
+      // The file's function definitions, and who calls whom among them.
       struct Visitor : RecursiveASTVisitor<Visitor> {
         std::vector<const FunctionDecl *> defs;
-        bool VisitFunctionDecl(FunctionDecl *fd) {
+        std::map<const FunctionDecl *, std::set<const FunctionDecl *>> callers;  // canonical callee -> definitions
+        bool TraverseFunctionDecl(FunctionDecl *fd) {
           if (fd->doesThisDeclarationHaveABody() && !fd->isDependentContext()) defs.push_back(fd);
+          const FunctionDecl *outer = current;
+          current = fd->doesThisDeclarationHaveABody() ? fd : outer;
+          bool ok = RecursiveASTVisitor::TraverseFunctionDecl(fd);
+          current = outer;
+          return ok;
+        }
+        bool VisitCallExpr(CallExpr *call) {
+          if (const FunctionDecl *callee = call->getDirectCallee(); callee && current)
+            callers[callee->getCanonicalDecl()].insert(current);
           return true;
         }
+        const FunctionDecl *current = nullptr;
       } v;
       v.TraverseDecl(ctx.getTranslationUnitDecl());
-      for (const FunctionDecl *fd : v.defs) {
-        if (!sm.isInMainFile(fd->getLocation())) continue;
+      auto harnessable = [&](const FunctionDecl *fd) {
         std::string name = fd->getNameAsString();
-        if (name == "main" || fd->isMain() || llvm::isa<CXXMethodDecl>(fd)) continue;
+        return sm.isInMainFile(fd->getLocation()) && name != "main" && !fd->isMain() && !llvm::isa<CXXMethodDecl>(fd);
+      };
+      // The functions to feed, in the file's order: those on a trace or named, and for one
+      // whose parameters cannot be fed (a helper taking a struct or an int), its nearest
+      // callers in the file that can be, up to three calls up. The trace of a finding from a
+      // value range or a summary may name only the helper.
+      std::set<const FunctionDecl *> chosen;
+      for (const FunctionDecl *fd : v.defs) {
+        if (!harnessable(fd)) continue;
+        std::string name = fd->getNameAsString();
         bool onTrace = false;
         if (lines != traceLines.end()) {
           unsigned b = sm.getSpellingLineNumber(fd->getBeginLoc()), e = sm.getSpellingLineNumber(fd->getEndLoc());
           for (unsigned l : lines->second) onTrace |= l >= b && l <= e;
         }
         if (!onTrace && !wanted.count(name)) continue;
-        Feed feed = feedFor(fd);
-        if (feed == Feed::None) {
-          if (wanted.count(name) || onTrace)
-            diags.push_back({Diagnostic::Level::Note, file,
-                             "no harness for '" + name + "': its parameters are not (void), (const char *), "
-                             "(bytes, length) or (FILE *)"});
+        if (feedFor(fd) != Feed::None) {
+          chosen.insert(fd);
           continue;
         }
+        std::set<const FunctionDecl *> seen = {fd}, level = {fd}, feedable;
+        for (unsigned depth = 0; depth < 3 && feedable.empty() && !level.empty(); ++depth) {
+          std::set<const FunctionDecl *> next;
+          for (const FunctionDecl *callee : level) {
+            auto it = v.callers.find(callee->getCanonicalDecl());
+            if (it == v.callers.end()) continue;
+            for (const FunctionDecl *caller : it->second)
+              if (harnessable(caller) && seen.insert(caller).second) {
+                next.insert(caller);
+                if (feedFor(caller) != Feed::None) feedable.insert(caller);
+              }
+          }
+          level = next;
+        }
+        if (feedable.empty())
+          diags.push_back({Diagnostic::Level::Note, file,
+                           "no harness for '" + name + "': its parameters are not (void), (const char *), "
+                           "(bytes, length) or (FILE *), nor are those of a caller in its file"});
+        chosen.insert(feedable.begin(), feedable.end());
+      }
+      for (const FunctionDecl *fd : v.defs) {
+        if (!chosen.count(fd)) continue;
+        std::string name = fd->getNameAsString();
+        Feed feed = feedFor(fd);
         std::string stem = fs::path(file).stem().string();
         SynthesizedHarness h;
         h.name = "harness-" + stem + "-" + name;
