@@ -142,6 +142,8 @@ ProjectTestRun runProjectTests(const ProjectTestOptions &opts, const FuzzEnviron
 
   RunOptions o;
   o.environment = env.variables();
+  // Without the oracle runtime nothing else ends the program at a UBSan report.
+  if (opts.oracleObject.empty()) o.environment.push_back("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:symbolize=1");
   SandboxLimits l = buildLimits(opts.timeoutSeconds);
   l.maxProcesses = 512;
   run.result = runSandboxed({"sh", "-c", opts.testCommand}, run.buildDir, l, o);

@@ -39,9 +39,9 @@ bool parseFrame(const std::string &line, StackFrame &f) {
 // Turns the sanitizer's words into one kind name.
 std::string ubsanKind(const std::string &message) {
   static const std::vector<std::pair<std::string, std::string>> kinds = {
+      {"unsigned integer overflow", "unsigned-integer-overflow"},
       {"signed integer overflow", "signed-integer-overflow"},
       {"cannot be represented in type", "signed-integer-overflow"},  // INT_MIN / -1
-      {"unsigned integer overflow", "unsigned-integer-overflow"},
       {"negation of", "signed-integer-overflow"},
       {"division by zero", "division-by-zero"},
       {"null pointer", "null-pointer"},
@@ -91,8 +91,13 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
   std::vector<StackFrame> *stack = nullptr;
   bool leakBlock = false;
   bool oracleSeen = false;
+  bool skipNextRuntimeError = false;
   while (std::getline(in, line)) {
     std::smatch m;
+    if (line.rfind("mamori-oracle: well-defined wrap let pass", 0) == 0) {
+      skipNextRuntimeError = true;
+      continue;
+    }
     if (std::regex_search(line, m, error) || std::regex_search(line, m, msanWarning)) {
       std::string tool = m[1], rest = trim(m[2]);
       // After an oracle's abort libFuzzer adds its own "deadly signal" report: same event.
@@ -149,6 +154,13 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       continue;
     }
     if (std::regex_search(line, m, runtimeError)) {
+      if (skipNextRuntimeError) {
+        // Its stack lines follow; with no current report they are passed over.
+        skipNextRuntimeError = false;
+        current = nullptr;
+        stack = nullptr;
+        continue;
+      }
       reports.emplace_back();
       current = &reports.back();
       current->tool = "UndefinedBehaviorSanitizer";

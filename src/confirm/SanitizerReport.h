@@ -29,11 +29,16 @@ struct SanitizerReport {
 
   // A hang or an out-of-memory: a result class of its own, not a memory error.
   bool isResourceExhaustion() const { return kind == "timeout" || kind == "out-of-memory"; }
+  // An unsigned wrap or a narrowing truncation: defined behaviour, so evidence only for a
+  // finding at the very line it happened (see wrap-sites in the oracle runtime), never a
+  // finding of its own.
+  bool isWellDefinedWrap() const { return kind == "unsigned-integer-overflow" || kind == "implicit-conversion"; }
   // "heap-buffer-overflow WRITE" etc., for people.
   std::string describe() const;
 };
 
 // All reports in a run's output, in order. Leak reports give one report per leaked block.
+// A well-defined wrap the oracle runtime let pass (it marks them) is not a report.
 std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output);
 
 // The CWEs a report of this kind can prove (the finding's CWE must be one of them).

@@ -66,6 +66,12 @@ std::vector<size_t> findingsProvenBy(const SanitizerReport &r, const std::vector
     const Finding &f = findings[i];
     if (f.proof && f.proof->dynamicOnly) continue;
     if (std::find(cwes.begin(), cwes.end(), f.cwe) == cwes.end()) continue;
+    if (r.isWellDefinedWrap()) {
+      // Defined behaviour proves the finding only where it happened: the innermost frame.
+      if (!r.stack.empty() && r.stack.front().line == f.location.line && sameFile(r.stack.front().file, f.location.file))
+        atSink.push_back(i);
+      continue;
+    }
     if (onStacks(r, f.location)) {
       atSink.push_back(i);
       continue;
@@ -85,7 +91,7 @@ std::vector<size_t> findingsProvenBy(const SanitizerReport &r, const std::vector
 }
 
 bool dynamicFinding(const SanitizerReport &r, const std::string &projectRoot, const std::string &foundBy, Finding &out) {
-  if (r.kind == "exit" || r.isResourceExhaustion()) return false;
+  if (r.kind == "exit" || r.isResourceExhaustion() || r.isWellDefinedWrap()) return false;
   std::vector<unsigned> cwes = cwesProvenBy(r);
   std::vector<const StackFrame *> frames;
   for (const StackFrame &f : r.stack)

@@ -79,7 +79,8 @@ def main():
             proof = f["proof"]
             # The reproduction command must show the failure again.
             rerun = subprocess.run(proof["reproduce"], shell=True, capture_output=True, text=True, errors="replace", timeout=120)
-            if rerun.returncode == 0 or "ERROR:" not in rerun.stderr + rerun.stdout:
+            shown = rerun.stderr + rerun.stdout
+            if rerun.returncode == 0 or ("ERROR:" not in shown and "runtime error:" not in shown):
                 print(f"FAIL  {file}:{line} CWE-{cwe}: the reproduction command did not fail again")
                 failures += 1
                 continue

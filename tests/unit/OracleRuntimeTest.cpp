@@ -90,3 +90,48 @@ TEST(OracleRuntime, InputPeerTakesMoreThanASocketHoldsBothWays) {
   EXPECT_EQ(run("MAMORI_ORACLE_DIR=" + d + " timeout 60 " + d + "prog"), 0);
   fs::remove_all(dir);
 }
+
+// Unsigned wraps and narrowing truncations are defined behaviour: under UBSan's checks for
+// them the runtime lets a wrap pass (a hash) unless its line is in wrap-sites, where it ends
+// the program after UBSan's report, as a failure. halt_on_error=0 is how confirm runs it.
+const char *kWrapping = R"(
+#include <stdint.h>
+#include <stdio.h>
+static uint32_t hash(const char *s) {
+  uint32_t h = 2166136261u;
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+  return h;
+}
+int main(int argc, char **argv) {
+  unsigned header = 65000, body = (unsigned)argc * 1000;
+  printf("%u\n", hash("a line long enough to wrap the hash"));
+  uint16_t frame = header + body; /* line 12 */
+  printf("%u\n", frame);
+  return 0;
+}
+)";
+
+TEST(OracleRuntime, WrapFailsOnlyAtAListedLine) {
+  fs::path dir = fs::temp_directory_path() / ("mamori-wrap-test-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "oracle.c") << oracleRuntimeSource();
+  std::ofstream(dir / "wrapping.c") << kWrapping;
+  std::string d = dir.string() + "/";
+  std::string link = "clang-19 -g -fsanitize=address,undefined,unsigned-integer-overflow,implicit-integer-truncation "
+                     "-fsanitize-recover=all -o " + d + "prog " + d + "wrapping.c " + d + "oracle.c -w";
+  for (const std::string &s : oracleWrappedSymbols()) link += " -Wl,--wrap=" + s;
+  link += " -lpthread -ldl";
+  ASSERT_EQ(run(link + " 2>&1"), 0);
+  std::string env = "MAMORI_ORACLE_DIR=" + d + " UBSAN_OPTIONS=halt_on_error=0 ";
+  // No site listed: the hash and the truncation both go on.
+  EXPECT_EQ(run(env + d + "prog > /dev/null 2>&1"), 0);
+  // The truncation's line listed: it fails there, after UBSan's report is printed whole.
+  std::ofstream(dir / "wrap-sites") << d << "wrapping.c:12\n";
+  EXPECT_EQ(run(env + d + "prog > /dev/null 2> " + d + "err"), 1);
+  std::ifstream in(dir / "err");
+  std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(err.find("wrapping.c:12:"), std::string::npos);
+  EXPECT_NE(err.find("SUMMARY: UndefinedBehaviorSanitizer"), std::string::npos);
+  EXPECT_NE(err.find("mamori-oracle: well-defined wrap let pass"), std::string::npos);  // the hash
+  fs::remove_all(dir);
+}

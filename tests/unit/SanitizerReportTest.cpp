@@ -103,6 +103,52 @@ TEST(SanitizerReport, UbsanRuntimeError) {
   EXPECT_EQ(reports[0].stack[0].function, "add");
 }
 
+// The oracle runtime lets a well-defined wrap at no finding's line pass and marks it; the
+// report UBSan prints after the mark is not a failure. The one that stopped the program is.
+const char *kWraps = R"(mamori-oracle: well-defined wrap let pass
+/src/hash.c:7:11: runtime error: unsigned integer overflow: 4000000000 * 31 cannot be represented in type 'unsigned int'
+    #0 0x1 in line_hash /src/hash.c:7:11
+    #1 0x2 in read_frame /src/tally.c:40:5
+SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior /src/hash.c:7:11
+/src/tally.c:30:22: runtime error: implicit conversion from type 'int' of value 70000 (32-bit, signed) to type 'uint16_t' (aka 'unsigned short') changed the value to 4464 (16-bit, unsigned)
+    #0 0x3 in account /src/tally.c:30:22
+    #1 0x2 in read_frame /src/tally.c:38:9
+SUMMARY: UndefinedBehaviorSanitizer: undefined-behavior /src/tally.c:30:22
+)";
+
+TEST(SanitizerReport, WrapLetPassIsNoReport) {
+  auto reports = parseSanitizerOutput(kWraps);
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports[0].kind, "implicit-conversion");
+  EXPECT_TRUE(reports[0].isWellDefinedWrap());
+  EXPECT_EQ(reports[0].stack[0].function, "account");
+}
+
+TEST(SanitizerReport, UnsignedWrapIsNotASignedOverflow) {
+  std::string out = kWraps;
+  out.erase(0, out.find('\n') + 1);  // without the mark
+  auto reports = parseSanitizerOutput(out);
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_EQ(reports[0].kind, "unsigned-integer-overflow");
+}
+
+// Defined behaviour proves a finding only at the line where it happened, never a caller's
+// line on its stack, and is never a finding of its own.
+TEST(Triage, WellDefinedWrapProvesOnlyTheFindingAtItsLine) {
+  std::string out = kWraps;
+  out.erase(0, out.find('\n') + 1);
+  auto reports = parseSanitizerOutput(out);
+  ASSERT_EQ(reports.size(), 2u);
+  std::vector<Finding> findings = {finding(190, "/src/tally.c", 38),    // the caller's line: on the stack only
+                                   finding(190, "/src/tally.c", 30)};   // where it wrapped
+  auto proven = findingsProvenBy(reports[1], findings);
+  ASSERT_EQ(proven.size(), 1u);
+  EXPECT_EQ(proven[0], 1u);
+  Finding dynamic;
+  EXPECT_FALSE(dynamicFinding(reports[0], "/src", "fuzzing", dynamic));
+  EXPECT_FALSE(dynamicFinding(reports[1], "/src", "fuzzing", dynamic));
+}
+
 TEST(SanitizerReport, OracleReportAbsorbsTheDeadlySignal) {
   auto reports = parseSanitizerOutput(kOracle);
   ASSERT_EQ(reports.size(), 1u);
