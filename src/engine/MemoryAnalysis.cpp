@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <map>
+#include <optional>
 #include <set>
 
 namespace mamori {
@@ -96,9 +97,19 @@ struct MemState {
   // Parameters whose caller's pointer was tested against NULL on every path to here: a
   // later dereference of what they point to is not the caller's NULL crashing.
   std::set<const void *> testedParams;
+  // Parameters whose entry value was tested and found NULL on every path to here.
+  std::set<const void *> nullParams;
 
   bool join(const MemState &o) {
     bool changed = false;
+    for (auto it = nullParams.begin(); it != nullParams.end();) {
+      if (o.nullParams.count(*it)) {
+        ++it;
+      } else {
+        it = nullParams.erase(it);
+        changed = true;
+      }
+    }
     for (auto it = testedParams.begin(); it != testedParams.end();) {
       if (o.testedParams.count(*it)) {
         ++it;
@@ -209,6 +220,10 @@ struct MemorySummary {
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
+  // Pointer parameters that were NULL (tested so, still their entry value) at every return
+  // that can give NULL: `if (!root) return NULL;` A caller whose argument cannot be NULL
+  // gets no NULL back. Unset until a return that can give NULL is seen.
+  std::optional<std::set<unsigned>> nullOnlyForNullParams;
 
   bool empty() const {
     return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
@@ -220,7 +235,8 @@ struct MemorySummary {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
            dereferencesUnchecked == o.dereferencesUnchecked && releasesFields == o.releasesFields &&
            releasesPointee == o.releasesPointee && swaps == o.swaps && releasesOnFailure == o.releasesOnFailure &&
-           returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls;
+           returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls &&
+           nullOnlyForNullParams == o.nullOnlyForNullParams;
   }
 };
 
@@ -230,7 +246,9 @@ nlohmann::json summaryToJson(const MemorySummary &s) {
           {"releases_fields", s.releasesFields}, {"releases_pointee", s.releasesPointee}, {"swaps", s.swaps},
           {"releases_on_failure", s.releasesOnFailure},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
-          {"return_nulls", s.returnNulls}};
+          {"return_nulls", s.returnNulls},
+          {"null_only_for_null_params", s.nullOnlyForNullParams ? nlohmann::json(*s.nullOnlyForNullParams)
+                                                                : nlohmann::json(nullptr)}};
 }
 
 MemorySummary summaryFromJson(const nlohmann::json &j) {
@@ -262,6 +280,11 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
   s.returnsFresh = j.value("returns_fresh", false);
   s.returnsReleased = j.value("returns_released", false);
   s.returnNulls = j.value("return_nulls", 0u);
+  if (j.contains("null_only_for_null_params") && j["null_only_for_null_params"].is_array()) {
+    s.nullOnlyForNullParams.emplace();
+    for (const auto &v : j["null_only_for_null_params"])
+      if (v.is_number_unsigned()) s.nullOnlyForNullParams->insert(v.get<unsigned>());
+  }
   return s;
 }
 
@@ -817,6 +840,15 @@ private:
         PointerValue v = eval(rv, s);
         if (isPointerLike(rv->getType())) {
           summary_.returnNulls |= v.nulls.bits;
+          if (v.nulls.bits & NullFacts::Null) {
+            std::set<unsigned> nullHere;
+            for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+              if (s.nullParams.count(fd_->getParamDecl(i))) nullHere.insert(i);
+            if (!summary_.nullOnlyForNullParams) summary_.nullOnlyForNullParams = nullHere;
+            else
+              for (auto it = summary_.nullOnlyForNullParams->begin(); it != summary_.nullOnlyForNullParams->end();)
+                it = nullHere.count(*it) ? std::next(it) : summary_.nullOnlyForNullParams->erase(it);
+          }
           for (const void *o : v.objects) {
             auto it = s.objects.find(o);
             if (it == s.objects.end()) continue;
@@ -908,7 +940,10 @@ private:
     if (it != s.pointers.end())
       for (const void *o : it->second.objects)
         for (const ParmVarDecl *p : fd_->parameters())
-          if (o == p) s.testedParams.insert(p);
+          if (o == p) {
+            s.testedParams.insert(p);
+            if (!truth && it->second.objects.size() == 1) s.nullParams.insert(p);
+          }
     if (it == s.pointers.end()) {
       PointerValue v;
       v.nulls.bits = truth ? NullFacts::NonNull : NullFacts::Null;
@@ -1890,7 +1925,12 @@ private:
           // of all calls), a call whose result is used untested is reported (the
           // statistical rule of Engler et al., "Bugs as Deviant Behavior").
           const MemTu::ResultChecks rc = tu_.resultChecks(callee, call);
-          if (rc.checked >= 2 && rc.checked * 2 >= rc.calls) {
+          // It returns NULL only for a NULL argument, and this one cannot be NULL.
+          bool argumentRulesOutNull = false;
+          if (sum->nullOnlyForNullParams)
+            for (unsigned i : *sum->nullOnlyForNullParams)
+              argumentRulesOutNull |= i < argValues.size() && !(argValues[i].nulls.bits & NullFacts::Null);
+          if (!argumentRulesOutNull && rc.checked >= 2 && rc.checked * 2 >= rc.calls) {
             result = unknown();
             result.nulls.bits = NullFacts::NonNull | NullFacts::UncheckedAlloc;
             result.nulls.nullAt = loc(call);
