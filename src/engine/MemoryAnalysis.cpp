@@ -99,9 +99,22 @@ struct MemState {
   std::set<const void *> testedParams;
   // Parameters whose entry value was tested and found NULL on every path to here.
   std::set<const void *> nullParams;
+  // Pointer-returning calls just tested (`get(s, id) ? get(s, id) : fallback`), by their
+  // structure, with what the test found: the same call made again before any other call
+  // returns what was tested.
+  std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
 
   bool join(const MemState &o) {
     bool changed = false;
+    for (auto it = testedCalls.begin(); it != testedCalls.end();) {
+      auto other = o.testedCalls.find(it->first);
+      if (other != o.testedCalls.end() && other->second == it->second) {
+        ++it;
+      } else {
+        it = testedCalls.erase(it);
+        changed = true;
+      }
+    }
     for (auto it = nullParams.begin(); it != nullParams.end();) {
       if (o.nullParams.count(*it)) {
         ++it;
@@ -934,6 +947,8 @@ private:
     }
     if (cond->getType()->isIntegerType()) refineResult(cond, truth, s);
     if (!cond->getType()->isPointerType()) return;
+    if (std::optional<llvm::FoldingSetNodeID> id = repeatableCall(cond))
+      s.testedCalls[*id] = truth ? NullFacts::NonNull : NullFacts::Null;
     std::optional<PathKey> key = pathOf(cond);
     if (!key) return;
     auto it = s.pointers.find(*key);
@@ -1796,9 +1811,37 @@ private:
     return false;
   }
 
+  // A call's structure, when making it again with the same arguments is expected to give the
+  // same pointer: a direct call whose arguments have no side effects.
+  std::optional<llvm::FoldingSetNodeID> repeatableCall(const Expr *e) {
+    const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(e));
+    if (!call || !call->getDirectCallee() || !call->getType()->isPointerType()) return std::nullopt;
+    for (const Expr *a : call->arguments())
+      if (a->HasSideEffects(tu_.ctx)) return std::nullopt;
+    llvm::FoldingSetNodeID id;
+    call->Profile(id, tu_.ctx, /*Canonical=*/true);
+    return id;
+  }
+
   PointerValue evalCall(const CallExpr *call, State &s) {
     auto cached = callCache_.find(call);
     if (cached != callCache_.end()) return cached->second;
+    PointerValue result = evalCallUncached(call, s);
+    // The same call as one just tested gives what the test found; any other call may
+    // change what such a call returns.
+    std::optional<llvm::FoldingSetNodeID> id = repeatableCall(call);
+    auto tested = id ? s.testedCalls.find(*id) : s.testedCalls.end();
+    if (tested != s.testedCalls.end() && tested->second == NullFacts::NonNull) {
+      result.nulls.bits = NullFacts::NonNull;
+      callCache_[call] = result;
+      return result;
+    }
+    s.testedCalls.clear();
+    callCache_[call] = result;
+    return result;
+  }
+
+  PointerValue evalCallUncached(const CallExpr *call, State &s) {
     const FunctionDecl *callee = call->getDirectCallee();
     if (!callee) callee = localFunctionPointerTarget(call->getCallee(), fd_->getBody());
     std::string name = callee ? tu_.names.name(callee) : "";
@@ -1956,7 +1999,6 @@ private:
       break;
     }
     }
-    callCache_[call] = result;
     return result;
   }
 };
