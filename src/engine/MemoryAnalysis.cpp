@@ -1407,6 +1407,10 @@ private:
         eval(b->getLHS(), s);
         return eval(b->getRHS(), s);
       }
+      // `a && b`, `a || b`: the CFG evaluates each operand in a block of its own, under the
+      // test before it; the operator's own element, in the block where the paths join, must
+      // not run them again there (`return p && p->x` would dereference a maybe-NULL p).
+      if (b->isLogicalOp()) return unknown();
       PointerValue l = eval(b->getLHS(), s);
       PointerValue r = eval(b->getRHS(), s);
       if (e->getType()->isPointerType()) {

@@ -1731,6 +1731,10 @@ private:
         operand(b->getLHS());
         return operand(b->getRHS());
       }
+      // `a && b`, `a || b`: the CFG evaluates each operand in a block of its own, under the
+      // test before it; the operator's own element, in the block where the paths join, must
+      // not judge them again there (`n != 0 && total / n > 5` divides only where n != 0).
+      if (b->isLogicalOp()) return top();
       ValueRange l = eval(b->getLHS(), s);
       ValueRange r = eval(b->getRHS(), s);
       if (b->isComparisonOp() || b->isLogicalOp()) return top();
