@@ -2137,6 +2137,10 @@ private:
     checkDereference(a->getBase(), a, s);
     ValueRange idx = eval(a->getIdx(), s);
     std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
+    // A global or static array is judged by its type for an index chosen outside the
+    // program (a table looked up by a received command number); other indices into such
+    // arrays are often bounded by code the intervals cannot follow (a count in a global).
+    if (!buf && idx.external) buf = staticArray(a->getBase());
     reportIndex(a, idx, buf, a->getType(), write);
   }
 
@@ -2202,10 +2206,15 @@ private:
 
   // A copy's destination: as evalBuffer, and a global or static array by its type (what it
   // holds is not followed across functions; it is neither on the stack nor on the heap,
-  // so an overflow of it is CWE-787). Indexing such arrays is not judged: a loop's index
-  // into them is often bounded by code the intervals cannot follow.
+  // so an overflow of it is CWE-787). Indexing such arrays is judged only for external
+  // indices (see checkIndex).
   std::optional<BufferFacts> destinationBuffer(const Expr *e, State &s) {
     if (std::optional<BufferFacts> b = evalBuffer(e, s)) return b;
+    return staticArray(e);
+  }
+
+  // A global or static array, by its type.
+  std::optional<BufferFacts> staticArray(const Expr *e) {
     const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e));
     const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
     if (!vd || !vd->hasGlobalStorage()) return std::nullopt;
