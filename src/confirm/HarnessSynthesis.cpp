@@ -122,7 +122,7 @@ std::vector<SynthesizedHarness> synthesizeHarnesses(const CompileDatabase &db, c
     bool cxx = fs::path(file).extension() != ".c";
     parseTranslationUnit(cmd, [&](ASTContext &ctx) {
       const SourceManager &sm = ctx.getSourceManager();
-      // The file's function definitions, and who calls whom among them.
+      // The file's function definitions, and who calls (or takes the address of) whom.
       struct Visitor : RecursiveASTVisitor<Visitor> {
         std::vector<const FunctionDecl *> defs;
         std::map<const FunctionDecl *, std::set<const FunctionDecl *>> callers;  // canonical callee -> definitions
@@ -134,8 +134,10 @@ std::vector<SynthesizedHarness> synthesizeHarnesses(const CompileDatabase &db, c
           current = outer;
           return ok;
         }
-        bool VisitCallExpr(CallExpr *call) {
-          if (const FunctionDecl *callee = call->getDirectCallee(); callee && current)
+        // A direct call, or a function's address taken (`void (*sink)(int) = bad_sink;`):
+        // either way this function can run it.
+        bool VisitDeclRefExpr(DeclRefExpr *ref) {
+          if (const auto *callee = llvm::dyn_cast<FunctionDecl>(ref->getDecl()); callee && current)
             callers[callee->getCanonicalDecl()].insert(current);
           return true;
         }
