@@ -1500,6 +1500,24 @@ private:
       return normalize(out);
     }
     if (op == BO_Add && constantOf(l) && halfBounded(r)) return arithmetic(op, r, l);
+    // A mask bounds a value from outside: `getc(f) & 0x0f` is in [0, 15]. A value the
+    // analysis knows nothing about stays unknown: a mask's bound is not the program's
+    // (a type tag masked with 0x0F indexes a table of 9).
+    if (op == BO_And && (constantOf(r) || constantOf(l))) {
+      const ValueRange &mask = constantOf(r) ? r : l, &other = constantOf(r) ? l : r;
+      if (mask.lo >= 0 && other.external) {
+        ValueRange m = exact(0);
+        m.hi = mask.lo;
+        if (other.known && other.lo >= 0) m.hi = std::min(m.hi, other.hi);
+        m = normalize(m);
+        m.nonZero = false;
+        m.external = other.external;
+        m.origin = other.origin;
+        m.originWhat = other.originWhat;
+        m.commandLine = other.commandLine;
+        return m;
+      }
+    }
     // An operand we know nothing about makes the result unknown, not attacker-chosen.
     if ((!l.known && !l.external) || (!r.known && !r.external)) return out;
     out.external = l.external || r.external;
@@ -1532,6 +1550,29 @@ private:
       }
       break;
     }
+    // Shifts by a known amount: `b >> 4` of a byte is [0, 15] (getc's -1 gives -1); a left
+    // shift of a non-negative value grows it, and whether that overflows is judged as such.
+    case BO_Shr:
+      if (r.lo != r.hi || r.lo < 0 || r.lo > 120) return out;
+      out.lo = l.lo >> static_cast<int>(r.lo);
+      out.hi = l.hi >> static_cast<int>(r.lo);
+      break;
+    case BO_Shl:
+      if (r.lo != r.hi || r.lo < 0 || r.lo > 64 || l.lo < 0 || l.hi > (static_cast<i128>(1) << 62)) return out;
+      out.lo = l.lo << static_cast<int>(r.lo);
+      out.hi = l.hi << static_cast<int>(r.lo);
+      break;
+    // Non-negative operands: the result has no bit above the highest either has.
+    case BO_And:
+    case BO_Or:
+    case BO_Xor: {
+      if (l.lo < 0 || r.lo < 0) return out;
+      i128 top = std::max(l.hi, r.hi), all = 1;
+      while (all <= top && all < kPosInf) all <<= 1;
+      out.lo = 0;
+      out.hi = op == BO_And ? std::min(l.hi, r.hi) : all - 1;
+      break;
+    }
     default:
       return out;
     }
@@ -1557,9 +1598,15 @@ private:
     ev.typeMax = hi;
     ev.typeName = type.getAsString();
     ev.op = op;
-    for (const Stmt *child : e->children())
-      if (const auto *d = llvm::dyn_cast_or_null<DeclRefExpr>(child ? stripParensAndCasts(llvm::cast<Expr>(child)) : nullptr))
+    for (const Stmt *child : e->children()) {
+      const Expr *x = child ? stripParensAndCasts(llvm::cast<Expr>(child)) : nullptr;
+      if (const auto *d = llvm::dyn_cast_or_null<DeclRefExpr>(x))
         if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); vd && bitMixed_.count(vd)) ev.bitMixed = true;
+      // Byte assembly, `(v << 8) + byte`: the shifted operand is meant to drop its top bits.
+      if (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(x);
+          b && (b->getOpcode() == BO_Shl || b->getOpcode() == BO_Shr || b->getOpcode() == BO_Xor))
+        ev.bitMixed = true;
+    }
     emit(ev);
   }
 
