@@ -47,22 +47,23 @@ void installCanary(const fs::path &oracleDir) {
   chmod(canary.c_str(), 0755);
 }
 
-// The lines where an unsigned wrap or a narrowing truncation is a failure, for the oracle
-// runtime: those of the findings such a wrap can prove. Anywhere else it is defined
-// behaviour (a hash, a checksum) and the program goes on.
-void writeWrapSites(const fs::path &oracleDir, const std::vector<Finding> &findings) {
-  SanitizerReport wrap, truncation;
-  wrap.kind = "unsigned-integer-overflow";
-  truncation.kind = "implicit-conversion";
+// The lines where an unsigned wrap, a narrowing truncation or a floating division by zero
+// is a failure, for the oracle runtime: those of the findings such a report can prove.
+// Anywhere else it is defined behaviour (a hash, a checksum, an infinity the program
+// expects) and the program goes on.
+void writeFindingLines(const fs::path &oracleDir, const std::vector<Finding> &findings) {
   std::set<unsigned> cwes;
-  for (const SanitizerReport *r : {&wrap, &truncation})
-    for (unsigned c : cwesProvenBy(*r)) cwes.insert(c);
+  for (const char *kind : {"unsigned-integer-overflow", "implicit-conversion", "division-by-zero"}) {
+    SanitizerReport r;
+    r.kind = kind;
+    for (unsigned c : cwesProvenBy(r)) cwes.insert(c);
+  }
   std::set<std::string> sites;
   for (const Finding &f : findings)
     if (cwes.count(f.cwe) && f.location.valid()) sites.insert(f.location.file + ":" + std::to_string(f.location.line));
   std::string text;
   for (const std::string &s : sites) text += s + "\n";
-  writeFile(oracleDir / "wrap-sites", text);
+  writeFile(oracleDir / "finding-lines", text);
 }
 
 // The top frames of a report with debug information, for a proof.
@@ -513,7 +514,7 @@ ConfirmStats confirmFindings(const CompileDatabase &db, ScanReport &report, cons
   fs::create_directories(povDir);
   fs::create_directories(runDir);
   installCanary(oracleDir);
-  writeWrapSites(oracleDir, report.findings);
+  writeFindingLines(oracleDir, report.findings);
   fs::remove(oracleDir / "known");
 
   SanitizerBuildOptions bo = buildOptions(db, opts, work);
@@ -704,7 +705,7 @@ ProofReplay replayProof(const CompileDatabase &db, const Finding &finding, const
   fs::create_directories(work / "oracle");
   fs::create_directories(work / "run");
   installCanary(work / "oracle");
-  writeWrapSites(work / "oracle", {finding});
+  writeFindingLines(work / "oracle", {finding});
 
   SanitizerBuildOptions bo = buildOptions(db, opts, work);
   bo.verbose = false;

@@ -32,10 +32,12 @@ const char *kOracleSource =
 // MemorySanitizer reports an uninitialized value where it decides a branch, an address or a
 // call's argument or result (clang 19 checks arguments and results eagerly), with the
 // origin of the value (track-origins=2: where it was created and stored).
-// Unsigned wraps and narrowing truncations are defined behaviour, checked only so that an
-// integer-overflow finding on such arithmetic can be proven: the oracle runtime lets them
-// pass except at the lines of findings (WORK/oracle/wrap-sites, see writeWrapSites).
-constexpr const char *kWellDefinedWrapChecks = "unsigned-integer-overflow,implicit-integer-truncation";
+// Unsigned wraps, narrowing truncations and floating division by zero (an infinity) are
+// defined behaviour, checked only so that an integer-overflow or divide-by-zero finding on
+// such arithmetic can be proven: the oracle runtime lets them pass except at the lines of
+// findings (WORK/oracle/finding-lines, see writeFindingLines).
+constexpr const char *kDefinedBehaviourChecks =
+    "unsigned-integer-overflow,implicit-integer-truncation,float-divide-by-zero";
 
 std::vector<std::string> sanitizerFlags(SanitizerFlavour flavour) {
   std::vector<std::string> common = {"-g", "-O0", "-fno-omit-frame-pointer", "-fno-optimize-sibling-calls",
@@ -44,8 +46,8 @@ std::vector<std::string> sanitizerFlags(SanitizerFlavour flavour) {
   if (flavour == SanitizerFlavour::Memory)
     common.insert(common.end(), {"-fsanitize=memory", "-fsanitize-memory-track-origins=2"});
   else
-    common.insert(common.end(), {"-fsanitize=address,undefined," + std::string(kWellDefinedWrapChecks),
-                                 "-fsanitize-recover=address,undefined," + std::string(kWellDefinedWrapChecks)});
+    common.insert(common.end(), {"-fsanitize=address,undefined," + std::string(kDefinedBehaviourChecks),
+                                 "-fsanitize-recover=address,undefined," + std::string(kDefinedBehaviourChecks)});
   return common;
 }
 

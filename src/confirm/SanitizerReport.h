@@ -30,7 +30,7 @@ struct SanitizerReport {
   // A hang or an out-of-memory: a result class of its own, not a memory error.
   bool isResourceExhaustion() const { return kind == "timeout" || kind == "out-of-memory"; }
   // An unsigned wrap or a narrowing truncation: defined behaviour, so evidence only for a
-  // finding at the very line it happened (see wrap-sites in the oracle runtime), never a
+  // finding at the very line it happened (see finding-lines in the oracle runtime), never a
   // finding of its own.
   bool isWellDefinedWrap() const { return kind == "unsigned-integer-overflow" || kind == "implicit-conversion"; }
   // "heap-buffer-overflow WRITE" etc., for people.

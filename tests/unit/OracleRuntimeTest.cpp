@@ -92,7 +92,7 @@ TEST(OracleRuntime, InputPeerTakesMoreThanASocketHoldsBothWays) {
 }
 
 // Unsigned wraps and narrowing truncations are defined behaviour: under UBSan's checks for
-// them the runtime lets a wrap pass (a hash) unless its line is in wrap-sites, where it ends
+// them the runtime lets a wrap pass (a hash) unless its line is in finding-lines, where it ends
 // the program after UBSan's report, as a failure. halt_on_error=0 is how confirm runs it.
 const char *kWrapping = R"(
 #include <stdint.h>
@@ -126,7 +126,7 @@ TEST(OracleRuntime, WrapFailsOnlyAtAListedLine) {
   // No site listed: the hash and the truncation both go on.
   EXPECT_EQ(run(env + d + "prog > /dev/null 2>&1"), 0);
   // The truncation's line listed: it fails there, after UBSan's report is printed whole.
-  std::ofstream(dir / "wrap-sites") << d << "wrapping.c:12\n";
+  std::ofstream(dir / "finding-lines") << d << "wrapping.c:12\n";
   EXPECT_EQ(run(env + d + "prog > /dev/null 2> " + d + "err"), 1);
   std::ifstream in(dir / "err");
   std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

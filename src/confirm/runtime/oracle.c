@@ -155,10 +155,11 @@ static int on_failure(void) {
 
 /* ----- Well-defined wraps: failures only where a finding says so -----
  * Unsigned arithmetic wraps and a narrowing conversion truncates by definition, and hashes
- * and checksums do both on purpose, so confirm's build checks them (UBSan's
- * unsigned-integer-overflow and implicit-integer-truncation) only to prove an
- * integer-overflow finding. Such a report is a failure when it is at a line that
- * $MAMORI_ORACLE_DIR/wrap-sites lists ("file:line", one per line, from the findings);
+ * and checksums do both on purpose; a floating division by zero gives an infinity. So
+ * confirm's build checks them (UBSan's unsigned-integer-overflow,
+ * implicit-integer-truncation and float-divide-by-zero) only to prove an integer-overflow
+ * or divide-by-zero finding. Such a report is a failure when it is at a line that
+ * $MAMORI_ORACLE_DIR/finding-lines lists ("file:line", one per line, from the findings);
  * anywhere else it is let pass, after a marker line that tells confirm's parser to skip the
  * report UBSan prints next. */
 void __ubsan_get_current_report_data(const char **kind, const char **message, const char **file, unsigned *line,
@@ -173,9 +174,9 @@ static int ends_with(const char *s, size_t sl, const char *suffix, size_t n) {
   return sl >= n && same_bytes(s + sl - n, suffix, n);
 }
 
-static int well_defined_kind(const char *kind) {
+static int defined_behaviour_kind(const char *kind) {
   return starts_with(kind, "unsigned-integer-overflow") || starts_with(kind, "implicit-unsigned-integer-truncation") ||
-         starts_with(kind, "implicit-signed-integer-truncation");
+         starts_with(kind, "implicit-signed-integer-truncation") || starts_with(kind, "float-divide-by-zero");
 }
 
 /* The same file when one path ends with the other at a folder boundary (debug information
@@ -188,11 +189,11 @@ static int same_source(const char *site, size_t sl, const char *file) {
   return ends_with(file, fl, site, sl) && file[fl - sl - 1] == '/';
 }
 
-static int wrap_site_listed(const char *file, unsigned line) {
+static int finding_line_listed(const char *file, unsigned line) {
   const char *dir = getenv("MAMORI_ORACLE_DIR");
   if (!dir || !file) return 0;
   char path[4096];
-  snprintf(path, sizeof path, "%s/wrap-sites", dir);
+  snprintf(path, sizeof path, "%s/finding-lines", dir);
   int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
   if (fd < 0) return 0;
   static char buf[262144];
@@ -233,7 +234,7 @@ void __ubsan_on_report(void) {
   unsigned line = 0, column = 0;
   char *address = NULL;
   if (__ubsan_get_current_report_data) __ubsan_get_current_report_data(&kind, &message, &file, &line, &column, &address);
-  if (kind && well_defined_kind(kind) && !wrap_site_listed(file, line)) {
+  if (kind && defined_behaviour_kind(kind) && !finding_line_listed(file, line)) {
     raw_write("mamori-oracle: well-defined wrap let pass\n");
     return;
   }

@@ -10,6 +10,7 @@
 struct tally {
     uint16_t frame_bytes; /* what the radio's register will hold */
     unsigned window_left; /* bytes of the 4 KiB window the frame leaves */
+    double header_share;  /* header bytes per body byte, for the link statistics */
 };
 
 /* FNV-1a over the line, for the relay log: it wraps by design and is no bug. */
@@ -29,18 +30,19 @@ static int account(struct tally *t, unsigned header, unsigned body)
         return -1;
     t->frame_bytes = header + body; // expect: CWE-190
     t->window_left = 4096 - body; // expect: CWE-191
+    t->header_share = (double)header / body; // expect: CWE-369
     return 0;
 }
 
 void read_frame(const char *line)
 {
     unsigned header = 0, body = 0;
-    struct tally t = {0, 0};
+    struct tally t = {0, 0, 0.0};
     if (sscanf(line, "%u %u", &header, &body) != 2)
         return;
     if (account(&t, header, body) != 0)
         return;
-    printf("%08x %u %u\n", (unsigned)line_hash(line), (unsigned)t.frame_bytes, t.window_left);
+    printf("%08x %u %u %.2f\n", (unsigned)line_hash(line), (unsigned)t.frame_bytes, t.window_left, t.header_share);
 }
 
 int main(void)

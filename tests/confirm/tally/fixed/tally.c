@@ -10,6 +10,7 @@
 struct tally {
     uint16_t frame_bytes; /* what the radio's register will hold */
     unsigned window_left; /* bytes of the 4 KiB window the frame leaves */
+    double header_share;  /* header bytes per body byte, for the link statistics */
 };
 
 /* FNV-1a over the line, for the relay log: it wraps by design and is no bug. */
@@ -25,22 +26,23 @@ static uint32_t line_hash(const char *s)
 
 static int account(struct tally *t, unsigned header, unsigned body)
 {
-    if (body > 4096 || header > UINT16_MAX - body)
+    if (body == 0 || body > 4096 || header > UINT16_MAX - body)
         return -1;
     t->frame_bytes = header + body;
     t->window_left = 4096 - body;
+    t->header_share = (double)header / body;
     return 0;
 }
 
 void read_frame(const char *line)
 {
     unsigned header = 0, body = 0;
-    struct tally t = {0, 0};
+    struct tally t = {0, 0, 0.0};
     if (sscanf(line, "%u %u", &header, &body) != 2)
         return;
     if (account(&t, header, body) != 0)
         return;
-    printf("%08x %u %u\n", (unsigned)line_hash(line), (unsigned)t.frame_bytes, t.window_left);
+    printf("%08x %u %u %.2f\n", (unsigned)line_hash(line), (unsigned)t.frame_bytes, t.window_left, t.header_share);
 }
 
 int main(void)
