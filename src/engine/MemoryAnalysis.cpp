@@ -1765,6 +1765,11 @@ private:
     for (const void *o : v.objects) {
       auto it = s.objects.find(o);
       if (it == s.objects.end()) continue;
+      // A pointer that holds either the caller's memory or a block of the function's own
+      // (`content = input` on one path, a copy read from a file on another, freed under a
+      // flag that says which) does not release the caller's: the flag decides, and the
+      // function's summary would otherwise say it frees its parameter.
+      if ((!strong || v.untracked) && it->second.kind == AllocKind::Parameter) continue;
       if (strong) it->second.bits = (it->second.bits & MemoryObjectFacts::Escaped) | MemoryObjectFacts::Released;
       else it->second.bits |= MemoryObjectFacts::Released;
       it->second.releasedAt = loc(at);
