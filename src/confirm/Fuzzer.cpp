@@ -43,7 +43,7 @@ std::vector<std::string> FuzzEnvironment::variables() const {
       "hard_rss_limit_mb=" + rss + ":malloc_limit_mb=" + rss,
       // The oracle runtime ends the program after a UBSan report (see its
       // __ubsan_on_report), except for a well-defined wrap at no finding's line.
-      "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0:symbolize=1",
+      "UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0:print_summary=1:symbolize=1",
       "LSAN_OPTIONS=symbolize=1",
       "MSAN_OPTIONS=symbolize=1:print_stats=0",
       "MSAN_SYMBOLIZER_PATH=/usr/bin/llvm-symbolizer-19",
@@ -115,7 +115,7 @@ std::string quickSignature(const std::string &binary, const std::string &input, 
   o.environment = env.variables();
   o.environment.push_back("ASAN_OPTIONS=detect_leaks=1:symbolize=0:allocator_may_return_null=1:hard_rss_limit_mb=" +
                           std::to_string(env.memoryMiB));
-  o.environment.push_back("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0:symbolize=0");
+  o.environment.push_back("UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=0:print_summary=1:symbolize=0");
   ProcessResult r = runSandboxed({binary, "-timeout=" + std::to_string(env.inputTimeoutSeconds), input}, env.workDir,
                                  targetLimits(env, env.inputTimeoutSeconds * 2 + 10), o);
   if (r.ok()) return "";

@@ -40,6 +40,7 @@ bool parseFrame(const std::string &line, StackFrame &f) {
 std::string ubsanKind(const std::string &message) {
   static const std::vector<std::pair<std::string, std::string>> kinds = {
       {"unsigned integer overflow", "unsigned-integer-overflow"},
+      {"in type 'unsigned", "unsigned-integer-overflow"},  // negation of an unsigned value
       {"signed integer overflow", "signed-integer-overflow"},
       {"cannot be represented in type", "signed-integer-overflow"},  // INT_MIN / -1
       {"negation of", "signed-integer-overflow"},
@@ -98,6 +99,10 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       skipNextRuntimeError = true;
       continue;
     }
+    // The mark applies to the report printed right after it; one without a position
+    // ("<unknown>: runtime error") must not make the parser skip a later, real one.
+    bool skipThis = skipNextRuntimeError;
+    skipNextRuntimeError = false;
     if (std::regex_search(line, m, error) || std::regex_search(line, m, msanWarning)) {
       std::string tool = m[1], rest = trim(m[2]);
       // After an oracle's abort libFuzzer adds its own "deadly signal" report: same event.
@@ -154,9 +159,8 @@ std::vector<SanitizerReport> parseSanitizerOutput(const std::string &output) {
       continue;
     }
     if (std::regex_search(line, m, runtimeError)) {
-      if (skipNextRuntimeError) {
+      if (skipThis) {
         // Its stack lines follow; with no current report they are passed over.
-        skipNextRuntimeError = false;
         current = nullptr;
         stack = nullptr;
         continue;

@@ -234,8 +234,10 @@ struct MemorySummary {
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
   // Pointer parameters that were NULL (tested so, still their entry value) at every return
-  // that can give NULL: `if (!root) return NULL;` A caller whose argument cannot be NULL
-  // gets no NULL back. Unset until a return that can give NULL is seen.
+  // that can give NULL: `if (!root) return NULL;` A caller whose argument was found not NULL
+  // gets no NULL back. Unset until a return that can give NULL is seen. Like returnNulls'
+  // Null bit, it is about NULL the function returns itself, not an unknown pointer it
+  // passes on (the deviant-call rule that reads it is about those explicit NULLs too).
   std::optional<std::set<unsigned>> nullOnlyForNullParams;
 
   bool empty() const {
@@ -1362,6 +1364,7 @@ private:
         return v;
       }
       if (u->isIncrementDecrementOp()) {
+        s.testedCalls.clear();
         noteResult(u->getSubExpr(), nullptr, s);
         checkRead(u->getSubExpr(), s);  // x++ reads x
         PointerValue v = eval(u->getSubExpr(), s);
@@ -1390,6 +1393,7 @@ private:
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
+        s.testedCalls.clear();
         noteResult(b->getLHS(), nullptr, s);
         checkRead(b->getLHS(), s);  // x += y reads x
         eval(b->getRHS(), s);
@@ -1580,6 +1584,7 @@ private:
   }
 
   void assign(const Expr *lhs, const PointerValue &v, State &s) {
+    s.testedCalls.clear();  // the write may change an argument of a tested call
     const Expr *l = stripParensAndCasts(lhs);
     markInitialized(l, s);
     if (!lhs->getType()->isPointerType()) {
@@ -1822,9 +1827,14 @@ private:
 
   // A call's structure, when making it again with the same arguments is expected to give the
   // same pointer: a direct call whose arguments have no side effects.
+  // Only functions of the program with a summary that returns no fresh memory (a lookup, a
+  // getter): a library call may keep state between calls (strtok, readdir, fgets) and an
+  // allocation may fail the second time.
   std::optional<llvm::FoldingSetNodeID> repeatableCall(const Expr *e) {
     const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(e));
     if (!call || !call->getDirectCallee() || !call->getType()->isPointerType()) return std::nullopt;
+    const MemorySummary *sum = tu_.summaryFor(call->getDirectCallee());
+    if (!sum || sum->returnsFresh || sum->returnsReleased) return std::nullopt;
     for (const Expr *a : call->arguments())
       if (a->HasSideEffects(tu_.ctx)) return std::nullopt;
     llvm::FoldingSetNodeID id;
@@ -1977,11 +1987,12 @@ private:
           // of all calls), a call whose result is used untested is reported (the
           // statistical rule of Engler et al., "Bugs as Deviant Behavior").
           const MemTu::ResultChecks rc = tu_.resultChecks(callee, call);
-          // It returns NULL only for a NULL argument, and this one cannot be NULL.
+          // It returns NULL only for a NULL argument, and this one was found not NULL.
           bool argumentRulesOutNull = false;
           if (sum->nullOnlyForNullParams)
             for (unsigned i : *sum->nullOnlyForNullParams)
-              argumentRulesOutNull |= i < argValues.size() && !(argValues[i].nulls.bits & NullFacts::Null);
+              argumentRulesOutNull |= i < argValues.size() && (argValues[i].nulls.bits & NullFacts::NonNull) &&
+                                      !(argValues[i].nulls.bits & (NullFacts::Null | NullFacts::Unknown));
           if (!argumentRulesOutNull && rc.checked >= 2 && rc.checked * 2 >= rc.calls) {
             result = unknown();
             result.nulls.bits = NullFacts::NonNull | NullFacts::UncheckedAlloc;

@@ -646,12 +646,16 @@ public:
     return true;
   }
 
-  bool addressTaken(const VarDecl *vd) {
+  // `passedIsTaken` false: `&x` written directly as a call's argument does not count (the
+  // call's effect on x is modelled where it is made: scanf's outputs, an unknown callee's).
+  bool addressTaken(const VarDecl *vd, bool passedIsTaken = true) {
     struct Finder : RecursiveASTVisitor<Finder> {
       const VarDecl *vd;
       bool found = false;
+      bool passedIsTaken = true;
+      std::set<const Expr *> passed;
       bool VisitUnaryOperator(UnaryOperator *u) {
-        if (u->getOpcode() == UO_AddrOf)
+        if (u->getOpcode() == UO_AddrOf && !passed.count(u))
           if (const auto *d = llvm::dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); d && d->getDecl() == vd)
             found = true;
         return !found;
@@ -664,6 +668,8 @@ public:
         return !found;
       }
       bool VisitCallExpr(CallExpr *c) {  // f(x) with a reference parameter
+        if (!passedIsTaken)
+          for (const Expr *a : c->arguments()) passed.insert(a->IgnoreParenImpCasts());
         const FunctionProtoType *proto = nullptr;
         if (const FunctionDecl *fd = c->getDirectCallee()) proto = fd->getType()->getAs<FunctionProtoType>();
         else if (const auto *pt = c->getCallee()->getType()->getAs<PointerType>()) proto = pt->getPointeeType()->getAs<FunctionProtoType>();
@@ -677,6 +683,7 @@ public:
       }
     } finder;
     finder.vd = vd;
+    finder.passedIsTaken = passedIsTaken;
     finder.TraverseStmt(fd_->getBody());
     return finder.found;
   }
@@ -1346,13 +1353,25 @@ private:
 
   // ----- relations between two variables -----
 
+  // A variable a relation may name: read as it is (no explicit cast, which may change its
+  // sign), and never written through an address kept in a pointer or a reference, where no
+  // write would end the relation (`&x` handed to a call is fine: the call's write is seen).
+  const VarDecl *relatable(const Expr *e) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !isTracked(vd) || !vd->getType()->isIntegerType()) return nullptr;
+    auto cached = relatable_.find(vd);
+    if (cached == relatable_.end()) cached = relatable_.emplace(vd, !addressTaken(vd, /*passedIsTaken=*/false)).first;
+    return cached->second ? vd : nullptr;
+  }
+  std::map<const VarDecl *, bool> relatable_;
+
   // Two plain variables combined by `op` (`a + b`, `a - b`), if that is what `e` is.
   std::optional<std::pair<const VarDecl *, const VarDecl *>> variablePair(const Expr *e, BinaryOperatorKind op) {
-    const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(e));
+    const auto *b = llvm::dyn_cast<BinaryOperator>(e->IgnoreParenImpCasts());
     if (!b || b->getOpcode() != op) return std::nullopt;
-    bool absA = false, absB = false;
-    const VarDecl *a = subject(b->getLHS(), absA), *c = subject(b->getRHS(), absB);
-    if (!a || !c || absA || absB || a == c) return std::nullopt;
+    const VarDecl *a = relatable(b->getLHS()), *c = relatable(b->getRHS());
+    if (!a || !c || a == c) return std::nullopt;
     return std::make_pair(a, c);
   }
 
@@ -1366,20 +1385,20 @@ private:
   // and `a <= K - b` (a + b <= K), the form that cannot itself wrap.
   void relate(const Expr *lhs, BinaryOperatorKind op, const Expr *rhs, State &s) {
     using R = RangeState::Relation;
-    bool absL = false, absR = false;
-    const VarDecl *a = subject(lhs, absL), *b = subject(rhs, absR);
-    if (a && b && !absL && !absR && a != b && a->getType()->isIntegerType() && b->getType()->isIntegerType() &&
-        a->getType()->isSignedIntegerType() == b->getType()->isSignedIntegerType()) {
+    const VarDecl *a = relatable(lhs), *b = relatable(rhs);
+    if (a && b && a != b && a->getType()->isSignedIntegerType() == b->getType()->isSignedIntegerType()) {
       if (op == BO_GE || op == BO_EQ) tighten(s, a, b, R::DifferenceAtLeast, 0);
       if (op == BO_GT) tighten(s, a, b, R::DifferenceAtLeast, 1);
       return;  // `a <= b` is recorded from the mirrored call
     }
     if (op != BO_LE && op != BO_LT && op != BO_EQ) return;
     i128 slack = op == BO_LT ? 1 : 0;
-    // The test's own arithmetic must not wrap: `if (a + b > LIMIT)` on values that can
-    // wrap passes for a wrapped sum and proves nothing.
+    // The test's own arithmetic must not wrap in the type it is done in (before any
+    // widening to the comparison's type): `if (a + b > LIMIT)` on values that can wrap
+    // passes for a wrapped sum and proves nothing.
     auto cannotWrap = [&](const Expr *x) {
       i128 lo, hi;
+      x = x->IgnoreParenImpCasts();
       ValueRange v = evalQuietly(x, s);
       return v.known && typeBounds(x->getType(), lo, hi) && v.lo >= lo && v.hi <= hi;
     };
@@ -1388,21 +1407,19 @@ private:
       if (std::optional<i128> k = constantOrGlobal(rhs)) tighten(s, sum->first, sum->second, R::SumAtMost, *k - slack);
       return;
     }
-    if (!a || absL) return;
-    if (const auto *d = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(rhs)); d && d->getOpcode() == BO_Sub) {
-      bool absB2 = false;
-      const VarDecl *c = subject(d->getRHS(), absB2);
+    if (!a) return;
+    if (const auto *d = llvm::dyn_cast<BinaryOperator>(rhs->IgnoreParenImpCasts()); d && d->getOpcode() == BO_Sub) {
+      const VarDecl *c = relatable(d->getRHS());
       std::optional<i128> k = constantOrGlobal(d->getLHS());
-      if (c && !absB2 && c != a && k && cannotWrap(rhs)) tighten(s, a, c, R::SumAtMost, *k - slack);
+      if (c && c != a && k && cannotWrap(rhs)) tighten(s, a, c, R::SumAtMost, *k - slack);
     }
   }
 
   // `a + b` or `a - b` of two variables a test related: the relation bounds the result.
   void applyRelations(BinaryOperatorKind op, const Expr *lhs, const Expr *rhs, ValueRange &res, const State &s) {
     if (s.relations.empty() || (op != BO_Add && op != BO_Sub)) return;
-    bool absA = false, absB = false;
-    const VarDecl *a = subject(lhs, absA), *b = subject(rhs, absB);
-    if (!a || !b || absA || absB) return;
+    const VarDecl *a = relatable(lhs), *b = relatable(rhs);
+    if (!a || !b) return;
     using R = RangeState::Relation;
     if (op == BO_Add) {
       auto it = s.relations.find({std::min(a, b), std::max(a, b), R::SumAtMost});
@@ -1603,9 +1620,9 @@ private:
       if (const auto *d = llvm::dyn_cast_or_null<DeclRefExpr>(x))
         if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl()); vd && bitMixed_.count(vd)) ev.bitMixed = true;
       // Byte assembly, `(v << 8) + byte`: the shifted operand is meant to drop its top bits.
-      if (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(x);
-          b && (b->getOpcode() == BO_Shl || b->getOpcode() == BO_Shr || b->getOpcode() == BO_Xor))
-        ev.bitMixed = true;
+      // Only whole-byte shifts: `(n << 4) + header` is a size, not an assembled word.
+      if (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(x); b && b->getOpcode() == BO_Shl && op == "+")
+        if (std::optional<i128> k = constant(b->getRHS()); k && *k > 0 && *k % 8 == 0) ev.bitMixed = true;
     }
     emit(ev);
   }

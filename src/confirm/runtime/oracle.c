@@ -182,7 +182,12 @@ static int defined_behaviour_kind(const char *kind) {
 /* The same file when one path ends with the other at a folder boundary (debug information
  * holds the path the compiler was given, relative or absolute). */
 static int same_source(const char *site, size_t sl, const char *file) {
-  while (file[0] == '.' && file[1] == '/') file += 2;
+  /* A relative path from the build folder ("../src/x.c"): what follows its climbs. */
+  for (;;) {
+    if (file[0] == '.' && file[1] == '/') file += 2;
+    else if (file[0] == '.' && file[1] == '.' && file[2] == '/') file += 3;
+    else break;
+  }
   size_t fl = strlen(file);
   if (sl == fl) return same_bytes(site, file, fl);
   if (sl > fl) return ends_with(site, sl, file, fl) && site[sl - fl - 1] == '/';
