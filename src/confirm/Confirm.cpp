@@ -52,15 +52,24 @@ void installCanary(const fs::path &oracleDir) {
 // Anywhere else it is defined behaviour (a hash, a checksum, an infinity the program
 // expects) and the program goes on.
 void writeFindingLines(const fs::path &oracleDir, const std::vector<Finding> &findings) {
-  std::set<unsigned> cwes;
-  for (const char *kind : {"unsigned-integer-overflow", "implicit-conversion", "division-by-zero"}) {
-    SanitizerReport r;
-    r.kind = kind;
-    for (unsigned c : cwesProvenBy(r)) cwes.insert(c);
-  }
+  auto provableBy = [](std::initializer_list<const char *> kinds) {
+    std::set<unsigned> cwes;
+    for (const char *kind : kinds) {
+      SanitizerReport r;
+      r.kind = kind;
+      for (unsigned c : cwesProvenBy(r)) cwes.insert(c);
+    }
+    return cwes;
+  };
+  const std::set<unsigned> wraps = provableBy({"unsigned-integer-overflow", "implicit-conversion"});
+  const std::set<unsigned> divisions = provableBy({"division-by-zero"});
   std::set<std::string> sites;
-  for (const Finding &f : findings)
-    if (cwes.count(f.cwe) && f.location.valid()) sites.insert(f.location.file + ":" + std::to_string(f.location.line));
+  for (const Finding &f : findings) {
+    if (!f.location.valid()) continue;
+    std::string at = f.location.file + ":" + std::to_string(f.location.line);
+    if (wraps.count(f.cwe)) sites.insert(at + ":wrap");
+    if (divisions.count(f.cwe)) sites.insert(at + ":division");
+  }
   std::string text;
   for (const std::string &s : sites) text += s + "\n";
   writeFile(oracleDir / "finding-lines", text);

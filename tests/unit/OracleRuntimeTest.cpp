@@ -126,7 +126,10 @@ TEST(OracleRuntime, WrapFailsOnlyAtAListedLine) {
   // No site listed: the hash and the truncation both go on.
   EXPECT_EQ(run(env + d + "prog > /dev/null 2>&1"), 0);
   // The truncation's line listed: it fails there, after UBSan's report is printed whole.
-  std::ofstream(dir / "finding-lines") << d << "wrapping.c:12\n";
+  // Listed for a division finding only, it is let pass: the kinds must agree.
+  std::ofstream(dir / "finding-lines") << d << "wrapping.c:12:division\n";
+  EXPECT_EQ(run(env + d + "prog > /dev/null 2>&1"), 0);
+  std::ofstream(dir / "finding-lines") << d << "wrapping.c:12:wrap\n";
   EXPECT_EQ(run(env + d + "prog > /dev/null 2> " + d + "err"), 1);
   std::ifstream in(dir / "err");
   std::string err((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

@@ -159,7 +159,8 @@ static int on_failure(void) {
  * confirm's build checks them (UBSan's unsigned-integer-overflow,
  * implicit-integer-truncation and float-divide-by-zero) only to prove an integer-overflow
  * or divide-by-zero finding. Such a report is a failure when it is at a line that
- * $MAMORI_ORACLE_DIR/finding-lines lists ("file:line", one per line, from the findings);
+ * $MAMORI_ORACLE_DIR/finding-lines lists ("file:line:wrap" or "file:line:division", one
+ * per line, from the findings), for its kind;
  * anywhere else it is let pass, after a marker line that tells confirm's parser to skip the
  * report UBSan prints next. */
 void __ubsan_get_current_report_data(const char **kind, const char **message, const char **file, unsigned *line,
@@ -194,7 +195,9 @@ static int same_source(const char *site, size_t sl, const char *file) {
   return ends_with(file, fl, site, sl) && file[fl - sl - 1] == '/';
 }
 
-static int finding_line_listed(const char *file, unsigned line) {
+/* `what`: "wrap" for a wrap or a truncation, "division" for a floating division by zero;
+ * a line is listed for the kind of finding it holds. */
+static int finding_line_listed(const char *file, unsigned line, const char *what) {
   const char *dir = getenv("MAMORI_ORACLE_DIR");
   if (!dir || !file) return 0;
   char path[4096];
@@ -209,13 +212,20 @@ static int finding_line_listed(const char *file, unsigned line) {
   for (char *at = buf; at && *at;) {
     char *nl = strchr(at, '\n');
     size_t ll = nl ? (size_t)(nl - at) : strlen(at);
-    char *colon = NULL;
+    /* file:line:what, where the file may hold colons of its own */
+    char *last = NULL, *colon = NULL;
     for (size_t i = ll; i > 0; --i)
       if (at[i - 1] == ':') {
-        colon = at + i - 1;
-        break;
+        if (!last) last = at + i - 1;
+        else {
+          colon = at + i - 1;
+          break;
+        }
       }
-    if (colon && strtoul(colon + 1, NULL, 10) == line && same_source(at, (size_t)(colon - at), file)) return 1;
+    size_t wl = last ? (size_t)(at + ll - last - 1) : 0;
+    if (colon && wl == strlen(what) && same_bytes(last + 1, what, wl) && strtoul(colon + 1, NULL, 10) == line &&
+        same_source(at, (size_t)(colon - at), file))
+      return 1;
     at = nl ? nl + 1 : NULL;
   }
   return 0;
@@ -239,7 +249,8 @@ void __ubsan_on_report(void) {
   unsigned line = 0, column = 0;
   char *address = NULL;
   if (__ubsan_get_current_report_data) __ubsan_get_current_report_data(&kind, &message, &file, &line, &column, &address);
-  if (kind && defined_behaviour_kind(kind) && !finding_line_listed(file, line)) {
+  if (kind && defined_behaviour_kind(kind) &&
+      !finding_line_listed(file, line, starts_with(kind, "float-divide-by-zero") ? "division" : "wrap")) {
     raw_write("mamori-oracle: well-defined wrap let pass\n");
     return;
   }
