@@ -104,42 +104,22 @@ struct MemState {
   // returns what was tested.
   std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
 
+  // Must-facts at a join: keep what both paths hold (for a map, with the same value).
+  template <typename Set> static bool keepCommon(Set &mine, const Set &theirs) {
+    return std::erase_if(mine, [&](const auto &k) { return !theirs.count(k); }) > 0;
+  }
+  template <typename Map> static bool keepAgreeing(Map &mine, const Map &theirs) {
+    return std::erase_if(mine, [&](const auto &kv) {
+             auto other = theirs.find(kv.first);
+             return other == theirs.end() || !(other->second == kv.second);
+           }) > 0;
+  }
+
   bool join(const MemState &o) {
-    bool changed = false;
-    for (auto it = testedCalls.begin(); it != testedCalls.end();) {
-      auto other = o.testedCalls.find(it->first);
-      if (other != o.testedCalls.end() && other->second == it->second) {
-        ++it;
-      } else {
-        it = testedCalls.erase(it);
-        changed = true;
-      }
-    }
-    for (auto it = nullParams.begin(); it != nullParams.end();) {
-      if (o.nullParams.count(*it)) {
-        ++it;
-      } else {
-        it = nullParams.erase(it);
-        changed = true;
-      }
-    }
-    for (auto it = testedParams.begin(); it != testedParams.end();) {
-      if (o.testedParams.count(*it)) {
-        ++it;
-      } else {
-        it = testedParams.erase(it);
-        changed = true;
-      }
-    }
-    for (auto it = results.begin(); it != results.end();) {
-      auto other = o.results.find(it->first);
-      if (other != o.results.end() && other->second == it->second) {
-        ++it;
-      } else {
-        it = results.erase(it);
-        changed = true;
-      }
-    }
+    bool changed = keepAgreeing(testedCalls, o.testedCalls);
+    changed |= keepCommon(nullParams, o.nullParams);
+    changed |= keepCommon(testedParams, o.testedParams);
+    changed |= keepAgreeing(results, o.results);
     for (auto &[k, v] : pointers) {
       auto it = o.pointers.find(k);
       PointerValue before = v;
@@ -1850,12 +1830,8 @@ private:
     // change what such a call returns.
     std::optional<llvm::FoldingSetNodeID> id = repeatableCall(call);
     auto tested = id ? s.testedCalls.find(*id) : s.testedCalls.end();
-    if (tested != s.testedCalls.end() && tested->second == NullFacts::NonNull) {
-      result.nulls.bits = NullFacts::NonNull;
-      callCache_[call] = result;
-      return result;
-    }
-    s.testedCalls.clear();
+    if (tested != s.testedCalls.end() && tested->second == NullFacts::NonNull) result.nulls.bits = NullFacts::NonNull;
+    else s.testedCalls.clear();
     callCache_[call] = result;
     return result;
   }

@@ -1523,15 +1523,11 @@ private:
     if (op == BO_And && (constantOf(r) || constantOf(l))) {
       const ValueRange &mask = constantOf(r) ? r : l, &other = constantOf(r) ? l : r;
       if (mask.lo >= 0 && other.external) {
-        ValueRange m = exact(0);
-        m.hi = mask.lo;
-        if (other.known && other.lo >= 0) m.hi = std::min(m.hi, other.hi);
+        ValueRange m = other;  // keeps where the value came from
+        m.lo = 0;
+        m.hi = other.known && other.lo >= 0 ? std::min(mask.lo, other.hi) : mask.lo;
         m = normalize(m);
         m.nonZero = false;
-        m.external = other.external;
-        m.origin = other.origin;
-        m.originWhat = other.originWhat;
-        m.commandLine = other.commandLine;
         return m;
       }
     }

@@ -101,6 +101,18 @@ static int same_bytes(const char *a, const char *b, size_t n) {
   return 1;
 }
 
+/* Reads a list confirm wrote (at most `size` - 1 bytes) into `buf`, NUL-terminated, with raw
+ * system calls: it runs while a sanitizer is reporting. Returns 0 when there is none. */
+static int read_list(const char *path, char *buf, size_t size) {
+  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
+  if (fd < 0) return 0;
+  long len = syscall(SYS_read, fd, buf, size - 1);
+  syscall(SYS_close, fd);
+  if (len <= 0) return 0;
+  buf[len] = '\0';
+  return 1;
+}
+
 static int signature_known(const char *sig) {
   const char *file = getenv("MAMORI_KNOWN_FILE"), *dir = getenv("MAMORI_ORACLE_DIR");
   if ((!file && !dir) || !sig[0]) return 0;
@@ -109,13 +121,8 @@ static int signature_known(const char *sig) {
     snprintf(path, sizeof path, "%s", file);
   else
     snprintf(path, sizeof path, "%s/known", dir);
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
-  if (fd < 0) return 0;
   static char buf[65536];
-  long len = syscall(SYS_read, fd, buf, sizeof buf - 1);
-  syscall(SYS_close, fd);
-  if (len <= 0) return 0;
-  buf[len] = '\0';
+  if (!read_list(path, buf, sizeof buf)) return 0;
   size_t sl = strlen(sig);
   for (char *line = buf; line && *line;) {
     char *nl = strchr(line, '\n');
@@ -202,13 +209,8 @@ static int finding_line_listed(const char *file, unsigned line, const char *what
   if (!dir || !file) return 0;
   char path[4096];
   snprintf(path, sizeof path, "%s/finding-lines", dir);
-  int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY);
-  if (fd < 0) return 0;
   static char buf[262144];
-  long len = syscall(SYS_read, fd, buf, sizeof buf - 1);
-  syscall(SYS_close, fd);
-  if (len <= 0) return 0;
-  buf[len] = '\0';
+  if (!read_list(path, buf, sizeof buf)) return 0;
   for (char *at = buf; at && *at;) {
     char *nl = strchr(at, '\n');
     size_t ll = nl ? (size_t)(nl - at) : strlen(at);
