@@ -13,6 +13,7 @@ std::vector<std::unique_ptr<MemoryChecker>> makeMemoryCheckers() {
   v.push_back(makeUseAfterFreeChecker());
   v.push_back(makeMemoryLeakChecker());
   v.push_back(makeNullDereferenceChecker());
+  v.push_back(makeNullCheckAfterDereferenceChecker());
   v.push_back(makeUninitializedReadChecker());
   v.push_back(makeFreeNonHeapChecker());
   v.push_back(makeMismatchedReleaseChecker());

@@ -73,6 +73,7 @@ struct PointerValue {
       nulls.nullWhy = o.nulls.nullWhy;
     }
     nulls.bits |= o.nulls.bits;
+    if (!nulls.dereferencedAt.valid()) nulls.dereferencedAt = o.nulls.dereferencedAt;
     for (const void *x : o.objects) {
       auto it = std::lower_bound(objects.begin(), objects.end(), x);
       if (it == objects.end() || *it != x) objects.insert(it, x);
@@ -569,6 +570,7 @@ public:
       }
     }
     current_ = nullptr;
+    if (reporting) checkTestAfterDereference(block, s);
     // Paths that leave the function normally (not through exit()/abort()).
     if (reporting && !block.hasNoReturnElement())
       for (auto it = block.succ_begin(); it != block.succ_end(); ++it)
@@ -808,6 +810,7 @@ private:
   // (path, checker) pairs already reported in this function: the first NULL dereference
   // of a pointer is the finding; the later ones are its consequences.
   std::set<std::pair<PathKey, const MemoryChecker *>> reportedPaths_;
+  const Expr *addressOfMember_ = nullptr;  // the `p->f` of an `&p->f` being evaluated
 
   std::vector<MemoryObjectFacts> objectsOf(const PointerValue &v, const State &s) {
     std::vector<MemoryObjectFacts> out;
@@ -1199,12 +1202,55 @@ private:
   // one per later use. A pointer already known to be non-NULL stays known: otherwise a
   // path that checked it (`if (head) { head->tbl... }`) would, joined with the path where
   // it was NULL, look NULL on every path that "knows".
-  void assumeNonNullAfterUse(const Expr *ptrExpr, State &s) {
+  // `at` is a dereference written here (invalid for one made by a callee): a later test of
+  // the pointer for NULL contradicts it, unless the dereference was itself reported.
+  void assumeNonNullAfterUse(const Expr *ptrExpr, State &s, Location at = {}) {
     if (std::optional<PathKey> key = pathOf(ptrExpr)) {
       auto it = s.pointers.find(*key);
-      if (it != s.pointers.end() && it->second.nulls.bits != NullFacts::NonNull)
-        it->second.nulls.bits = NullFacts::AssumedNonNull;
+      if (it == s.pointers.end() || it->second.nulls.bits == NullFacts::NonNull) return;
+      NullFacts &n = it->second.nulls;
+      if (n.bits != NullFacts::AssumedNonNull)
+        n.dereferencedAt = (n.bits & (NullFacts::Null | NullFacts::UncheckedAlloc)) ? Location{} : at;
+      n.bits = NullFacts::AssumedNonNull;
     }
+  }
+
+  // A branch that tests for NULL a pointer dereferenced on every path to it: either the
+  // dereference can crash or the test is dead. Tests written by a macro (`FREE(p)`,
+  // `CHECK(p)`) are shared by many call sites and prove nothing about this one.
+  void checkTestAfterDereference(const CFGBlock &block, const State &s) {
+    const Expr *cond = llvm::dyn_cast_or_null<Expr>(block.getTerminatorCondition());
+    if (!cond || cond->getBeginLoc().isMacroID()) return;
+    const Expr *tested = withoutBranchHint(cond);
+    for (;;) {
+      tested = stripParensAndCasts(tested);
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(tested); u && u->getOpcode() == UO_LNot) {
+        tested = u->getSubExpr();
+        continue;
+      }
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(tested); b && b->isEqualityOp()) {
+        if (isNull(b->getRHS())) tested = b->getLHS();
+        else if (isNull(b->getLHS())) tested = b->getRHS();
+        else return;
+        continue;
+      }
+      break;
+    }
+    if (!tested->getType()->isPointerType()) return;
+    std::optional<PathKey> key = pathOf(tested);
+    if (!key) return;
+    auto it = s.pointers.find(*key);
+    if (it == s.pointers.end() || it->second.nulls.bits != NullFacts::AssumedNonNull ||
+        !it->second.nulls.dereferencedAt.valid())
+      return;
+    MemoryEvent e;
+    e.kind = MemoryEvent::Kind::CheckedAfterDereference;
+    e.key = cond;
+    e.location = it->second.nulls.dereferencedAt;
+    e.checkedAt = loc(cond);
+    e.subject = text(tested);
+    e.nulls = it->second.nulls;
+    emit(e, &*key);
   }
 
   // Whether a NULL argument for `param` crashes this function: its dereference is on every
@@ -1239,7 +1285,8 @@ private:
   void dereference(const Expr *ptrExpr, const Expr *at, State &s) {
     PointerValue v = eval(ptrExpr, s);
     noteParameterDereference(v, s);
-    assumeNonNullAfterUse(ptrExpr, s);
+    // `&p->f` computes an address without reading through p.
+    assumeNonNullAfterUse(ptrExpr, s, at == addressOfMember_ ? Location{} : loc(at));
     if (!reporting) return;
     MemoryEvent e;
     e.kind = MemoryEvent::Kind::Dereference;
@@ -1340,7 +1387,9 @@ private:
           PointerValue base = eval(a->getBase(), s);
           return movedPointer(base, offsetSign(a->getIdx()), u);  // &p[k] is p + k
         }
+        addressOfMember_ = sub;
         eval(u->getSubExpr(), s);
+        addressOfMember_ = nullptr;
         return v;
       }
       if (u->isIncrementDecrementOp()) {

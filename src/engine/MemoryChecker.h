@@ -38,11 +38,17 @@ struct NullFacts {
   enum Bits : unsigned { Null = 1, NonNull = 2, UncheckedAlloc = 4, Unknown = 8, AssumedNonNull = 16 };
   unsigned bits = Unknown;
   Location nullAt;          // where NULL was assigned, or the unchecked allocation
+  // AssumedNonNull from a dereference written in this function (not through a call, not
+  // `&p->f`) of a pointer that was not already known NULL or unchecked: the first such
+  // dereference on the paths that reach here.
+  Location dereferencedAt;
   std::string nullWhy;      // "assigned NULL", "result of 'malloc' not checked"
 };
 
 struct MemoryEvent {
-  enum class Kind { Release, Use, Dereference, Exit, UninitializedRead, LostOnReallocFailure };
+  // CheckedAfterDereference: a branch tests a pointer for NULL that was dereferenced on
+  // every path to the test; the event's location is that dereference.
+  enum class Kind { Release, Use, Dereference, Exit, UninitializedRead, LostOnReallocFailure, CheckedAfterDereference };
   Kind kind = Kind::Use;
   const void *key = nullptr;  // the statement, for de-duplication
   Location location;
@@ -56,6 +62,7 @@ struct MemoryEvent {
   bool untracked = false;     // on some path the pointer held memory the analysis does not track
   bool interior = false;      // Release: the pointer was moved past its object's start on some path
   Location movedAt;           // ... by the statement here
+  Location checkedAt;         // CheckedAfterDereference: the test for NULL
 };
 
 class MemoryChecker {
