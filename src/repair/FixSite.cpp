@@ -177,15 +177,26 @@ std::string FixSite::indentOf(const Stmt *s) const {
 }
 
 std::string FixSite::indentUnit() const {
-  // The indentation of the first indented line of the function's body, else four spaces.
+  // The indentation of the file's first indented line of code, else four spaces. Lines
+  // inside a block comment do not count: a comment's continuation lines are often aligned
+  // with its text (`/* Repair ...\n   the check ...`), not indented by the file's unit.
   const SourceManager &sm = ctx_.getSourceManager();
   StringRef buf = sm.getBufferData(index_.fileId());
-  size_t pos = 0;
-  while ((pos = buf.find('\n', pos)) != StringRef::npos) {
-    ++pos;
-    size_t i = pos;
-    while (i < buf.size() && isBlank(buf[i])) ++i;
-    if (i > pos && i < buf.size() && buf[i] != '\n' && buf[i] != '*' && buf[i] != '/') return buf.substr(pos, i - pos).str();
+  bool inComment = false;
+  for (size_t pos = 0; pos < buf.size();) {
+    size_t end = buf.find('\n', pos);
+    if (end == StringRef::npos) end = buf.size();
+    StringRef line = buf.substr(pos, end - pos);
+    size_t i = 0;
+    while (i < line.size() && isBlank(line[i])) ++i;
+    if (!inComment && i > 0 && i < line.size() && line[i] != '*' && line[i] != '/' && line[i] != '#')
+      return line.substr(0, i).str();
+    for (size_t k = 0; k + 1 < line.size(); ++k) {
+      if (!inComment && line[k] == '/' && line[k + 1] == '/') break;
+      if (!inComment && line[k] == '/' && line[k + 1] == '*') inComment = true, ++k;
+      else if (inComment && line[k] == '*' && line[k + 1] == '/') inComment = false, ++k;
+    }
+    pos = end + 1;
   }
   return "    ";
 }

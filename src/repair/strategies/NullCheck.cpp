@@ -35,9 +35,17 @@ public:
         if (site.insertAfter(stmt, site.guard(ptr + " == " + site.nullLiteral(), failure, stmt), c.edits)) return {c};
       }
     }
-    // Otherwise: check the dereferenced pointer before the statement that uses it.
-    const Expr *ptr = site.nodeAt<Expr>(site.finding().location, [](const Expr *e) {
-      return e->getType()->isPointerType() && FixSite::isStableLvalue(e);
+    // Otherwise: check the dereferenced pointer before the statement that uses it. A
+    // dereference followed by a NULL test names the pointer it means (`s` in `free(s->buf)`).
+    std::string named;
+    if (site.finding().ruleId == "mamori.memory.null-check-after-dereference") {
+      const std::string &m = site.finding().message;
+      size_t open = m.find('\''), close = open == std::string::npos ? open : m.find('\'', open + 1);
+      if (close != std::string::npos) named = m.substr(open + 1, close - open - 1);
+    }
+    const Expr *ptr = site.nodeAt<Expr>(site.finding().location, [&](const Expr *e) {
+      return e->getType()->isPointerType() && FixSite::isStableLvalue(e) &&
+             (named.empty() || site.text(e->IgnoreParenImpCasts()) == named);
     });
     if (!ptr) {
       // `*p`, `p->f` or `p[i]` at the location: the pointer is what they dereference.
