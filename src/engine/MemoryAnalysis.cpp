@@ -1934,6 +1934,7 @@ private:
       std::vector<PointerValue> argValues;
       for (const Expr *a : call->arguments()) argValues.push_back(eval(a, s));
       std::set<unsigned> handled = applyPointerHelpers(call, sum, name, s);
+      const std::set<unsigned> addressArgs = printfAddressArguments(call, tu_.ctx);
       for (unsigned i = 0; i < call->getNumArgs(); ++i) {
         if (handled.count(i)) continue;
         const Expr *arg = call->getArg(i);
@@ -1960,6 +1961,8 @@ private:
         }
         bool derefs = role == LibRole::ReadsArgs || (sum && sum->dereferences.count(i));
         bool unchecked = role == LibRole::ReadsArgs || (sum && sum->dereferencesUnchecked.count(i));
+        // `printf("%p", p)` prints the address; it never reads what p points to.
+        if (addressArgs.count(i)) continue;
         // A function whose summary shows it never touches the memory does not use it.
         if (!sum || derefs) useThroughCall(arg, v, call, name.empty() ? "an indirect call" : name, derefs, unchecked, s);
         // Reading uninitialized memory through a const pointer; a non-const one may fill it.

@@ -2,7 +2,9 @@
 
 #include "clang/Basic/Builtins.h"
 
+#include "clang/AST/Attr.h"
 #include "clang/AST/DeclCXX.h"
+#include "clang/AST/FormatString.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Index/USRGeneration.h"
@@ -273,6 +275,39 @@ std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s) {
   } walk;
   if (s) walk.TraverseStmt(const_cast<clang::Stmt *>(s));
   return walk.vars;
+}
+
+namespace {
+// Collects the data-argument positions of `%p` conversions.
+class AddressConversions : public clang::analyze_format_string::FormatStringHandler {
+public:
+  std::set<unsigned> positions;
+  bool HandlePrintfSpecifier(const clang::analyze_printf::PrintfSpecifier &fs, const char *, unsigned,
+                             const clang::TargetInfo &) override {
+    if (fs.consumesDataArgument() &&
+        fs.getConversionSpecifier().getKind() == clang::analyze_format_string::ConversionSpecifier::pArg)
+      positions.insert(fs.getArgIndex());
+    return true;
+  }
+};
+}  // namespace
+
+std::set<unsigned> printfAddressArguments(const clang::CallExpr *call, const clang::ASTContext &ctx) {
+  const clang::FunctionDecl *fd = call->getDirectCallee();
+  const clang::FormatAttr *attr = fd ? fd->getAttr<clang::FormatAttr>() : nullptr;
+  if (!attr || !attr->getType() || attr->getType()->getName() != "printf" || attr->getFirstArg() == 0) return {};
+  // The attribute counts from 1 (and counts `this` for a method: not a C library call).
+  unsigned formatIdx = attr->getFormatIdx() - 1, firstArg = attr->getFirstArg() - 1;
+  if (llvm::isa<clang::CXXMethodDecl>(fd) || formatIdx >= call->getNumArgs()) return {};
+  const auto *lit = llvm::dyn_cast<clang::StringLiteral>(call->getArg(formatIdx)->IgnoreParenImpCasts());
+  if (!lit || !lit->isOrdinary()) return {};
+  llvm::StringRef text = lit->getString();
+  AddressConversions h;
+  clang::analyze_format_string::ParsePrintfString(h, text.begin(), text.end(), ctx.getLangOpts(),
+                                                  ctx.getTargetInfo(), false);
+  std::set<unsigned> out;
+  for (unsigned p : h.positions) out.insert(firstArg + p);
+  return out;
 }
 
 }  // namespace mamori

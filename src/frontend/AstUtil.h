@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace mamori {
@@ -100,5 +101,11 @@ struct ScanConversion {
 std::vector<ScanConversion> scanfConversions(llvm::StringRef format);
 // The argument index of a scanf-family function's format (scanf 0, fscanf/sscanf 1), or -1.
 int scanfFormatIndex(const std::string &name);
+
+// The arguments of a printf-style call (the callee has a `format(printf, ...)` attribute,
+// as the C library's printf family gets from Clang) that its literal format prints with
+// `%p`: their value is printed, the memory they point to is never read. Empty when the
+// format is not a literal.
+std::set<unsigned> printfAddressArguments(const clang::CallExpr *call, const clang::ASTContext &ctx);
 
 }  // namespace mamori
