@@ -54,6 +54,10 @@ struct PointerValue {
   // On some path the pointer held a value whose target is not tracked (read from a field
   // or a call we do not follow): its objects are then only some of what it may point to.
   bool untracked = false;
+  // While the value may be NULL: flags (integer locals whose address is never taken) known
+  // to hold these values on every path where it is NULL. `p = NULL; found = 0; if (...)
+  // found = lookup(&p);` leaves p NULL only where found is 0, so `if (found) p->x` is safe.
+  std::map<const VarDecl *, long long> nullWhen;
 
   void join(const PointerValue &o) {
     untracked = untracked || o.untracked;
@@ -72,6 +76,16 @@ struct PointerValue {
       nulls.nullAt = o.nulls.nullAt;
       nulls.nullWhy = o.nulls.nullWhy;
     }
+    if (!(o.nulls.bits & NullFacts::Null)) {
+      if (!(nulls.bits & NullFacts::Null)) nullWhen.clear();
+    } else if (!(nulls.bits & NullFacts::Null)) {
+      nullWhen = o.nullWhen;
+    } else {
+      std::erase_if(nullWhen, [&](const auto &kv) {
+        auto other = o.nullWhen.find(kv.first);
+        return other == o.nullWhen.end() || other->second != kv.second;
+      });
+    }
     nulls.bits |= o.nulls.bits;
     if (!nulls.dereferencedAt.valid()) nulls.dereferencedAt = o.nulls.dereferencedAt;
     for (const void *x : o.objects) {
@@ -81,7 +95,7 @@ struct PointerValue {
   }
   bool same(const PointerValue &o) const {
     return nulls.bits == o.nulls.bits && objects == o.objects && interior == o.interior && guards == o.guards &&
-           untracked == o.untracked;
+           untracked == o.untracked && nullWhen == o.nullWhen;
   }
 };
 
@@ -104,6 +118,16 @@ struct MemState {
   // structure, with what the test found: the same call made again before any other call
   // returns what was tested.
   std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
+  // Flags (see PointerValue::nullWhen) holding a known constant on every path to here.
+  std::map<const VarDecl *, long long> constants;
+
+  // A value that may be NULL on this side of a join: the flags' constants here hold on its
+  // NULL paths too.
+  PointerValue withFlags(PointerValue v) const {
+    if (v.nulls.bits & NullFacts::Null)
+      for (const auto &[flag, value] : constants) v.nullWhen.emplace(flag, value);
+    return v;
+  }
 
   // Must-facts at a join: keep what both paths hold (for a map, with the same value).
   template <typename Set> static bool keepCommon(Set &mine, const Set &theirs) {
@@ -124,17 +148,18 @@ struct MemState {
     for (auto &[k, v] : pointers) {
       auto it = o.pointers.find(k);
       PointerValue before = v;
+      v = withFlags(v);
       if (it == o.pointers.end()) {
         v.nulls.bits |= NullFacts::Unknown;
         v.guards.clear();
       } else {
-        v.join(it->second);
+        v.join(o.withFlags(it->second));
       }
       changed |= !before.same(v);
     }
     for (const auto &[k, v] : o.pointers) {
       if (pointers.count(k)) continue;
-      PointerValue nv = v;
+      PointerValue nv = o.withFlags(v);
       nv.nulls.bits |= NullFacts::Unknown;
       nv.guards.clear();
       pointers.emplace(k, nv);
@@ -180,6 +205,7 @@ struct MemState {
         changed = true;
       }
     }
+    changed |= keepAgreeing(constants, o.constants);
     // Must-uninitialized: only what is uninitialized on every incoming path.
     for (auto it = uninitialized.begin(); it != uninitialized.end();) {
       if (!o.uninitialized.count(*it)) {
@@ -748,6 +774,43 @@ private:
     const auto *call = rhs ? llvm::dyn_cast<CallExpr>(stripParensAndCasts(rhs)) : nullptr;
     if (call && vd->getType()->isIntegerType()) s.results[vd] = call;
     else s.results.erase(vd);
+    noteFlagWrite(vd, rhs, s);
+  }
+
+  // ----- flags: integer locals that say which way an earlier branch went -----
+
+  bool isFlag(const VarDecl *vd) {
+    if (!vd->hasLocalStorage() || !vd->getType()->isIntegralOrEnumerationType()) return false;
+    auto cached = flags_.find(vd);
+    if (cached == flags_.end()) cached = flags_.emplace(vd, !addressTaken(vd, fd_->getBody())).first;
+    return cached->second;
+  }
+  const VarDecl *flagIn(const Expr *e) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e));
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    return vd && isFlag(vd) ? vd : nullptr;
+  }
+  // A write of `vd` (rhs null: `++`, `+=`, a declaration without a value): what was known
+  // about it, as a constant or about the paths where a pointer is NULL, no longer holds.
+  void noteFlagWrite(const VarDecl *vd, const Expr *rhs, State &s) {
+    if (!isFlag(vd)) return;
+    for (auto &[k, v] : s.pointers) v.nullWhen.erase(vd);
+    std::optional<long long> value = rhs ? integerConstant(rhs, tu_.ctx) : std::nullopt;
+    if (value) s.constants[vd] = *value;
+    else s.constants.erase(vd);
+  }
+  // A branch where `flag == value` (equal) or `flag != value` holds: a pointer whose NULL
+  // paths all had the flag otherwise is not NULL on this branch.
+  void refineFlag(const VarDecl *flag, bool equal, long long value, State &s) {
+    for (auto &[k, v] : s.pointers) {
+      if (!(v.nulls.bits & NullFacts::Null)) continue;
+      auto f = v.nullWhen.find(flag);
+      if (f == v.nullWhen.end() || (equal ? f->second == value : f->second != value)) continue;
+      v.nulls.bits &= ~NullFacts::Null;
+      if (!v.nulls.bits) v.nulls.bits = NullFacts::Unknown;
+      v.nullWhen.clear();
+    }
+    if (equal) s.constants[flag] = value;
   }
 
   void noteReleasingReturn(const ReturnStmt *rs, const State &s) {
@@ -811,6 +874,7 @@ private:
   // of a pointer is the finding; the later ones are its consequences.
   std::set<std::pair<PathKey, const MemoryChecker *>> reportedPaths_;
   const Expr *addressOfMember_ = nullptr;  // the `p->f` of an `&p->f` being evaluated
+  std::map<const VarDecl *, bool> flags_;    // isFlag(), per variable
 
   std::vector<MemoryObjectFacts> objectsOf(const PointerValue &v, const State &s) {
     std::vector<MemoryObjectFacts> out;
@@ -885,6 +949,7 @@ private:
     if (!vd->hasInit()) {
       if (t->isScalarType() || t->isArrayType() || t->isStructureType()) s.uninitialized.insert(vd);
       s.pointers.erase(key);
+      noteFlagWrite(vd, nullptr, s);
       return;
     }
     s.uninitialized.erase(vd);
@@ -898,6 +963,20 @@ private:
   void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
     if (depth > 16) return;
     cond = withoutBranchHint(cond);
+    if (const VarDecl *flag = flagIn(cond)) refineFlag(flag, !truth, 0, s);  // `if (found)`
+    if (const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(cond)); b && b->isEqualityOp()) {
+      // `if (state == 2)`; comparisons with 0 go through the operand below.
+      const VarDecl *flag = flagIn(b->getLHS());
+      std::optional<long long> value = integerConstant(b->getRHS(), tu_.ctx);
+      if (!flag) {
+        flag = flagIn(b->getRHS());
+        value = integerConstant(b->getLHS(), tu_.ctx);
+      }
+      if (flag && value && *value != 0) {
+        refineFlag(flag, (b->getOpcode() == BO_EQ) == truth, *value, s);
+        return;
+      }
+    }
     if (const auto *u = llvm::dyn_cast<UnaryOperator>(cond)) {
       if (u->getOpcode() == UO_LNot) refine(u->getSubExpr(), !truth, s, depth + 1);
       return;
@@ -956,6 +1035,7 @@ private:
         if (auto gv = s.pointers.find(g); gv != s.pointers.end()) gv->second.nulls.bits = NullFacts::NonNull;
     } else {
       it->second.nulls.bits = NullFacts::Null;
+      it->second.nullWhen.clear();  // its earlier NULL paths are not all of them now
       // On the path where an allocation returned NULL there is nothing to release, and a
       // failed realloc left the old block with its owner.
       for (const void *o : it->second.objects) {

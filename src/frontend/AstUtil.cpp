@@ -310,4 +310,45 @@ std::set<unsigned> printfAddressArguments(const clang::CallExpr *call, const cla
   return out;
 }
 
+bool addressTaken(const clang::VarDecl *vd, const clang::Stmt *body, bool passedIsTaken) {
+  using namespace clang;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const VarDecl *vd;
+    bool found = false;
+    bool passedIsTaken = true;
+    std::set<const Expr *> passed;
+    bool VisitUnaryOperator(UnaryOperator *u) {
+      if (u->getOpcode() == UO_AddrOf && !passed.count(u))
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()); d && d->getDecl() == vd)
+          found = true;
+      return !found;
+    }
+    bool VisitLambdaExpr(LambdaExpr *) { return !(found = true); }  // a capture may alias it
+    bool VisitVarDecl(VarDecl *r) {  // int &ref = x;
+      if (r->getType()->isReferenceType() && r->getInit())
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(r->getInit()->IgnoreParenImpCasts()); d && d->getDecl() == vd)
+          found = true;
+      return !found;
+    }
+    bool VisitCallExpr(CallExpr *c) {  // f(x) with a reference parameter
+      if (!passedIsTaken)
+        for (const Expr *a : c->arguments()) passed.insert(a->IgnoreParenImpCasts());
+      const FunctionProtoType *proto = nullptr;
+      if (const FunctionDecl *fd = c->getDirectCallee()) proto = fd->getType()->getAs<FunctionProtoType>();
+      else if (const auto *pt = c->getCallee()->getType()->getAs<PointerType>()) proto = pt->getPointeeType()->getAs<FunctionProtoType>();
+      for (unsigned i = 0; i < c->getNumArgs(); ++i) {
+        const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getArg(i)->IgnoreParenImpCasts());
+        if (!d || d->getDecl() != vd) continue;
+        // Variadic arguments and parameters of unknown type are passed by value.
+        if (proto && i < proto->getNumParams() && proto->getParamType(i)->isReferenceType()) found = true;
+      }
+      return !found;
+    }
+  } finder;
+  finder.vd = vd;
+  finder.passedIsTaken = passedIsTaken;
+  finder.TraverseStmt(const_cast<Stmt *>(body));
+  return finder.found;
+}
+
 }  // namespace mamori

@@ -84,6 +84,12 @@ std::vector<unsigned> allocationSizeArguments(llvm::StringRef allocator, unsigne
 // Whether `e` names main's argument vector (`argv` in `argv[i]`).
 bool isMainArgv(const clang::Expr *e);
 
+// Whether `body` takes the address of `vd` or binds a reference or a lambda capture to it,
+// so that it may change through another name. `passedIsTaken` false: `&x` written directly as
+// a call's argument does not count (the call's effect on x is modelled where it is made:
+// scanf's outputs, an unknown callee's).
+bool addressTaken(const clang::VarDecl *vd, const clang::Stmt *body, bool passedIsTaken = true);
+
 // The variables an expression or statement reads or writes, each once, in order of
 // appearance (parameters included).
 std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s);
