@@ -41,6 +41,18 @@ struct PathKey {
   friend bool operator==(const PathKey &, const PathKey &) = default;
 };
 
+// What a branch or an assignment says about a flag: `flag == value` or `flag != value`.
+struct FlagFact {
+  long long value = 0;
+  bool equal = true;
+  bool operator==(const FlagFact &) const = default;
+  // Whether a path where this holds can also have `flag == v` (equal) or `flag != v`.
+  bool allows(bool eq, long long v) const {
+    if (equal) return eq ? value == v : value != v;
+    return eq ? value != v : true;
+  }
+};
+
 struct PointerValue {
   NullFacts nulls;
   std::vector<const void *> objects;  // sorted; keys of MemState::objects
@@ -54,10 +66,11 @@ struct PointerValue {
   // On some path the pointer held a value whose target is not tracked (read from a field
   // or a call we do not follow): its objects are then only some of what it may point to.
   bool untracked = false;
-  // While the value may be NULL: flags (integer locals whose address is never taken) known
-  // to hold these values on every path where it is NULL. `p = NULL; found = 0; if (...)
-  // found = lookup(&p);` leaves p NULL only where found is 0, so `if (found) p->x` is safe.
-  std::map<const VarDecl *, long long> nullWhen;
+  // While the value may be NULL: what is known of flags (integer locals whose address is
+  // never taken) on every path where it is NULL. `p = NULL; found = 0; if (...) found =
+  // lookup(&p);` leaves p NULL only where found is 0, so `if (found) p->x` is safe; and
+  // `if (!rc) rc = open(&p);` leaves it NULL only where rc is not 0.
+  std::map<const VarDecl *, FlagFact> nullWhen;
 
   void join(const PointerValue &o) {
     untracked = untracked || o.untracked;
@@ -118,14 +131,14 @@ struct MemState {
   // structure, with what the test found: the same call made again before any other call
   // returns what was tested.
   std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
-  // Flags (see PointerValue::nullWhen) holding a known constant on every path to here.
-  std::map<const VarDecl *, long long> constants;
+  // What is known of flags (see PointerValue::nullWhen) on every path to here.
+  std::map<const VarDecl *, FlagFact> flags;
 
-  // A value that may be NULL on this side of a join: the flags' constants here hold on its
-  // NULL paths too.
+  // A value that may be NULL on this side of a join: what is known of the flags here holds
+  // on its NULL paths too.
   PointerValue withFlags(PointerValue v) const {
     if (v.nulls.bits & NullFacts::Null)
-      for (const auto &[flag, value] : constants) v.nullWhen.emplace(flag, value);
+      for (const auto &[flag, fact] : flags) v.nullWhen.emplace(flag, fact);
     return v;
   }
 
@@ -205,7 +218,7 @@ struct MemState {
         changed = true;
       }
     }
-    changed |= keepAgreeing(constants, o.constants);
+    changed |= keepAgreeing(flags, o.flags);
     // Must-uninitialized: only what is uninitialized on every incoming path.
     for (auto it = uninitialized.begin(); it != uninitialized.end();) {
       if (!o.uninitialized.count(*it)) {
@@ -796,8 +809,8 @@ private:
     if (!isFlag(vd)) return;
     for (auto &[k, v] : s.pointers) v.nullWhen.erase(vd);
     std::optional<long long> value = rhs ? integerConstant(rhs, tu_.ctx) : std::nullopt;
-    if (value) s.constants[vd] = *value;
-    else s.constants.erase(vd);
+    if (value) s.flags[vd] = FlagFact{*value, true};
+    else s.flags.erase(vd);
   }
   // A branch where `flag == value` (equal) or `flag != value` holds: a pointer whose NULL
   // paths all had the flag otherwise is not NULL on this branch.
@@ -805,12 +818,14 @@ private:
     for (auto &[k, v] : s.pointers) {
       if (!(v.nulls.bits & NullFacts::Null)) continue;
       auto f = v.nullWhen.find(flag);
-      if (f == v.nullWhen.end() || (equal ? f->second == value : f->second != value)) continue;
+      if (f == v.nullWhen.end() || f->second.allows(equal, value)) continue;
       v.nulls.bits &= ~NullFacts::Null;
       if (!v.nulls.bits) v.nulls.bits = NullFacts::Unknown;
       v.nullWhen.clear();
     }
-    if (equal) s.constants[flag] = value;
+    auto known = s.flags.find(flag);
+    if (equal) s.flags[flag] = FlagFact{value, true};
+    else if (known == s.flags.end() || !known->second.equal) s.flags[flag] = FlagFact{value, false};
   }
 
   void noteReleasingReturn(const ReturnStmt *rs, const State &s) {
