@@ -13,6 +13,7 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/Index/USRGeneration.h"
 
 #include <nlohmann/json.hpp>
@@ -100,7 +101,9 @@ struct PointerValue {
       });
     }
     nulls.bits |= o.nulls.bits;
-    if (!nulls.dereferencedAt.valid()) nulls.dereferencedAt = o.nulls.dereferencedAt;
+    // Dereferenced here on every path only if both sides say so (an invalid location is a
+    // dereference by a callee, an `&p->f`, or one already reported).
+    if (!o.nulls.dereferencedAt.valid()) nulls.dereferencedAt = {};
     for (const void *x : o.objects) {
       auto it = std::lower_bound(objects.begin(), objects.end(), x);
       if (it == objects.end() || *it != x) objects.insert(it, x);
@@ -792,11 +795,37 @@ private:
 
   // ----- flags: integer locals that say which way an earlier branch went -----
 
+  // A local of this function (not one captured from outside) of integer type whose every
+  // write is an assignment, increment or decrement written in the body.
   bool isFlag(const VarDecl *vd) {
-    if (!vd->hasLocalStorage() || !vd->getType()->isIntegralOrEnumerationType()) return false;
+    if (!vd->hasLocalStorage() || !vd->getType()->isIntegralOrEnumerationType() ||
+        vd->getDeclContext() != static_cast<const DeclContext *>(fd_))
+      return false;
     auto cached = flags_.find(vd);
-    if (cached == flags_.end()) cached = flags_.emplace(vd, !addressTaken(vd, fd_->getBody())).first;
+    if (cached == flags_.end()) cached = flags_.emplace(vd, onlyReadOrAssigned(vd, fd_->getBody())).first;
     return cached->second;
+  }
+  // The value a constant expression (with its conversions, as written) gives, as the flag's
+  // own type holds it.
+  std::optional<long long> flagValue(const Expr *e) {
+    if (e->isValueDependent() || !e->getType()->isIntegralOrEnumerationType()) return std::nullopt;
+    Expr::EvalResult r;
+    if (!e->EvaluateAsInt(r, tu_.ctx)) return std::nullopt;
+    return r.Val.getInt().tryExtValue();
+  }
+  // `flag == k` with k in the comparison's type: the flag's value that compares equal to k,
+  // or nothing when none can (an `unsigned char` is never -1).
+  std::optional<long long> flagValueComparingEqual(const VarDecl *flag, const Expr *k) {
+    Expr::EvalResult r;
+    if (k->isValueDependent() || !k->EvaluateAsInt(r, tu_.ctx)) return std::nullopt;
+    const llvm::APSInt &inCommon = r.Val.getInt();
+    QualType t = flag->getType();
+    llvm::APSInt own = inCommon.extOrTrunc(tu_.ctx.getIntWidth(t));
+    own.setIsSigned(t->isSignedIntegerOrEnumerationType());
+    llvm::APSInt back = own.extOrTrunc(inCommon.getBitWidth());
+    back.setIsSigned(inCommon.isSigned());
+    if (back != inCommon) return std::nullopt;
+    return own.tryExtValue();
   }
   const VarDecl *flagIn(const Expr *e) {
     const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(e));
@@ -808,7 +837,8 @@ private:
   void noteFlagWrite(const VarDecl *vd, const Expr *rhs, State &s) {
     if (!isFlag(vd)) return;
     for (auto &[k, v] : s.pointers) v.nullWhen.erase(vd);
-    std::optional<long long> value = rhs ? integerConstant(rhs, tu_.ctx) : std::nullopt;
+    // The right-hand side as written carries its conversion to the flag's type.
+    std::optional<long long> value = rhs ? flagValue(rhs) : std::nullopt;
     if (value) s.flags[vd] = FlagFact{*value, true};
     else s.flags.erase(vd);
   }
@@ -982,13 +1012,17 @@ private:
     if (const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(cond)); b && b->isEqualityOp()) {
       // `if (state == 2)`; comparisons with 0 go through the operand below.
       const VarDecl *flag = flagIn(b->getLHS());
-      std::optional<long long> value = integerConstant(b->getRHS(), tu_.ctx);
+      const Expr *other = b->getRHS();
       if (!flag) {
         flag = flagIn(b->getRHS());
-        value = integerConstant(b->getLHS(), tu_.ctx);
+        other = b->getLHS();
       }
-      if (flag && value && *value != 0) {
-        refineFlag(flag, (b->getOpcode() == BO_EQ) == truth, *value, s);
+      std::optional<long long> zero = integerConstant(other, tu_.ctx);
+      if (flag && !(zero && *zero == 0)) {
+        if (!other->isValueDependent() && other->isIntegerConstantExpr(tu_.ctx)) {
+          if (std::optional<long long> value = flagValueComparingEqual(flag, other))
+            refineFlag(flag, (b->getOpcode() == BO_EQ) == truth, *value, s);
+        }
         return;
       }
     }
@@ -1315,8 +1349,13 @@ private:
   // `CHECK(p)`) are shared by many call sites and prove nothing about this one.
   void checkTestAfterDereference(const CFGBlock &block, const State &s) {
     const Expr *cond = llvm::dyn_cast_or_null<Expr>(block.getTerminatorCondition());
-    if (!cond || cond->getBeginLoc().isMacroID()) return;
+    if (!cond) return;
     const Expr *tested = withoutBranchHint(cond);
+    // `if (unlikely(!p))` is the user's test; a test a macro writes (`FREE(p)` expanding to
+    // `if (p) free(p)`, `NAME(p)` to `(p) ? p->name : "?"`) is the macro's, shared by all
+    // its uses: the branch itself must be written in the file.
+    const Stmt *term = block.getTerminatorStmt();
+    if (!term || !term->getBeginLoc().isFileID()) return;
     for (;;) {
       tested = stripParensAndCasts(tested);
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(tested); u && u->getOpcode() == UO_LNot) {
@@ -1482,7 +1521,19 @@ private:
           PointerValue base = eval(a->getBase(), s);
           return movedPointer(base, offsetSign(a->getIdx()), u);  // &p[k] is p + k
         }
-        addressOfMember_ = sub;
+        // `&p->f`, `&p->f.g`, `&p->arr[i]`: an address computed from p, no read through it.
+        const Expr *member = sub;
+        for (;;) {
+          if (const auto *m = llvm::dyn_cast<MemberExpr>(member); m && !m->isArrow()) {
+            member = stripParensAndCasts(m->getBase());
+          } else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(member);
+                     a && stripParensAndCasts(a->getBase())->getType()->isArrayType()) {
+            member = stripParensAndCasts(a->getBase());
+          } else {
+            break;
+          }
+        }
+        addressOfMember_ = member;
         eval(u->getSubExpr(), s);
         addressOfMember_ = nullptr;
         return v;
@@ -1988,6 +2039,13 @@ private:
     // A user's own function of the same name is what runs.
     if (callee && callee->getDefinition() && !tu_.locations.isInSystemHeader(callee->getDefinition()->getLocation()))
       role = LibRole::None;
+    // A function of the program may change a field or a global (`grow(b)` sets `b->data`):
+    // a dereference of one before the call says nothing about a test after it.
+    bool programFunction = !callee || (!callee->getBuiltinID() && !tu_.locations.isInSystemHeader(callee->getLocation()));
+    if (role == LibRole::None && programFunction)
+      for (auto &[k, v] : s.pointers)
+        if (const auto *vd = llvm::dyn_cast_or_null<VarDecl>(k.base); k.field || (vd && vd->hasGlobalStorage()))
+          v.nulls.dereferencedAt = {};
 
     if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(call)) {
       const Expr *obj = mc->getImplicitObjectArgument();

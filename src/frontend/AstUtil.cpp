@@ -1,5 +1,7 @@
 #include "frontend/AstUtil.h"
 
+#include <cctype>
+
 #include "clang/Basic/Builtins.h"
 
 #include "clang/AST/Attr.h"
@@ -235,7 +237,7 @@ std::optional<long long> integerConstant(const clang::Expr *e, const clang::ASTC
   if (!x->getType()->isIntegerType() || x->isValueDependent()) return std::nullopt;
   clang::Expr::EvalResult r;
   if (!x->EvaluateAsInt(r, ctx)) return std::nullopt;
-  return r.Val.getInt().getExtValue();
+  return r.Val.getInt().tryExtValue();  // nullopt for a constant wider than 64 bits
 }
 
 std::vector<std::optional<long long>> integerArguments(const clang::CallExpr *call, const clang::ASTContext &ctx) {
@@ -278,17 +280,25 @@ std::vector<const clang::VarDecl *> variablesIn(const clang::Stmt *s) {
 }
 
 namespace {
-// Collects the data-argument positions of `%p` conversions.
+// Collects the data-argument positions that only `%p` prints: a position also taken by
+// another conversion (`%1$p %1$s`) is read, and so is one of the kernel's `%pM`-style
+// extensions, which print what the pointer points to.
 class AddressConversions : public clang::analyze_format_string::FormatStringHandler {
 public:
-  std::set<unsigned> positions;
-  bool HandlePrintfSpecifier(const clang::analyze_printf::PrintfSpecifier &fs, const char *, unsigned,
+  explicit AddressConversions(const char *end) : end_(end) {}
+  std::set<unsigned> addressOnly, read;
+  bool HandlePrintfSpecifier(const clang::analyze_printf::PrintfSpecifier &fs, const char *start, unsigned len,
                              const clang::TargetInfo &) override {
-    if (fs.consumesDataArgument() &&
-        fs.getConversionSpecifier().getKind() == clang::analyze_format_string::ConversionSpecifier::pArg)
-      positions.insert(fs.getArgIndex());
+    if (!fs.consumesDataArgument()) return true;
+    const char *after = start + len;
+    bool plainP = fs.getConversionSpecifier().getKind() == clang::analyze_format_string::ConversionSpecifier::pArg &&
+                  !(after < end_ && std::isalnum(static_cast<unsigned char>(*after)));
+    (plainP ? addressOnly : read).insert(fs.getArgIndex());
     return true;
   }
+
+private:
+  const char *end_;
 };
 }  // namespace
 
@@ -302,11 +312,12 @@ std::set<unsigned> printfAddressArguments(const clang::CallExpr *call, const cla
   const auto *lit = llvm::dyn_cast<clang::StringLiteral>(call->getArg(formatIdx)->IgnoreParenImpCasts());
   if (!lit || !lit->isOrdinary()) return {};
   llvm::StringRef text = lit->getString();
-  AddressConversions h;
+  AddressConversions h(text.end());
   clang::analyze_format_string::ParsePrintfString(h, text.begin(), text.end(), ctx.getLangOpts(),
                                                   ctx.getTargetInfo(), false);
   std::set<unsigned> out;
-  for (unsigned p : h.positions) out.insert(firstArg + p);
+  for (unsigned p : h.addressOnly)
+    if (!h.read.count(p)) out.insert(firstArg + p);
   return out;
 }
 
@@ -349,6 +360,42 @@ bool addressTaken(const clang::VarDecl *vd, const clang::Stmt *body, bool passed
   finder.passedIsTaken = passedIsTaken;
   finder.TraverseStmt(const_cast<Stmt *>(body));
   return finder.found;
+}
+
+bool onlyReadOrAssigned(const clang::VarDecl *vd, const clang::Stmt *body) {
+  using namespace clang;
+  // Every mention of vd must be one of these; anything else (an address, a reference
+  // binding, `std::cin >> v`, `(c ? v : w) = 1`, sizeof, asm) may change or alias it.
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const VarDecl *vd;
+    std::set<const Expr *> allowed;
+    bool other = false;
+    void allow(const Expr *e) {
+      if (const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParens())) allowed.insert(d);
+    }
+    bool VisitImplicitCastExpr(ImplicitCastExpr *c) {
+      if (c->getCastKind() == CK_LValueToRValue) allow(c->getSubExpr());
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *b) {
+      if (b->isAssignmentOp()) allow(b->getLHS());
+      return true;
+    }
+    bool VisitUnaryOperator(UnaryOperator *u) {
+      if (u->isIncrementDecrementOp()) allow(u->getSubExpr());
+      return true;
+    }
+    bool VisitDeclRefExpr(DeclRefExpr *d) {
+      if (d->getDecl() == vd && !allowed.count(d)) other = true;
+      return !other;
+    }
+    bool VisitLambdaExpr(LambdaExpr *) { return !(other = true); }
+  } finder;
+  finder.vd = vd;
+  // Parents are visited before their children, so a DeclRefExpr is judged after the cast
+  // or operator above it has allowed it.
+  finder.TraverseStmt(const_cast<Stmt *>(body));
+  return !finder.other;
 }
 
 }  // namespace mamori

@@ -89,6 +89,9 @@ bool isMainArgv(const clang::Expr *e);
 // a call's argument does not count (the call's effect on x is modelled where it is made:
 // scanf's outputs, an unknown callee's).
 bool addressTaken(const clang::VarDecl *vd, const clang::Stmt *body, bool passedIsTaken = true);
+// Whether `body` only reads `vd`'s value, assigns it (`=`, `op=`) and increments or
+// decrements it: a variable whose every write the analysis sees.
+bool onlyReadOrAssigned(const clang::VarDecl *vd, const clang::Stmt *body);
 
 // The variables an expression or statement reads or writes, each once, in order of
 // appearance (parameters included).

@@ -192,6 +192,12 @@ std::string FixSite::indentUnit() const {
     if (!inComment && i > 0 && i < line.size() && line[i] != '*' && line[i] != '/' && line[i] != '#')
       return line.substr(0, i).str();
     for (size_t k = 0; k + 1 < line.size(); ++k) {
+      if (!inComment && (line[k] == '"' || line[k] == '\'')) {  // a literal may hold "/*"
+        char quote = line[k];
+        for (++k; k < line.size() && line[k] != quote; ++k)
+          if (line[k] == '\\') ++k;
+        continue;
+      }
       if (!inComment && line[k] == '/' && line[k + 1] == '/') break;
       if (!inComment && line[k] == '/' && line[k + 1] == '*') inComment = true, ++k;
       else if (inComment && line[k] == '*' && line[k + 1] == '/') inComment = false, ++k;

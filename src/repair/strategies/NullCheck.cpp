@@ -47,6 +47,10 @@ public:
       return e->getType()->isPointerType() && FixSite::isStableLvalue(e) &&
              (named.empty() || site.text(e->IgnoreParenImpCasts()) == named);
     });
+    if (!ptr && !named.empty()) {
+      why = "the tested pointer '" + named + "' is not written at the dereference";
+      return {};
+    }
     if (!ptr) {
       // `*p`, `p->f` or `p[i]` at the location: the pointer is what they dereference.
       const Location &at = site.finding().location;
