@@ -348,6 +348,10 @@ LibRole libraryRole(const std::string &name) {
       {"wcslen", LibRole::ReadsArgs},       {"wcsncpy", LibRole::ReadsArgs},
       {"wcscat", LibRole::ReadsArgs},       {"puts", LibRole::ReadsArgs},
       {"fputs", LibRole::ReadsArgs},        {"atoi", LibRole::ReadsArgs},
+      // They store through their pointer arguments (and read their stream): a NULL one crashes.
+      {"scanf", LibRole::ReadsArgs},        {"fscanf", LibRole::ReadsArgs},
+      {"sscanf", LibRole::ReadsArgs},       {"fgets", LibRole::ReadsArgs},
+      {"fread", LibRole::ReadsArgs},
   };
   auto it = roles.find(name);
   return it == roles.end() ? LibRole::None : it->second;
