@@ -42,6 +42,17 @@ struct PathKey {
   friend bool operator==(const PathKey &, const PathKey &) = default;
 };
 
+// Must-facts at a join: keep what both paths hold (for a map, with the same value).
+template <typename Set> bool keepCommon(Set &mine, const Set &theirs) {
+  return std::erase_if(mine, [&](const auto &k) { return !theirs.count(k); }) > 0;
+}
+template <typename Map> bool keepAgreeing(Map &mine, const Map &theirs) {
+  return std::erase_if(mine, [&](const auto &kv) {
+           auto other = theirs.find(kv.first);
+           return other == theirs.end() || !(other->second == kv.second);
+         }) > 0;
+}
+
 // What a branch or an assignment says about a flag: `flag == value` or `flag != value`.
 struct FlagFact {
   long long value = 0;
@@ -95,10 +106,7 @@ struct PointerValue {
     } else if (!(nulls.bits & NullFacts::Null)) {
       nullWhen = o.nullWhen;
     } else {
-      std::erase_if(nullWhen, [&](const auto &kv) {
-        auto other = o.nullWhen.find(kv.first);
-        return other == o.nullWhen.end() || other->second != kv.second;
-      });
+      keepAgreeing(nullWhen, o.nullWhen);
     }
     nulls.bits |= o.nulls.bits;
     // Dereferenced here on every path only if both sides say so (an invalid location is a
@@ -143,17 +151,6 @@ struct MemState {
     if (v.nulls.bits & NullFacts::Null)
       for (const auto &[flag, fact] : flags) v.nullWhen.emplace(flag, fact);
     return v;
-  }
-
-  // Must-facts at a join: keep what both paths hold (for a map, with the same value).
-  template <typename Set> static bool keepCommon(Set &mine, const Set &theirs) {
-    return std::erase_if(mine, [&](const auto &k) { return !theirs.count(k); }) > 0;
-  }
-  template <typename Map> static bool keepAgreeing(Map &mine, const Map &theirs) {
-    return std::erase_if(mine, [&](const auto &kv) {
-             auto other = theirs.find(kv.first);
-             return other == theirs.end() || !(other->second == kv.second);
-           }) > 0;
   }
 
   bool join(const MemState &o) {
