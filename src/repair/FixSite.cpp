@@ -68,6 +68,15 @@ private:
 
 bool isBlank(char c) { return c == ' ' || c == '\t'; }
 
+// The blanks that begin the line holding `offset`.
+std::string indentOfLineAt(StringRef buf, size_t offset) {
+  size_t lineStart = buf.rfind('\n', offset);  // searches before `offset`
+  lineStart = lineStart == StringRef::npos ? 0 : lineStart + 1;
+  size_t i = lineStart;
+  while (i < buf.size() && isBlank(buf[i])) ++i;
+  return buf.substr(lineStart, i - lineStart).str();
+}
+
 }  // namespace
 
 StatementIndex::StatementIndex(ASTContext &ctx, const std::string &file) {
@@ -168,41 +177,22 @@ std::string FixSite::indentOf(const Stmt *s) const {
   const SourceManager &sm = ctx_.getSourceManager();
   SourceLocation b = sm.getExpansionLoc(s->getBeginLoc());
   auto [fid, offset] = sm.getDecomposedLoc(b);
-  StringRef buf = sm.getBufferData(fid);
-  size_t lineStart = buf.rfind('\n', offset == 0 ? 0 : offset - 1);
-  lineStart = lineStart == StringRef::npos ? 0 : lineStart + 1;
-  size_t i = lineStart;
-  while (i < buf.size() && isBlank(buf[i])) ++i;
-  return buf.substr(lineStart, i - lineStart).str();
+  return indentOfLineAt(sm.getBufferData(fid), offset);
 }
 
 std::string FixSite::indentUnit() const {
-  // The indentation of the file's first indented line of code, else four spaces. Lines
-  // inside a block comment do not count: a comment's continuation lines are often aligned
-  // with its text (`/* Repair ...\n   the check ...`), not indented by the file's unit.
+  // The indentation of the file's first indented line of code, else four spaces. Clang's raw
+  // lexer skips comments (whose continuation lines are often aligned with their text, not
+  // indented by the file's unit) and reads literals whole (`"Accept: */*"`).
   const SourceManager &sm = ctx_.getSourceManager();
-  StringRef buf = sm.getBufferData(index_.fileId());
-  bool inComment = false;
-  for (size_t pos = 0; pos < buf.size();) {
-    size_t end = buf.find('\n', pos);
-    if (end == StringRef::npos) end = buf.size();
-    StringRef line = buf.substr(pos, end - pos);
-    size_t i = 0;
-    while (i < line.size() && isBlank(line[i])) ++i;
-    if (!inComment && i > 0 && i < line.size() && line[i] != '*' && line[i] != '/' && line[i] != '#')
-      return line.substr(0, i).str();
-    for (size_t k = 0; k + 1 < line.size(); ++k) {
-      if (!inComment && (line[k] == '"' || line[k] == '\'')) {  // a literal may hold "/*"
-        char quote = line[k];
-        for (++k; k < line.size() && line[k] != quote; ++k)
-          if (line[k] == '\\') ++k;
-        continue;
-      }
-      if (!inComment && line[k] == '/' && line[k + 1] == '/') break;
-      if (!inComment && line[k] == '/' && line[k + 1] == '*') inComment = true, ++k;
-      else if (inComment && line[k] == '*' && line[k + 1] == '/') inComment = false, ++k;
-    }
-    pos = end + 1;
+  FileID fid = index_.fileId();
+  StringRef buf = sm.getBufferData(fid);
+  Lexer lexer(sm.getLocForStartOfFile(fid), ctx_.getLangOpts(), buf.begin(), buf.begin(), buf.end());
+  Token tok;
+  while (!lexer.LexFromRawLexer(tok)) {
+    if (!tok.isAtStartOfLine() || tok.is(tok::hash)) continue;  // not a line's first token; a directive
+    std::string indent = indentOfLineAt(buf, sm.getFileOffset(tok.getLocation()));
+    if (!indent.empty()) return indent;
   }
   return "    ";
 }
