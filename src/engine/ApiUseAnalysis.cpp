@@ -5,7 +5,7 @@
 #include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Lex/Lexer.h"
@@ -281,18 +281,14 @@ public:
   // The innermost loop around `call` in this function, and whether a relational test
   // between the loop and the call (or the loop's own condition) decides that it runs.
   void loopContext(const CallExpr *call, ApiUseEvent &e) {
-    DynTypedNode node = DynTypedNode::create(*call);
+    // The function's own parent map: ASTContext::getParents would map the whole TU,
+    // headers included, for one function's statements.
+    if (!parents_) parents_ = std::make_unique<ParentMap>(fd_->getBody());
     const Stmt *child = call, *loop = nullptr;
     bool limited = false;
     for (int depth = 0; depth < 128 && !loop; ++depth) {
-      DynTypedNodeList parents = ctx_.getParents(node);
-      if (parents.empty()) break;
-      node = parents[0];
-      const Stmt *p = node.get<Stmt>();
-      if (!p) {
-        if (node.get<FunctionDecl>() || node.get<LambdaExpr>()) break;
-        continue;  // a declaration: its statement is further up
-      }
+      const Stmt *p = parents_->getParent(child);
+      if (!p || llvm::isa<LambdaExpr>(p)) break;  // a lambda's loops are its own
       const Expr *cond = nullptr;
       if (const auto *i = llvm::dyn_cast<IfStmt>(p)) cond = child != i->getCond() ? i->getCond() : nullptr;
       else if (const auto *c = llvm::dyn_cast<ConditionalOperator>(p)) cond = child != c->getCond() ? c->getCond() : nullptr;
@@ -420,6 +416,7 @@ public:
 private:
   ASTContext &ctx_;
   const FunctionDecl *fd_;
+  std::unique_ptr<ParentMap> parents_;
   LocationMapper &locations_;
   CalleeNamer &names_;
   const std::vector<const ApiUseChecker *> &checkers_;
@@ -585,7 +582,7 @@ std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiU
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
   ThreadStarts threads(names);
-  threads.TraverseDecl(ctx.getTranslationUnitDecl());
+  traverseOutsideSystemHeaders(ctx, threads);
   for (const FunctionDecl *fd : analyzableFunctions(ctx)) {
     auto started = threads.instances.find(fd->getCanonicalDecl());
     bool concurrent = started != threads.instances.end() && started->second >= 2;

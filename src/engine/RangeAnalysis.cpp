@@ -6,7 +6,7 @@
 #include "frontend/FunctionOrder.h"
 
 #include "clang/AST/ASTContext.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 
@@ -294,7 +294,7 @@ struct RangeTu {
         return true;
       }
     } finder(ctx);
-    finder.TraverseDecl(ctx.getTranslationUnitDecl());
+    traverseOutsideSystemHeaders(ctx, finder);
     for (auto &[vd, v] : finder.candidates)
       if (!finder.written.count(vd)) constantGlobals[vd] = v;
   }
@@ -694,6 +694,7 @@ private:
 
   RangeTu &tu_;
   const FunctionDecl *fd_;
+  std::unique_ptr<ParentMap> parents_;
   std::string fnName_;
   std::map<const Expr *, ValueRange> cache_;
   // The values of the expressions this block evaluated as CFG elements of their own: the
@@ -1889,11 +1890,13 @@ private:
       std::optional<llvm::APSInt> v = e ? e->IgnoreParenImpCasts()->getIntegerConstantExpr(tu_.ctx) : std::nullopt;
       return v && v->getExtValue() == want;
     };
-    clang::DynTypedNode from = clang::DynTypedNode::create(*at);
-    clang::DynTypedNodeList parents = tu_.ctx.getParents(*at);
-    for (int depth = 0; !parents.empty() && depth < 64; ++depth) {
-      const auto *loop = parents[0].get<ForStmt>();
-      if (loop && loop->getBody() && from.get<Stmt>() == loop->getBody() && loop->getInc()) {
+    // The function's own parent map: ASTContext::getParents would map the whole TU.
+    if (!parents_) parents_ = std::make_unique<ParentMap>(fd_->getBody());
+    const Stmt *from = at;
+    const Stmt *parent = parents_->getParent(from);
+    for (int depth = 0; parent && depth < 64; ++depth) {
+      const auto *loop = llvm::dyn_cast<ForStmt>(parent);
+      if (loop && loop->getBody() && from == loop->getBody() && loop->getInc()) {
         // The increment: ++i / i++ / i += k (up) or --i / i-- / i -= k (down).
         int step = 0;
         const Expr *inc = loop->getInc()->IgnoreParenImpCasts();
@@ -1917,8 +1920,8 @@ private:
                (cond->getOpcode() == BO_GT && isVar(cond->getLHS()) && isConstant(cond->getRHS(), -1)) ||
                (cond->getOpcode() == BO_LE && isVar(cond->getRHS()) && isConstant(cond->getLHS(), 0));
       }
-      from = parents[0];
-      parents = tu_.ctx.getParents(parents[0]);
+      from = parent;
+      parent = parents_->getParent(parent);
     }
     return false;
   }
@@ -2546,7 +2549,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
   RangeTu tu(ctx, checkers);
   tu.findConstantGlobals();
   AddressTaken collector;
-  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  traverseOutsideSystemHeaders(ctx, collector);
   for (const DeclRefExpr *r : collector.refs)
     if (!collector.callees.count(r)) tu.addressTaken.insert(llvm::cast<FunctionDecl>(r->getDecl())->getCanonicalDecl());
   RangeAnalysisResult result;

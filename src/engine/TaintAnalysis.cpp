@@ -1734,7 +1734,7 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
   tu.external = external;
   const std::vector<const FunctionDecl *> fns = analyzableFunctions(ctx);
   GlobalCollector globals;
-  globals.TraverseDecl(ctx.getTranslationUnitDecl());
+  traverseOutsideSystemHeaders(ctx, globals);
   tu.globals = std::move(globals.globals);
   tu.addressTaken = globals.addressTaken();
 

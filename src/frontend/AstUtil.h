@@ -7,6 +7,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 
 #include <optional>
@@ -15,6 +16,16 @@
 #include <vector>
 
 namespace mamori {
+
+// Runs a RecursiveASTVisitor over the top-level declarations that are not written in system
+// headers. System headers hold no code the analyses look at, and cannot refer to the
+// project's functions or globals; skipping them saves walking every libc declaration, and
+// leaves an AST read back from disk (AstReuse) mostly undeserialized.
+template <typename Visitor> void traverseOutsideSystemHeaders(clang::ASTContext &ctx, Visitor &visitor) {
+  const clang::SourceManager &sm = ctx.getSourceManager();
+  for (clang::Decl *d : ctx.getTranslationUnitDecl()->decls())
+    if (!sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation()))) visitor.TraverseDecl(d);
+}
 
 // Converts Clang source locations into Locations. Macro locations map to where the macro
 // was expanded (the user's code), and file names become absolute, normalized paths.

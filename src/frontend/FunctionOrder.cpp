@@ -1,5 +1,7 @@
 #include "frontend/FunctionOrder.h"
 
+#include "frontend/AstUtil.h"
+
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -22,8 +24,15 @@ std::vector<const FunctionDecl *> analyzableFunctions(ASTContext &ctx) {
       out.push_back(fd);
       return true;
     }
+    // C has no functions inside statements, declarators or types (no lambdas, no local
+    // classes): its definitions are all at file scope, and walking every expression and
+    // type of every header to find them is most of this function's cost.
+    bool TraverseStmt(Stmt *s) { return cplusplus ? RecursiveASTVisitor::TraverseStmt(s) : true; }
+    bool TraverseTypeLoc(TypeLoc tl) { return cplusplus ? RecursiveASTVisitor::TraverseTypeLoc(tl) : true; }
+    bool cplusplus = false;
   } collector(ctx.getSourceManager());
-  collector.TraverseDecl(ctx.getTranslationUnitDecl());
+  collector.cplusplus = ctx.getLangOpts().CPlusPlus;
+  traverseOutsideSystemHeaders(ctx, collector);
   return collector.out;
 }
 
