@@ -110,6 +110,8 @@ void addCommonOptions(CLI::App *cmd, ScanOptions &scan, OutputOptions &out) {
   cmd->add_option("-o,--output", out.outputFile, "Write the report to FILE instead of standard output");
   cmd->add_option("--tu-timeout", scan.tuTimeoutSeconds, "Seconds allowed per translation unit (0: no limit)");
   cmd->add_option("--tu-memory", scan.tuMemoryMiB, "MiB of address space allowed per analysis process");
+  cmd->add_option("--ast-disk", scan.astStoreMiB,
+                  "MiB of temporary disk for ASTs kept between cross-file rounds (0: parse again)");
   cmd->add_option("--models", scan.modelFiles, "Additional taint models file(s) (JSON with comments)")
       ->check(CLI::ExistingFile);
   cmd->add_flag("-v,--verbose", scan.verbose, "Print progress to standard error");

@@ -4,9 +4,14 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/Basic/Diagnostic.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/ASTUnit.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Serialization/ASTWriter.h"
+#include "clang/Serialization/PCHContainerOperations.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/VirtualFileSystem.h"
 
@@ -63,18 +68,88 @@ private:
   bool &ran_;
 };
 
+// Runs after the analysis: serializes the AST (Clang's own PCH writer, as `clang -emit-ast`
+// does) when the analysis ran and the caller still wants the AST for a later analysis.
+class KeptAstWriter : public clang::PCHGenerator {
+public:
+  KeptAstWriter(clang::CompilerInstance &ci, const AstReuse &reuse, const bool &ran,
+                std::shared_ptr<clang::PCHBuffer> buffer)
+      : PCHGenerator(ci.getPreprocessor(), ci.getModuleCache(), reuse.path, /*isysroot=*/"", buffer,
+                     /*Extensions=*/{}),
+        reuse_(reuse), ran_(ran), buffer_(std::move(buffer)) {}
+
+  void HandleTranslationUnit(clang::ASTContext &ctx) override {
+    if (!ran_ || (reuse_.keep && !reuse_.keep())) return;
+    PCHGenerator::HandleTranslationUnit(ctx);
+    if (!buffer_->IsComplete) return;
+    // Written beside its final name and renamed, so a worker killed mid-write never
+    // leaves a truncated AST for the next round to read.
+    std::string partial = reuse_.path + ".partial";
+    std::error_code ec;
+    {
+      llvm::raw_fd_ostream os(partial, ec);
+      if (ec) return;
+      os.write(buffer_->Data.data(), buffer_->Data.size());
+      os.close();
+      if (os.has_error()) {
+        os.clear_error();
+        llvm::sys::fs::remove(partial);
+        return;
+      }
+    }
+    if (llvm::sys::fs::rename(partial, reuse_.path)) llvm::sys::fs::remove(partial);
+  }
+
+private:
+  const AstReuse &reuse_;
+  const bool &ran_;
+  std::shared_ptr<clang::PCHBuffer> buffer_;
+};
+
 class CallbackAction : public clang::ASTFrontendAction {
 public:
-  CallbackAction(const AstCallback &cb, CollectingDiagnostics &diags, bool &ran) : cb_(cb), diags_(diags), ran_(ran) {}
-  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &, llvm::StringRef) override {
-    return std::make_unique<CallbackConsumer>(cb_, diags_, ran_);
+  CallbackAction(const AstCallback &cb, CollectingDiagnostics &diags, bool &ran, const AstReuse *reuse)
+      : cb_(cb), diags_(diags), ran_(ran), reuse_(reuse) {}
+  std::unique_ptr<clang::ASTConsumer> CreateASTConsumer(clang::CompilerInstance &ci, llvm::StringRef) override {
+    auto analysis = std::make_unique<CallbackConsumer>(cb_, diags_, ran_);
+    if (!reuse_ || reuse_->path.empty()) return analysis;
+    std::vector<std::unique_ptr<clang::ASTConsumer>> both;
+    both.push_back(std::move(analysis));  // first: the writer asks what the analysis learnt
+    both.push_back(std::make_unique<KeptAstWriter>(ci, *reuse_, ran_, std::make_shared<clang::PCHBuffer>()));
+    return std::make_unique<clang::MultiplexConsumer>(std::move(both));
   }
 
 private:
   const AstCallback &cb_;
   CollectingDiagnostics &diags_;
   bool &ran_;
+  const AstReuse *reuse_;
 };
+
+// Reads an AST kept by an earlier analysis of the same command and runs the callback on
+// it. False when there is none or it cannot be used (then the caller parses).
+bool analyseKeptAst(const CompileCommand &cmd, const AstReuse &reuse, const AstCallback &callback) {
+  if (reuse.path.empty() || !llvm::sys::fs::exists(reuse.path)) return false;
+  llvm::IntrusiveRefCntPtr<clang::DiagnosticsEngine> diags = clang::CompilerInstance::createDiagnostics(
+      new clang::DiagnosticOptions(), new clang::IgnoringDiagConsumer(), /*ShouldOwnClient=*/true);
+  clang::FileSystemOptions fsOpts;
+  fsOpts.WorkingDir = cmd.directory;
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> fs(llvm::vfs::createPhysicalFileSystem().release());
+  fs->setCurrentWorkingDirectory(cmd.directory);
+  clang::RawPCHContainerReader reader;
+  // The reader checks every input file's size and time against the AST's record, so a
+  // source edited since the AST was written makes the load fail rather than mislead.
+  std::unique_ptr<clang::ASTUnit> unit = clang::ASTUnit::LoadFromASTFile(
+      reuse.path, reader, clang::ASTUnit::LoadEverything, diags, fsOpts,
+      std::make_shared<clang::HeaderSearchOptions>(), /*LangOpts=*/nullptr, /*OnlyLocalDecls=*/false,
+      clang::CaptureDiagsKind::None, /*AllowASTWithCompilerErrors=*/false, /*UserFilesAreVolatile=*/false, fs);
+  if (!unit || diags->hasErrorOccurred()) {
+    llvm::sys::fs::remove(reuse.path);
+    return false;
+  }
+  callback(unit->getASTContext());
+  return true;
+}
 
 bool isCompilerFlagWithValue(const std::string &a) {
   return a == "-o" || a == "-MF" || a == "-MT" || a == "-MQ" || a == "-MJ" || a == "--serialize-diagnostics";
@@ -103,7 +178,11 @@ std::vector<std::string> adjustedArguments(const CompileCommand &cmd) {
     if (a == "-c" || a == "-M" || a == "-MM" || a == "-MD" || a == "-MMD" || a == "-MP" || a == "-MG" ||
         (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != 'p'))
       continue;
-    if (a.rfind("-Werror", 0) == 0 || a.rfind("-fsanitize", 0) == 0 || a.rfind("-fprofile", 0) == 0) continue;
+    if (a.rfind("-fsanitize", 0) == 0 || a.rfind("-fprofile", 0) == 0) continue;
+    // Warning flags do nothing under -w, but each one Clang does not know (GCC's
+    // -Wlogical-op, -Wjump-misses-init, ...) costs a spelling-suggestion search over every
+    // warning name, on every TU. -Wp, passes preprocessor options and stays.
+    if (a.rfind("-W", 0) == 0 && a.rfind("-Wp,", 0) != 0) continue;
     // The compiled file itself is appended by the tooling layer; keep other inputs out.
     if (a == cmd.file || (!a.empty() && a[0] != '-' && std::filesystem::path(a).filename() == fileName)) continue;
     out.push_back(a);
@@ -120,8 +199,13 @@ std::vector<std::string> adjustedArguments(const CompileCommand &cmd) {
   return out;
 }
 
-TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback &callback) {
+TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback &callback,
+                                   const AstReuse *reuse) {
   TuParseResult result;
+  if (reuse && analyseKeptAst(cmd, *reuse, callback)) {
+    result.parsed = true;
+    return result;
+  }
   std::vector<std::string> args = adjustedArguments(cmd);
   CollectingDiagnostics diags(cmd.file);
   bool ran = false;
@@ -143,7 +227,7 @@ TuParseResult parseTranslationUnit(const CompileCommand &cmd, const AstCallback 
   }
   fs->setCurrentWorkingDirectory(cmd.directory);
   llvm::IntrusiveRefCntPtr<clang::FileManager> files(new clang::FileManager(clang::FileSystemOptions(), fs));
-  clang::tooling::ToolInvocation invocation(args, std::make_unique<CallbackAction>(callback, diags, ran), files.get());
+  clang::tooling::ToolInvocation invocation(args, std::make_unique<CallbackAction>(callback, diags, ran, reuse), files.get());
   invocation.setDiagnosticConsumer(&diags);
   bool ok = invocation.run();
 

@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <poll.h>
@@ -87,13 +88,27 @@ void injectFault(const std::string &file) {
   }
 }
 
+// What a cross-file round does beyond the first: which analyses it runs, where the ASTs
+// of TUs that later rounds will analyse again are kept (see AstReuse), and how much each
+// worker of the round may write there.
+struct RoundSetup {
+  TuAnalyses analyses = TuAnalyses::All;
+  std::string dir;                         // empty: every analysis parses
+  bool write = false;                      // false in the last round: nobody would read it
+  unsigned long long bytesPerWorker = 0;
+
+  std::string pathFor(unsigned tu) const { return dir.empty() ? "" : dir + "/" + std::to_string(tu) + ".ast"; }
+};
+
 // The worker's side: read a TU index, analyze it, answer with one JSON message.
 [[noreturn]] void workerMain(int in, int out, const CompileDatabase &db, const TaintModels &models,
-                             const ExternalSummaries &external, unsigned long long memoryMiB) {
+                             const ExternalSummaries &external, unsigned long long memoryMiB,
+                             const RoundSetup &setup) {
   if (memoryMiB) {
     rlimit rl{static_cast<rlim_t>(memoryMiB << 20), static_cast<rlim_t>(memoryMiB << 20)};
     setrlimit(RLIMIT_AS, &rl);
   }
+  unsigned long long astBytesWritten = 0;
   for (;;) {
     uint32_t index = 0;
     if (!readAll(in, &index, sizeof index)) _exit(0);
@@ -101,13 +116,23 @@ void injectFault(const std::string &file) {
     if (index < db.commands.size()) {
       TuAnalysisResult r;
       injectFault(db.commands[index].file);
-      onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external); });
+      AstReuse reuse{setup.pathFor(index),
+                     [&] { return setup.write && astBytesWritten < setup.bytesPerWorker; }};
+      onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external,
+                                                  setup.dir.empty() ? nullptr : &reuse, setup.analyses); });
+      std::error_code ec;
+      if (setup.write && !reuse.path.empty()) {
+        auto size = std::filesystem::file_size(reuse.path, ec);
+        if (!ec) astBytesWritten += size;
+      }
       msg["analyzed"] = r.analyzed;
       msg["summaries"] = r.summaries;
       msg["used"] = r.usedExternal;
       msg["functions"] = r.functions;
       msg["findings"] = nlohmann::json::array();
       for (const Finding &f : r.findings) msg["findings"].push_back(toJson(f));
+      msg["localFindings"] = nlohmann::json::array();
+      for (const Finding &f : r.localFindings) msg["localFindings"].push_back(toJson(f));
       msg["diagnostics"] = nlohmann::json::array();
       for (const Diagnostic &d : r.diagnostics) msg["diagnostics"].push_back(toJson(d));
     }
@@ -126,7 +151,7 @@ struct Worker {
 };
 
 Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const ExternalSummaries &external,
-                   const ScanOptions &opts, std::vector<Worker> &others) {
+                   const ScanOptions &opts, const RoundSetup &setup, std::vector<Worker> &others) {
   int down[2], up[2];
   Worker w;
   if (pipe(down) != 0 || pipe(up) != 0) return w;
@@ -144,7 +169,7 @@ Worker spawnWorker(const CompileDatabase &db, const TaintModels &models, const E
       if (o.toWorker >= 0) close(o.toWorker);
       if (o.fromWorker >= 0) close(o.fromWorker);
     }
-    workerMain(down[0], up[1], db, models, external, opts.tuMemoryMiB);
+    workerMain(down[0], up[1], db, models, external, opts.tuMemoryMiB, setup);
   }
   close(down[0]);
   close(up[1]);
@@ -200,6 +225,7 @@ struct TuOutcome {
   bool analyzed = false;
   unsigned functions = 0;
   std::vector<Finding> findings;
+  std::vector<Finding> localFindings;
   std::vector<Diagnostic> diagnostics;
   ExternalSummaries summaries;
   std::set<std::string> used;
@@ -209,16 +235,19 @@ struct TuOutcome {
 // current `external` summaries.
 std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vector<unsigned> &todo,
                                        const TaintModels &models, const ExternalSummaries &external,
-                                       const ScanOptions &opts, unsigned round) {
+                                       const ScanOptions &opts, const RoundSetup &setup, unsigned round) {
   std::map<unsigned, TuOutcome> outcomes;
   if (std::getenv("MAMORI_IN_PROCESS")) {
     // Debugging aid: analyze in this process, so a debugger sees the crash.
     for (unsigned tu : todo) {
-      TuAnalysisResult r = analyzeTranslationUnit(db.commands[tu], models, &external);
+      AstReuse reuse{setup.pathFor(tu), [&] { return setup.write; }};
+      TuAnalysisResult r = analyzeTranslationUnit(db.commands[tu], models, &external,
+                                                  setup.dir.empty() ? nullptr : &reuse, setup.analyses);
       TuOutcome &o = outcomes[tu];
       o.analyzed = r.analyzed;
       o.functions = r.functions;
       o.findings = std::move(r.findings);
+      o.localFindings = std::move(r.localFindings);
       o.diagnostics = std::move(r.diagnostics);
       o.summaries = std::move(r.summaries);
       o.used = std::move(r.usedExternal);
@@ -240,7 +269,7 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
 
   while (done < todo.size()) {
     while (workers.size() < jobs && !pending.empty()) {
-      Worker w = spawnWorker(db, models, external, opts, workers);
+      Worker w = spawnWorker(db, models, external, opts, setup, workers);
       if (w.pid < 0) break;
       workers.push_back(w);
     }
@@ -321,6 +350,7 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
       o.functions = msg.value("functions", 0u);
       for (const auto &d : msg["diagnostics"]) o.diagnostics.push_back(diagnosticFromJson(d));
       for (const auto &f : msg["findings"]) o.findings.push_back(findingFromJson(f));
+      for (const auto &f : msg["localFindings"]) o.localFindings.push_back(findingFromJson(f));
       o.summaries = msg.value("summaries", ExternalSummaries{});
       o.used = msg.value("used", std::set<std::string>{});
     }
@@ -329,6 +359,30 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
   }
   for (Worker &w : workers) stopWorker(w, false);
   return outcomes;
+}
+
+// A private folder for kept ASTs, with a share of opts.astStoreMiB (never more than a
+// quarter of the free space) per worker. None for a single TU, which is analysed once, or
+// for commands that read sources through a VFS overlay (`mamori fix` validating a patch):
+// the AST's record of its inputs would not match the files on disk.
+RoundSetup firstRoundSetup(const CompileDatabase &db, const ScanOptions &opts) {
+  RoundSetup setup;
+  if (opts.astStoreMiB == 0 || db.commands.size() < 2) return setup;
+  for (const CompileCommand &c : db.commands)
+    for (const std::string &a : c.arguments)
+      if (a == "-ivfsoverlay") return setup;
+  std::error_code ec;
+  std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
+  if (ec) return setup;
+  std::string templ = (tmp / "mamori-asts-XXXXXX").string();
+  if (!mkdtemp(templ.data())) return setup;
+  unsigned long long budget = opts.astStoreMiB << 20;
+  std::filesystem::space_info space = std::filesystem::space(templ, ec);
+  if (!ec) budget = std::min<unsigned long long>(budget, space.available / 4);
+  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  setup.dir = templ;
+  setup.bytesPerWorker = budget / jobs;
+  return setup;
 }
 
 }  // namespace
@@ -345,12 +399,15 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
   // calls a function whose summary appeared or changed is analyzed again with it, so data
   // is followed across files (main.c's recv -> parser.c -> handlers.c's popen).
   constexpr unsigned kMaxRounds = 4;
+  RoundSetup setup = firstRoundSetup(db, opts);
   ExternalSummaries external;
   std::map<unsigned, TuOutcome> latest;
   std::vector<unsigned> todo;
   for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back(i);
   for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
-    std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, round);
+    setup.write = round + 1 < kMaxRounds;
+    setup.analyses = round == 0 ? TuAnalyses::All : TuAnalyses::SummaryReaders;
+    std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, setup, round);
     std::set<std::string> changed;
     for (auto &[tu, o] : outcomes) {
       for (const auto &[usr, json] : o.summaries) {
@@ -360,6 +417,9 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
           changed.insert(usr);
         }
       }
+      // A later round re-ran only the analyses that read summaries; the others' findings
+      // stand from the first.
+      if (round > 0 && o.analyzed) o.localFindings = std::move(latest[tu].localFindings);
       latest[tu] = std::move(o);
     }
     todo.clear();
@@ -373,13 +433,20 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
     }
   }
 
+  if (!setup.dir.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(setup.dir, ec);
+  }
+
   std::set<std::string> seen;
   for (auto &[tu, o] : latest) {
     if (o.analyzed) ++report.stats.analyzed;
     else ++report.stats.failed;
     report.stats.functions += o.functions;
     for (Diagnostic &d : o.diagnostics) report.diagnostics.push_back(std::move(d));
-    for (Finding &f : o.findings) {
+    std::vector<Finding> all = std::move(o.localFindings);
+    all.insert(all.end(), std::make_move_iterator(o.findings.begin()), std::make_move_iterator(o.findings.end()));
+    for (Finding &f : all) {
       // A function in a header, or a sink reached from several files, is reported once.
       std::string key = f.fingerprint + "@" + f.location.file + ":" + std::to_string(f.location.line) + ":" +
                         std::to_string(f.location.column) + ":" + f.ruleId;

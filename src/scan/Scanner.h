@@ -15,6 +15,7 @@ struct ScanOptions {
   unsigned jobs = 0;                   // 0: every core
   unsigned tuTimeoutSeconds = 300;     // per TU; the worker is killed after it
   unsigned long long tuMemoryMiB = 4096;  // per worker address-space limit
+  unsigned long long astStoreMiB = 2048;  // temporary disk for ASTs kept between rounds; 0: none
   std::vector<std::string> modelFiles; // user taint models, added to the built-in ones
   bool verbose = false;                // progress on stderr
 };

@@ -13,13 +13,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
 namespace mamori {
 
 TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models,
-                                        const ExternalSummaries *external) {
+                                        const ExternalSummaries *external, const AstReuse *reuse,
+                                        TuAnalyses which) {
   TuAnalysisResult result;
   static const auto checkers = makeTaintCheckers();
   std::vector<const TaintSinkChecker *> taintCheckers;
@@ -35,13 +37,20 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
   std::vector<const ApiUseChecker *> apiCheckers;
   for (const auto &c : api) apiCheckers.push_back(c.get());
 
+  std::optional<AstReuse> reuseIfCalled;
+  if (reuse) {
+    reuseIfCalled = *reuse;
+    reuseIfCalled->keep = [&] { return !result.usedExternal.empty() && (!reuse->keep || reuse->keep()); };
+  }
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
     TaintAnalysisOptions opts;
     TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, opts, external);
     MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
-    RangeAnalysisResult ranges = analyzeRanges(ctx, rangeCheckers);
-    for (Finding &f : ranges.findings) result.findings.push_back(std::move(f));
-    for (Finding &f : analyzeApiUse(ctx, apiCheckers)) result.findings.push_back(std::move(f));
+    if (which == TuAnalyses::All) {
+      RangeAnalysisResult ranges = analyzeRanges(ctx, rangeCheckers);
+      for (Finding &f : ranges.findings) result.localFindings.push_back(std::move(f));
+      for (Finding &f : analyzeApiUse(ctx, apiCheckers)) result.localFindings.push_back(std::move(f));
+    }
     result.functions += taint.functionsAnalyzed;
     // One summary per function for other TUs, with a section per analysis.
     std::map<std::string, nlohmann::json> combined;
@@ -54,7 +63,7 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     result.usedExternal.insert(mem.usedExternal.begin(), mem.usedExternal.end());
     for (Finding &f : taint.findings) result.findings.push_back(std::move(f));
     for (Finding &f : mem.findings) result.findings.push_back(std::move(f));
-  });
+  }, reuseIfCalled ? &*reuseIfCalled : nullptr);
   result.analyzed = parsed.parsed;
   result.diagnostics = std::move(parsed.diagnostics);
   return result;
