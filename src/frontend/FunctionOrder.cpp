@@ -36,6 +36,26 @@ std::vector<const FunctionDecl *> analyzableFunctions(ASTContext &ctx) {
   return collector.out;
 }
 
+bool refersToOtherProjectFunctions(const std::vector<const FunctionDecl *> &fns) {
+  struct Refs : RecursiveASTVisitor<Refs> {
+    const SourceManager *sm = nullptr;
+    bool found = false;
+    bool VisitDeclRefExpr(DeclRefExpr *e) {
+      const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl());
+      if (!fd || fd->getDefinition() || !fd->isExternallyVisible()) return true;
+      for (const FunctionDecl *r : fd->redecls())
+        if (!sm->isInSystemHeader(sm->getExpansionLoc(r->getLocation()))) found = true;
+      return !found;  // stops the walk at the first one
+    }
+  } refs;
+  for (const FunctionDecl *fd : fns) {
+    refs.sm = &fd->getASTContext().getSourceManager();
+    refs.TraverseStmt(fd->getBody());
+    if (refs.found) return true;
+  }
+  return false;
+}
+
 std::vector<const FunctionDecl *> calleesFirst(const std::vector<const FunctionDecl *> &fns) {
   std::map<const FunctionDecl *, const FunctionDecl *> defs;
   for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;

@@ -8,6 +8,7 @@
 #include "engine/ApiUseAnalysis.h"
 #include "engine/MemoryAnalysis.h"
 #include "engine/TaintAnalysis.h"
+#include "frontend/FunctionOrder.h"
 #include "frontend/TuParser.h"
 
 #include <cstdio>
@@ -37,10 +38,13 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
   std::vector<const ApiUseChecker *> apiCheckers;
   for (const auto &c : api) apiCheckers.push_back(c.get());
 
+  // Only a TU that calls functions of other TUs can be analysed again in a later round;
+  // serializing the others' ASTs would cost a third of a parse each, for nothing.
+  bool callsOtherTus = false;
   std::optional<AstReuse> reuseIfCalled;
   if (reuse) {
     reuseIfCalled = *reuse;
-    reuseIfCalled->keep = [&] { return !result.usedExternal.empty() && (!reuse->keep || reuse->keep()); };
+    reuseIfCalled->keep = [&] { return callsOtherTus && (!reuse->keep || reuse->keep()); };
   }
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
     TaintAnalysisOptions opts;
@@ -59,6 +63,7 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     for (const auto &[usr, j] : combined) result.summaries[usr] = j.dump();
     if (std::getenv("MAMORI_DEBUG_SUMMARIES"))
       for (const auto &[usr, json] : result.summaries) std::fprintf(stderr, "summary %s %s\n", usr.c_str(), json.c_str());
+    if (reuse) callsOtherTus = refersToOtherProjectFunctions(analyzableFunctions(ctx));
     result.usedExternal = std::move(taint.usedExternal);
     result.usedExternal.insert(mem.usedExternal.begin(), mem.usedExternal.end());
     for (Finding &f : taint.findings) result.findings.push_back(std::move(f));

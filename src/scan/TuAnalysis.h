@@ -27,8 +27,8 @@ struct TuAnalysisResult {
 enum class TuAnalyses { All, SummaryReaders };
 
 // With `reuse`, the TU's AST is read from reuse->path if an earlier analysis kept it
-// there; after a fresh parse it is kept only if the TU calls functions of other TUs (so
-// a later round may analyse it again) and reuse->keep agrees.
+// there; after a fresh parse it is kept only if the TU calls functions that other TUs of
+// the project may define (so a later round may analyse it again) and reuse->keep agrees.
 TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models,
                                         const ExternalSummaries *external, const AstReuse *reuse = nullptr,
                                         TuAnalyses which = TuAnalyses::All);
