@@ -610,6 +610,8 @@ public:
         evalStmt(cs->getStmt(), s);
       } else if (auto le = el.getAs<CFGLifetimeEnds>()) {
         endLifetime(le->getVarDecl(), s);
+      } else if (auto ci = el.getAs<CFGInitializer>()) {
+        initializeMember(ci->getInitializer(), s);
       }
     }
     current_ = nullptr;
@@ -941,8 +943,13 @@ private:
     }
     if (const auto *rs = llvm::dyn_cast<ReturnStmt>(st)) {
       if (const Expr *rv = rs->getRetValue()) {
-        // Returning a struct by value hands over what its pointer fields point to.
-        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(rv)); d && rv->getType()->isRecordType())
+        // Returning a struct by value hands over what its pointer fields point to (in C++,
+        // through the copy or move constructor that returns it, elided or not).
+        const Expr *returned = stripParensAndCasts(rv);
+        if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(returned);
+            c && c->getNumArgs() == 1 && c->getConstructor()->isCopyOrMoveConstructor())
+          returned = stripParensAndCasts(c->getArg(0));
+        if (const auto *d = llvm::dyn_cast<DeclRefExpr>(returned); d && rv->getType()->isRecordType())
           for (const auto &[k, pv] : s.pointers)
             if (k.base == d->getDecl()) escape(pv, s);
         PointerValue v = eval(rv, s);
@@ -1655,6 +1662,19 @@ private:
     for (const Stmt *child : e->children())
       if (const auto *ce = llvm::dyn_cast_or_null<Expr>(child)) eval(ce, s);
     return unknown();
+  }
+
+  // `buffer_(new char[n])` in a constructor's initializer list stores the block in the
+  // object being built, which its owner reaches (and whose destructor releases it): the
+  // same as `this->buffer_ = new char[n]` in the body. The CFG evaluated the initializer
+  // expression as elements of its own just before.
+  void initializeMember(const CXXCtorInitializer *init, State &s) {
+    const Expr *e = init ? init->getInit() : nullptr;
+    if (!e) return;
+    PointerValue v = eval(e, s);
+    escape(v, s);
+    for (const void *o : v.objects)
+      if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
   }
 
   void escape(const PointerValue &v, State &s) {
