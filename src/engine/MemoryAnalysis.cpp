@@ -82,7 +82,7 @@ struct PointerValue {
   // never taken) on every path where it is NULL. `p = NULL; found = 0; if (...) found =
   // lookup(&p);` leaves p NULL only where found is 0, so `if (found) p->x` is safe; and
   // `if (!rc) rc = open(&p);` leaves it NULL only where rc is not 0.
-  std::map<const VarDecl *, FlagFact> nullWhen;
+  std::map<const void *, FlagFact> nullWhen;  // keys: flag VarDecls, or predicate keys
 
   void join(const PointerValue &o) {
     untracked = untracked || o.untracked;
@@ -143,7 +143,7 @@ struct MemState {
   // returns what was tested.
   std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
   // What is known of flags (see PointerValue::nullWhen) on every path to here.
-  std::map<const VarDecl *, FlagFact> flags;
+  std::map<const void *, FlagFact> flags;
 
   // A value that may be NULL on this side of a join: what is known of the flags here holds
   // on its NULL paths too.
@@ -607,6 +607,7 @@ public:
     for (const CFGElement &el : block) {
       if (auto cs = el.getAs<CFGStmt>()) {
         current_ = cs->getStmt();
+        for (const VarDecl *written : predicateObjectsWrittenBy(current_)) notePredicateObjectWrite(written, s);
         evalStmt(cs->getStmt(), s);
       } else if (auto le = el.getAs<CFGLifetimeEnds>()) {
         endLifetime(le->getVarDecl(), s);
@@ -847,7 +848,7 @@ private:
   }
   // A branch where `flag == value` (equal) or `flag != value` holds: a pointer whose NULL
   // paths all had the flag otherwise is not NULL on this branch.
-  void refineFlag(const VarDecl *flag, bool equal, long long value, State &s) {
+  void refineFlag(const void *flag, bool equal, long long value, State &s) {
     for (auto &[k, v] : s.pointers) {
       if (!(v.nulls.bits & NullFacts::Null)) continue;
       auto f = v.nullWhen.find(flag);
@@ -859,6 +860,103 @@ private:
     auto known = s.flags.find(flag);
     if (equal) s.flags[flag] = FlagFact{value, true};
     else if (known == s.flags.end() || !known->second.equal) s.flags[flag] = FlagFact{value, false};
+  }
+
+  // ----- predicates: a const method of a local object, tested like a flag -----
+  //
+  // `Status s = a(); if (s.ok()) s = b(&p); if (!s.ok()) return s; use(p);`: `s.ok()` says
+  // which way the branch went, as long as `s` does not change in between. An object whose
+  // every use is a method call, an assignment, a copy or move, or a reference argument of a
+  // known callee is such a predicate's subject: an assignment, a move, a non-const method or
+  // a non-const reference argument forgets what its predicates said where it happens; a
+  // pointer to the object would let it change unseen.
+
+  bool isPredicateObject(const VarDecl *vd) {
+    if (!vd->hasLocalStorage() || !vd->getType()->isRecordType() ||
+        vd->getDeclContext() != static_cast<const DeclContext *>(fd_))
+      return false;
+    auto cached = predicateObjects_.find(vd);
+    if (cached != predicateObjects_.end()) return cached->second;
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    struct Uses : RecursiveASTVisitor<Uses> {
+      const VarDecl *vd;
+      ParentMap &parents;
+      bool ok = true;
+      Uses(const VarDecl *v, ParentMap &p) : vd(v), parents(p) {}
+      bool VisitDeclRefExpr(DeclRefExpr *d) {
+        if (d->getDecl() != vd) return true;
+        const Stmt *use = d;
+        const Stmt *p = parents.getParent(use);
+        while (p && (llvm::isa<ParenExpr>(p) || llvm::isa<MaterializeTemporaryExpr>(p) ||
+                     (llvm::isa<ImplicitCastExpr>(p) && llvm::cast<ImplicitCastExpr>(p)->getCastKind() == CK_NoOp))) {
+          use = p;
+          p = parents.getParent(p);
+        }
+        ok = p && allowed(use, p);
+        return ok;
+      }
+      bool allowed(const Stmt *use, const Stmt *p) {
+        if (const auto *m = llvm::dyn_cast<MemberExpr>(p))  // s.ok(); s.Annotate(..) is a write
+          return !m->isArrow() && llvm::isa<CXXMethodDecl>(m->getMemberDecl()) &&
+                 llvm::isa_and_nonnull<CXXMemberCallExpr>(parents.getParent(m));
+        if (const auto *op = llvm::dyn_cast<CXXOperatorCallExpr>(p))
+          return op->getOperator() == OO_Equal && op->getNumArgs() == 2 && op->getArg(0) == use;
+        if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(p)) return c->getConstructor()->isCopyOrMoveConstructor();
+        if (const auto *call = llvm::dyn_cast<CallExpr>(p)) {
+          const FunctionDecl *callee = call->getDirectCallee();
+          for (unsigned i = 0; callee && i < call->getNumArgs() && i < callee->getNumParams(); ++i)
+            if (call->getArg(i) == use) return callee->getParamDecl(i)->getType()->isReferenceType();
+          return false;
+        }
+        return false;
+      }
+    } uses(vd, *parents_);
+    uses.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+    return predicateObjects_.emplace(vd, uses.ok).first->second;
+  }
+  // `s.ok()` (no arguments, a const method, a predicate object): its key, or null.
+  const void *predicateIn(const Expr *e) {
+    const auto *call = llvm::dyn_cast<CXXMemberCallExpr>(stripParensAndCasts(e));
+    if (!call || call->getNumArgs() != 0) return nullptr;
+    const CXXMethodDecl *method = call->getMethodDecl();
+    if (!method || !method->isConst()) return nullptr;
+    const auto *d = llvm::dyn_cast_or_null<DeclRefExpr>(call->getImplicitObjectArgument()
+                                                            ? call->getImplicitObjectArgument()->IgnoreParenImpCasts()
+                                                            : nullptr);
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !isPredicateObject(vd)) return nullptr;
+    return &*predicates_.insert({vd, method->getCanonicalDecl()}).first;
+  }
+  // The objects that `s = ...` (any assignment operator), a non-const `s.m(...)`, or a call
+  // taking `s` by non-const reference may change.
+  static std::vector<const VarDecl *> predicateObjectsWrittenBy(const Stmt *st) {
+    std::vector<const Expr *> objects;
+    if (const auto *op = llvm::dyn_cast<CXXOperatorCallExpr>(st); op && op->isAssignmentOp() && op->getNumArgs() > 0)
+      objects.push_back(op->getArg(0));
+    else if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(st); mc && mc->getMethodDecl() && !mc->getMethodDecl()->isConst())
+      objects.push_back(mc->getImplicitObjectArgument());
+    if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(st); c && c->getConstructor()->isMoveConstructor())
+      objects.push_back(c->getArg(0));  // `return s;` and `T t = std::move(s);` move from s
+    if (const auto *call = llvm::dyn_cast<CallExpr>(st))
+      if (const FunctionDecl *callee = call->getDirectCallee())
+        for (unsigned i = 0; i < call->getNumArgs() && i < callee->getNumParams(); ++i) {
+          QualType t = callee->getParamDecl(i)->getType();
+          if (t->isReferenceType() && !t->getPointeeType().isConstQualified()) objects.push_back(call->getArg(i));
+        }
+    std::vector<const VarDecl *> out;
+    for (const Expr *o : objects) {
+      const auto *d = o ? llvm::dyn_cast<DeclRefExpr>(o->IgnoreParenImpCasts()) : nullptr;
+      if (const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr) out.push_back(vd);
+    }
+    return out;
+  }
+  // `s = ...`, `s.reset()` or a new `s`: every predicate of `s` may answer otherwise now.
+  void notePredicateObjectWrite(const VarDecl *vd, State &s) {
+    for (auto it = predicates_.lower_bound({vd, nullptr}); it != predicates_.end() && it->first == vd; ++it) {
+      const void *key = &*it;
+      for (auto &[k, v] : s.pointers) v.nullWhen.erase(key);
+      s.flags.erase(key);
+    }
   }
 
   void noteReleasingReturn(const ReturnStmt *rs, const State &s) {
@@ -923,6 +1021,9 @@ private:
   std::set<std::pair<PathKey, const MemoryChecker *>> reportedPaths_;
   const Expr *addressOfMember_ = nullptr;  // the `p->f` of an `&p->f` being evaluated
   std::map<const VarDecl *, bool> flags_;    // isFlag(), per variable
+  std::map<const VarDecl *, bool> predicateObjects_;  // isPredicateObject(), per variable
+  // One key per (object, const method) pair a branch tested: `s.ok()` is a flag of its own.
+  std::set<std::pair<const VarDecl *, const CXXMethodDecl *>> predicates_;
 
   std::vector<MemoryObjectFacts> objectsOf(const PointerValue &v, const State &s) {
     std::vector<MemoryObjectFacts> out;
@@ -990,6 +1091,7 @@ private:
 
   void declare(const VarDecl *vd, State &s) {
     if (vd->hasGlobalStorage()) return;
+    notePredicateObjectWrite(vd, s);
     PathKey key{vd, nullptr};
     QualType t = vd->getType();
     if (t->isArrayType()) {
@@ -1017,6 +1119,7 @@ private:
     if (depth > 16) return;
     cond = withoutBranchHint(cond);
     if (const VarDecl *flag = flagIn(cond)) refineFlag(flag, !truth, 0, s);  // `if (found)`
+    if (const void *pred = predicateIn(cond)) refineFlag(pred, !truth, 0, s);  // `if (s.ok())`
     if (const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(cond)); b && b->isEqualityOp()) {
       // `if (state == 2)`; comparisons with 0 go through the operand below.
       const VarDecl *flag = flagIn(b->getLHS());
