@@ -875,6 +875,12 @@ private:
     if (!vd->hasLocalStorage() || !vd->getType()->isRecordType() ||
         vd->getDeclContext() != static_cast<const DeclContext *>(fd_))
       return false;
+    // Types whose const methods answer from state shared with other objects: a weak
+    // pointer expires when its last owner lets go, an atomic when another thread stores.
+    if (const CXXRecordDecl *rd = vd->getType()->getAsCXXRecordDecl(); rd && rd->isInStdNamespace()) {
+      llvm::StringRef n = rd->getName();
+      if (n == "weak_ptr" || n.starts_with("atomic") || n == "shared_future" || n == "future") return false;
+    }
     auto cached = predicateObjects_.find(vd);
     if (cached != predicateObjects_.end()) return cached->second;
     if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
@@ -885,6 +891,8 @@ private:
       Uses(const VarDecl *v, ParentMap &p) : vd(v), parents(p) {}
       bool VisitDeclRefExpr(DeclRefExpr *d) {
         if (d->getDecl() != vd) return true;
+        // Inside a lambda: the lambda may run, and write it, at any call.
+        if (d->refersToEnclosingVariableOrCapture()) return ok = false;
         const Stmt *use = d;
         const Stmt *p = parents.getParent(use);
         while (p && (llvm::isa<ParenExpr>(p) || llvm::isa<MaterializeTemporaryExpr>(p) ||
@@ -895,17 +903,33 @@ private:
         ok = p && allowed(use, p);
         return ok;
       }
+      // A call that could hand back an alias of the object (`Status &r = s.self()`,
+      // `std::ref(s)`) would let it change unseen later.
+      static bool returnsNoAlias(const CallExpr *call) { return !call->isGLValue() && !call->getType()->isPointerType(); }
       bool allowed(const Stmt *use, const Stmt *p) {
-        if (const auto *m = llvm::dyn_cast<MemberExpr>(p))  // s.ok(); s.Annotate(..) is a write
-          return !m->isArrow() && llvm::isa<CXXMethodDecl>(m->getMemberDecl()) &&
-                 llvm::isa_and_nonnull<CXXMemberCallExpr>(parents.getParent(m));
+        if (const auto *m = llvm::dyn_cast<MemberExpr>(p)) {  // s.ok(); s.Annotate(..) is a write
+          const auto *call = llvm::dyn_cast_or_null<CXXMemberCallExpr>(parents.getParent(m));
+          const auto *method = llvm::dyn_cast<CXXMethodDecl>(m->getMemberDecl());
+          return !m->isArrow() && call && method && (method->isConst() || returnsNoAlias(call));
+        }
         if (const auto *op = llvm::dyn_cast<CXXOperatorCallExpr>(p))
           return op->getOperator() == OO_Equal && op->getNumArgs() == 2 && op->getArg(0) == use;
         if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(p)) return c->getConstructor()->isCopyOrMoveConstructor();
         if (const auto *call = llvm::dyn_cast<CallExpr>(p)) {
           const FunctionDecl *callee = call->getDirectCallee();
+          // `T t = std::move(s);`: the move is the construction that takes it.
+          if (callee && callee->isInStdNamespace() && callee->getName() == "move" && call->getNumArgs() == 1) {
+            const Stmt *up = parents.getParent(call);
+            while (up && (llvm::isa<MaterializeTemporaryExpr>(up) || llvm::isa<ImplicitCastExpr>(up)))
+              up = parents.getParent(up);
+            const auto *c = llvm::dyn_cast_or_null<CXXConstructExpr>(up);
+            return c && c->getConstructor()->isMoveConstructor();
+          }
           for (unsigned i = 0; callee && i < call->getNumArgs() && i < callee->getNumParams(); ++i)
-            if (call->getArg(i) == use) return callee->getParamDecl(i)->getType()->isReferenceType();
+            if (call->getArg(i) == use) {
+              QualType t = callee->getParamDecl(i)->getType();
+              return t->isReferenceType() && (t->getPointeeType().isConstQualified() || returnsNoAlias(call));
+            }
           return false;
         }
         return false;
@@ -935,8 +959,12 @@ private:
       objects.push_back(op->getArg(0));
     else if (const auto *mc = llvm::dyn_cast<CXXMemberCallExpr>(st); mc && mc->getMethodDecl() && !mc->getMethodDecl()->isConst())
       objects.push_back(mc->getImplicitObjectArgument());
-    if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(st); c && c->getConstructor()->isMoveConstructor())
-      objects.push_back(c->getArg(0));  // `return s;` and `T t = std::move(s);` move from s
+    if (const auto *c = llvm::dyn_cast<CXXConstructExpr>(st); c && c->getConstructor()->isMoveConstructor()) {
+      const Expr *from = c->getArg(0)->IgnoreParenImpCasts();  // `return s;`
+      if (const auto *m = llvm::dyn_cast<MaterializeTemporaryExpr>(from)) from = m->getSubExpr()->IgnoreParenImpCasts();
+      if (const auto *mv = llvm::dyn_cast<CallExpr>(from); mv && mv->getNumArgs() == 1) from = mv->getArg(0);  // std::move(s)
+      objects.push_back(from);
+    }
     if (const auto *call = llvm::dyn_cast<CallExpr>(st))
       if (const FunctionDecl *callee = call->getDirectCallee())
         for (unsigned i = 0; i < call->getNumArgs() && i < callee->getNumParams(); ++i) {
