@@ -179,10 +179,13 @@ std::vector<std::string> adjustedArguments(const CompileCommand &cmd) {
         (a.rfind("-o", 0) == 0 && a.size() > 2 && a[2] != 'p'))
       continue;
     if (a.rfind("-fsanitize", 0) == 0 || a.rfind("-fprofile", 0) == 0) continue;
-    // Warning flags do nothing under -w, but each one Clang does not know (GCC's
-    // -Wlogical-op, -Wjump-misses-init, ...) costs a spelling-suggestion search over every
-    // warning name, on every TU. -Wp, passes preprocessor options and stays.
-    if (a.rfind("-W", 0) == 0 && a.rfind("-Wp,", 0) != 0) continue;
+    // Warnings and -Werror do nothing under -w (below), but each warning flag Clang does not
+    // know (GCC's -Wlogical-op, -Wjump-misses-init, ...) costs a spelling-suggestion search
+    // over every warning name, on every TU. -Wno-... stays: it can turn off a diagnostic
+    // that is an error by default (-Wno-narrowing, -Wno-register). -Wp, passes
+    // preprocessor options and stays too.
+    if (a.rfind("-Werror", 0) == 0) continue;
+    if (a.rfind("-W", 0) == 0 && a.rfind("-Wno-", 0) != 0 && a.rfind("-Wp,", 0) != 0) continue;
     // The compiled file itself is appended by the tooling layer; keep other inputs out.
     if (a == cmd.file || (!a.empty() && a[0] != '-' && std::filesystem::path(a).filename() == fileName)) continue;
     out.push_back(a);

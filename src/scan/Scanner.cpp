@@ -67,8 +67,9 @@ template <typename Fn> void onBigStack(Fn fn) {
 
 // Fault injection for the robustness tests: MAMORI_FAULT_INJECT="crash:NAME,hang:NAME"
 // makes the worker crash or hang on a TU whose path contains NAME, to prove that one bad
-// TU costs only itself. It changes nothing else.
-void injectFault(const std::string &file) {
+// TU costs only itself; "crash-later:NAME" crashes only in a cross-file round after the
+// first. It changes nothing else.
+void injectFault(const std::string &file, bool laterRound) {
   const char *spec = std::getenv("MAMORI_FAULT_INJECT");
   if (!spec) return;
   std::string s = spec;
@@ -82,7 +83,7 @@ void injectFault(const std::string &file) {
     if (colon == std::string::npos) continue;
     std::string kind = item.substr(0, colon), name = item.substr(colon + 1);
     if (name.empty() || file.find(name) == std::string::npos) continue;
-    if (kind == "crash") raise(SIGSEGV);
+    if (kind == "crash" || (kind == "crash-later" && laterRound)) raise(SIGSEGV);
     if (kind == "hang")
       for (;;) pause();
   }
@@ -97,7 +98,19 @@ struct RoundSetup {
   bool write = false;                      // false in the last round: nobody would read it
   unsigned long long bytesPerWorker = 0;
 
+  unsigned long long budget = 0;           // for the whole scan
   std::string pathFor(unsigned tu) const { return dir.empty() ? "" : dir + "/" + std::to_string(tu) + ".ast"; }
+
+  // Splits what is left of the budget between the round's workers.
+  void shareBudget(unsigned jobs) {
+    unsigned long long used = 0;
+    std::error_code ec;
+    for (const auto &f : std::filesystem::directory_iterator(dir, ec)) {
+      auto n = f.file_size(ec);
+      if (!ec) used += n;
+    }
+    bytesPerWorker = used >= budget ? 0 : (budget - used) / std::max(1u, jobs);
+  }
 };
 
 // The worker's side: read a TU index, analyze it, answer with one JSON message.
@@ -115,13 +128,14 @@ struct RoundSetup {
     nlohmann::json msg;
     if (index < db.commands.size()) {
       TuAnalysisResult r;
-      injectFault(db.commands[index].file);
+      injectFault(db.commands[index].file, setup.analyses == TuAnalyses::SummaryReaders);
       AstReuse reuse{setup.pathFor(index),
                      [&] { return setup.write && astBytesWritten < setup.bytesPerWorker; }};
+      std::error_code ec;
+      bool keptBefore = !reuse.path.empty() && std::filesystem::exists(reuse.path, ec);
       onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external,
                                                   setup.dir.empty() ? nullptr : &reuse, setup.analyses); });
-      std::error_code ec;
-      if (setup.write && !reuse.path.empty()) {
+      if (setup.write && !keptBefore && !reuse.path.empty()) {  // only what this worker wrote
         auto size = std::filesystem::file_size(reuse.path, ec);
         if (!ec) astBytesWritten += size;
       }
@@ -365,6 +379,19 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
 // quarter of the free space) per worker. None for a single TU, which is analysed once, or
 // for commands that read sources through a VFS overlay (`mamori fix` validating a patch):
 // the AST's record of its inputs would not match the files on disk.
+// Folders of scans that ended without removing theirs (killed, interrupted): the pid in the
+// name is no longer running.
+void removeAbandonedAstFolders(const std::filesystem::path &tmp) {
+  std::error_code ec;
+  for (const auto &entry : std::filesystem::directory_iterator(tmp, ec)) {
+    std::string name = entry.path().filename().string();
+    const std::string prefix = "mamori-asts-";
+    if (name.rfind(prefix, 0) != 0 || !entry.is_directory(ec)) continue;
+    long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) std::filesystem::remove_all(entry.path(), ec);
+  }
+}
+
 RoundSetup firstRoundSetup(const CompileDatabase &db, const ScanOptions &opts) {
   RoundSetup setup;
   if (opts.astStoreMiB == 0 || db.commands.size() < 2) return setup;
@@ -374,14 +401,14 @@ RoundSetup firstRoundSetup(const CompileDatabase &db, const ScanOptions &opts) {
   std::error_code ec;
   std::filesystem::path tmp = std::filesystem::temp_directory_path(ec);
   if (ec) return setup;
-  std::string templ = (tmp / "mamori-asts-XXXXXX").string();
+  removeAbandonedAstFolders(tmp);
+  std::string templ = (tmp / ("mamori-asts-" + std::to_string(::getpid()) + "-XXXXXX")).string();
   if (!mkdtemp(templ.data())) return setup;
   unsigned long long budget = opts.astStoreMiB << 20;
   std::filesystem::space_info space = std::filesystem::space(templ, ec);
   if (!ec) budget = std::min<unsigned long long>(budget, space.available / 4);
-  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   setup.dir = templ;
-  setup.bytesPerWorker = budget / jobs;
+  setup.budget = budget;
   return setup;
 }
 
@@ -400,12 +427,22 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
   // is followed across files (main.c's recv -> parser.c -> handlers.c's popen).
   constexpr unsigned kMaxRounds = 4;
   RoundSetup setup = firstRoundSetup(db, opts);
+  // Removes the kept ASTs however the scan ends (an exception included).
+  struct RemoveFolder {
+    std::string dir;
+    ~RemoveFolder() {
+      std::error_code ec;
+      if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+    }
+  } removeFolder{setup.dir};
+  const unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   ExternalSummaries external;
   std::map<unsigned, TuOutcome> latest;
   std::vector<unsigned> todo;
   for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back(i);
   for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
     setup.write = round + 1 < kMaxRounds;
+    if (!setup.dir.empty()) setup.shareBudget(std::min<unsigned>(jobs, static_cast<unsigned>(todo.size())));
     setup.analyses = round == 0 ? TuAnalyses::All : TuAnalyses::SummaryReaders;
     std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, setup, round);
     std::set<std::string> changed;
@@ -417,9 +454,21 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
           changed.insert(usr);
         }
       }
+      // A later round that fails (a timeout, a crash) costs that round only: what the
+      // earlier analysis found stands, with a warning.
+      if (round > 0 && !o.analyzed) {
+        TuOutcome &earlier = latest[tu];
+        for (Diagnostic &d : o.diagnostics) {
+          d.level = Diagnostic::Level::Warning;
+          d.message = "cross-file round " + std::to_string(round + 1) + ": " + d.message +
+                      " in that round; the findings of the round before are kept";
+          earlier.diagnostics.push_back(std::move(d));
+        }
+        continue;
+      }
       // A later round re-ran only the analyses that read summaries; the others' findings
       // stand from the first.
-      if (round > 0 && o.analyzed) o.localFindings = std::move(latest[tu].localFindings);
+      if (round > 0) o.localFindings = std::move(latest[tu].localFindings);
       latest[tu] = std::move(o);
     }
     todo.clear();
@@ -431,11 +480,6 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
           break;
         }
     }
-  }
-
-  if (!setup.dir.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(setup.dir, ec);
   }
 
   std::set<std::string> seen;

@@ -183,6 +183,38 @@ def case_crash_and_hang(tmp: Path):
     check("the other TUs' findings survive", files == {"fine.c"} and code == 3, f"{files} exit {code}")
 
 
+def case_later_round_fails(tmp: Path):
+    # main.c's call of helper() is analysed again once lib.c's summary is known; that
+    # second analysis crashes. What the first found stays, with a warning, and the kept
+    # ASTs' folder is removed (an abandoned one from a killed scan is swept too).
+    d = tmp / "laterround"
+    d.mkdir()
+    (d / "lib.c").write_text('#include <stdlib.h>\nint helper(const char *c) { return system(c); }\n')
+    (d / "main.c").write_text('int helper(const char *c);\nint main(int argc, char **argv) {\n'
+                              '    int parts = 0;\n    if (argc > 1) helper(argv[1]);\n'
+                              '    return 100 / parts;\n}\n')
+    write_db(d, [{"directory": str(d), "file": str(d / n), "arguments": ["cc", "-c", n]}
+                 for n in ("lib.c", "main.c")])
+    scratch = tmp / "tmpdir"
+    scratch.mkdir()
+    (scratch / "mamori-asts-999999999-abcdef").mkdir()  # no such process
+    env = dict(os.environ, MAMORI_FAULT_INJECT="crash-later:main.c", TMPDIR=str(scratch))
+    code, out, err = run(["scan", str(d), "--format", "json", "-j", "2"], env=env)
+    report = json.loads(out)
+    diags = " | ".join(f"{x['level']} {Path(x['file']).name}: {x['message']}" for x in report["diagnostics"])
+    found = {(Path(f["location"]["file"]).name, f["cwe"]) for f in report["findings"]}
+    check("a later round's crash is a warning naming the round",
+          "warning main.c: cross-file round 2" in diags and "crashed" in diags, diags)
+    check("the first round's findings of that TU stay", ("main.c", 369) in found, f"{found}")
+    check("no kept-AST folder is left behind, an abandoned one is swept",
+          list(scratch.iterdir()) == [], f"{list(scratch.iterdir())}")
+    env = dict(os.environ, TMPDIR=str(scratch))
+    code, out, err = run(["scan", str(d), "--format", "json", "-j", "2"], env=env)
+    found = {(Path(f["location"]["file"]).name, f["cwe"]) for f in json.loads(out)["findings"]}
+    check("without the fault, the second round finds the cross-file command injection",
+          ("lib.c", 78) in found and ("main.c", 369) in found, f"{found}")
+
+
 def case_generation(tmp: Path):
     # A Makefile project: the database is generated with bear on a scratch copy, and the
     # user's tree is left exactly as it was.
@@ -226,7 +258,7 @@ def main():
     MAMORI = os.path.abspath(sys.argv[1])
     with tempfile.TemporaryDirectory(prefix="mamori-robust-") as t:
         tmp = Path(t)
-        for case in (case_missing_folder, case_invalid_json, case_bad_entries, case_huge_file, case_deep_nesting,
+        for case in (case_missing_folder, case_invalid_json, case_bad_entries, case_huge_file, case_deep_nesting, case_later_round_fails,
                      case_legacy_c, case_models_typo, case_user_models, case_crash_and_hang, case_generation, case_no_network):
             try:
                 case(tmp)

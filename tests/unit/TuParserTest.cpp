@@ -19,15 +19,18 @@ namespace {
 
 bool has(const std::vector<std::string> &v, const std::string &s) { return std::find(v.begin(), v.end(), s) != v.end(); }
 
-TEST(TuParser, DropsWarningFlagsButKeepsPreprocessorPassThrough) {
+TEST(TuParser, DropsWarningFlagsButKeepsDisablingAndPreprocessorOnes) {
   CompileCommand cmd;
   cmd.directory = "/tmp";
   cmd.file = "/tmp/a.c";
-  cmd.arguments = {"cc", "-Wall", "-Wlogical-op", "-Werror=format", "-Wp,-D_FORTIFY_SOURCE=2", "-DX=1", "-c", "/tmp/a.c"};
+  cmd.arguments = {"cc", "-Wall", "-Wlogical-op", "-Werror=format", "-Werror", "-Wno-narrowing",
+                   "-Wp,-D_FORTIFY_SOURCE=2", "-DX=1", "-c", "/tmp/a.c"};
   std::vector<std::string> args = adjustedArguments(cmd);
   EXPECT_FALSE(has(args, "-Wall"));
   EXPECT_FALSE(has(args, "-Wlogical-op"));
   EXPECT_FALSE(has(args, "-Werror=format"));
+  EXPECT_FALSE(has(args, "-Werror"));
+  EXPECT_TRUE(has(args, "-Wno-narrowing"));  // turns off an error-by-default diagnostic
   EXPECT_TRUE(has(args, "-Wp,-D_FORTIFY_SOURCE=2"));
   EXPECT_TRUE(has(args, "-DX=1"));
   EXPECT_TRUE(has(args, "-w"));
