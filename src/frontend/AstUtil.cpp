@@ -399,3 +399,43 @@ bool onlyReadOrAssigned(const clang::VarDecl *vd, const clang::Stmt *body) {
 }
 
 }  // namespace mamori
+
+namespace mamori {
+
+namespace {
+bool mayHoldCode(clang::Decl::Kind k) {
+  using K = clang::Decl::Kind;
+  switch (k) {
+  case K::Function: case K::CXXMethod: case K::CXXConstructor: case K::CXXDestructor: case K::CXXConversion:
+  case K::FunctionTemplate: case K::Var: case K::Decomposition: case K::VarTemplate:
+  case K::VarTemplateSpecialization: case K::VarTemplatePartialSpecialization: case K::LinkageSpec:
+  case K::Namespace: case K::Export: case K::CXXRecord: case K::ClassTemplate:
+  case K::ClassTemplateSpecialization: case K::ClassTemplatePartialSpecialization:
+    return true;
+  default:
+    return false;
+  }
+}
+}  // namespace
+
+std::vector<clang::Decl *> topLevelDeclsOutsideSystemHeaders(clang::ASTContext &ctx) {
+  const clang::SourceManager &sm = ctx.getSourceManager();
+  clang::TranslationUnitDecl *tu = ctx.getTranslationUnitDecl();
+  std::vector<clang::Decl *> out;
+  auto keep = [&](clang::Decl *d) {
+    if (mayHoldCode(d->getKind()) && !sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation()))) out.push_back(d);
+  };
+  clang::ExternalASTSource *external = ctx.getExternalSource();
+  if (external && tu->hasExternalLexicalStorage()) {
+    // Asking the reader for the wanted kinds leaves the thousands of system-header
+    // typedefs and structs on disk; tu->decls() would read every one.
+    llvm::SmallVector<clang::Decl *, 512> decls;
+    external->FindExternalLexicalDecls(tu, mayHoldCode, decls);
+    for (clang::Decl *d : decls) keep(d);
+    return out;
+  }
+  for (clang::Decl *d : tu->decls()) keep(d);
+  return out;
+}
+
+}  // namespace mamori

@@ -17,14 +17,18 @@
 
 namespace mamori {
 
+// The TU's top-level declarations that can hold code the analyses read (functions,
+// variables, and the namespaces, classes and linkage blocks that contain them; not
+// typedefs, enums or C structs), outside system headers, in source order. From an AST read
+// back from disk (AstReuse) only those kinds are deserialized.
+std::vector<clang::Decl *> topLevelDeclsOutsideSystemHeaders(clang::ASTContext &ctx);
+
 // Runs a RecursiveASTVisitor over the top-level declarations that are not written in system
 // headers. System headers hold no code the analyses look at, and cannot refer to the
 // project's functions or globals; skipping them saves walking every libc declaration, and
 // leaves an AST read back from disk (AstReuse) mostly undeserialized.
 template <typename Visitor> void traverseOutsideSystemHeaders(clang::ASTContext &ctx, Visitor &visitor) {
-  const clang::SourceManager &sm = ctx.getSourceManager();
-  for (clang::Decl *d : ctx.getTranslationUnitDecl()->decls())
-    if (!sm.isInSystemHeader(sm.getExpansionLoc(d->getLocation()))) visitor.TraverseDecl(d);
+  for (clang::Decl *d : topLevelDeclsOutsideSystemHeaders(ctx)) visitor.TraverseDecl(d);
 }
 
 // Converts Clang source locations into Locations. Macro locations map to where the macro
