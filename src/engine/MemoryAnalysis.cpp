@@ -1065,6 +1065,20 @@ private:
   // ----- statements -----
 
   void evalStmt(const Stmt *st, State &s) {
+    if (const auto *as = llvm::dyn_cast<AsmStmt>(st)) {
+      // `asm("..." : "=r"(x), "+r"(y) : "r"(z))` reads its inputs and its "+" outputs, and
+      // writes its outputs: x holds a value after it, and a pointer output is unknown. (An
+      // "m" input is an address; what the assembly reads there is not known.)
+      for (unsigned i = 0; i < as->getNumInputs(); ++i) eval(as->getInputExpr(i), s);
+      for (unsigned i = 0; i < as->getNumOutputs(); ++i) {
+        const Expr *out = as->getOutputExpr(i);
+        if (as->isOutputPlusConstraint(i)) checkRead(out, s);
+        markInitialized(out, s);
+        if (out->getType()->isPointerType())
+          if (std::optional<PathKey> key = pathOf(stripParensAndCasts(out))) s.pointers[*key] = unknown();
+      }
+      return;
+    }
     if (const auto *ds = llvm::dyn_cast<DeclStmt>(st)) {
       for (const Decl *d : ds->decls())
         if (const auto *vd = llvm::dyn_cast<VarDecl>(d)) declare(vd, s);
