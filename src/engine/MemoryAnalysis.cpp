@@ -1818,8 +1818,7 @@ private:
     if (!e) return;
     PointerValue v = eval(e, s);
     escape(v, s);
-    for (const void *o : v.objects)
-      if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
+    markStoredOutside(v, s);
   }
 
   void escape(const PointerValue &v, State &s) {
@@ -1827,6 +1826,12 @@ private:
       auto it = s.objects.find(o);
       if (it != s.objects.end()) it->second.bits |= MemoryObjectFacts::Escaped;
     }
+  }
+  // Stored where the caller reaches it (a parameter's pointee, a global, the object a
+  // constructor builds): the function's result does not hand it over alone.
+  void markStoredOutside(const PointerValue &v, State &s) {
+    for (const void *o : v.objects)
+      if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
   }
 
   // The sign of a pointer offset: 0 for a constant zero, -1 for a negative constant, +1
@@ -1944,8 +1949,7 @@ private:
       // `*list = node`, `head->next->item = node` through a parameter or a global: the
       // caller can reach it there, so the function's result does not hand it over alone.
       if (const VarDecl *root = rootVariable(l); root && (llvm::isa<ParmVarDecl>(root) || root->hasGlobalStorage()))
-        for (const void *o : v.objects)
-          if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
+        markStoredOutside(v, s);
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
       else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
         eval(a->getIdx(), s);
@@ -1959,8 +1963,7 @@ private:
                                   (key->field && base->getType()->isPointerType()));
     if (callerVisible) {
       escape(v, s);
-      for (const void *o : v.objects)
-        if (auto it = s.objects.find(o); it != s.objects.end()) it->second.bits |= MemoryObjectFacts::StoredOutside;
+      markStoredOutside(v, s);
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;

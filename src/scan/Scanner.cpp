@@ -245,6 +245,12 @@ struct TuOutcome {
   std::set<std::string> used;
 };
 
+// How many worker processes a round of `tus` translation units runs.
+unsigned workersFor(const ScanOptions &opts, size_t tus) {
+  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
+  return std::min<unsigned>(jobs, std::max<size_t>(1, tus));
+}
+
 // Analyzes the TUs in `todo` in a pool of worker processes forked now, so each sees the
 // current `external` summaries.
 std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vector<unsigned> &todo,
@@ -268,8 +274,7 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
     }
     return outcomes;
   }
-  unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
-  jobs = std::min<unsigned>(jobs, std::max<size_t>(1, todo.size()));
+  const unsigned jobs = workersFor(opts, todo.size());
   std::deque<unsigned> pending(todo.begin(), todo.end());
   std::vector<Worker> workers;
   size_t done = 0;
@@ -375,10 +380,6 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
   return outcomes;
 }
 
-// A private folder for kept ASTs, with a share of opts.astStoreMiB (never more than a
-// quarter of the free space) per worker. None for a single TU, which is analysed once, or
-// for commands that read sources through a VFS overlay (`mamori fix` validating a patch):
-// the AST's record of its inputs would not match the files on disk.
 // Folders of scans that ended without removing theirs (killed, interrupted): the pid in the
 // name is no longer running.
 void removeAbandonedAstFolders(const std::filesystem::path &tmp) {
@@ -392,6 +393,11 @@ void removeAbandonedAstFolders(const std::filesystem::path &tmp) {
   }
 }
 
+// A private folder for kept ASTs, with a budget of opts.astStoreMiB (never more than a
+// quarter of the free space) that each round shares between its workers. None for a single
+// TU, which is analysed once, or for commands that read sources through a VFS overlay
+// (`mamori fix` validating a patch): the AST's record of its inputs would not match the
+// files on disk.
 RoundSetup firstRoundSetup(const CompileDatabase &db, const ScanOptions &opts) {
   RoundSetup setup;
   if (opts.astStoreMiB == 0 || db.commands.size() < 2) return setup;
@@ -435,14 +441,13 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
       if (!dir.empty()) std::filesystem::remove_all(dir, ec);
     }
   } removeFolder{setup.dir};
-  const unsigned jobs = opts.jobs ? opts.jobs : std::max(1u, std::thread::hardware_concurrency());
   ExternalSummaries external;
   std::map<unsigned, TuOutcome> latest;
   std::vector<unsigned> todo;
   for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back(i);
   for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
     setup.write = round + 1 < kMaxRounds;
-    if (!setup.dir.empty()) setup.shareBudget(std::min<unsigned>(jobs, static_cast<unsigned>(todo.size())));
+    if (!setup.dir.empty()) setup.shareBudget(workersFor(opts, todo.size()));
     setup.analyses = round == 0 ? TuAnalyses::All : TuAnalyses::SummaryReaders;
     std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, setup, round);
     std::set<std::string> changed;
