@@ -2421,7 +2421,9 @@ MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const Memo
     auto it = tu.summaries.find(fd->getCanonicalDecl());
     if (it == tu.summaries.end() || it->second.empty()) continue;
     const std::string &usr = tu.usrOf(fd);
-    if (!usr.empty()) result.summaries[usr] = summaryToJson(it->second).dump();
+    if (usr.empty()) continue;
+    result.summaries[usr] = summaryToJson(it->second).dump();
+    if (!ctx.getSourceManager().isInMainFile(fd->getLocation())) result.definedInIncludedFiles.insert(usr);
   }
   result.usedExternal = tu.usedExternal;
   for (auto &[k, f] : tu.found) result.findings.push_back(std::move(f));

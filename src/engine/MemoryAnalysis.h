@@ -23,6 +23,7 @@ struct MemoryAnalysisResult {
   std::vector<Finding> findings;
   std::map<std::string, std::string> summaries;  // USR -> JSON, externally visible functions
   std::set<std::string> usedExternal;
+  std::set<std::string> definedInIncludedFiles;  // USRs of `summaries` defined outside the main file
   unsigned functionsAnalyzed = 0;
 };
 

@@ -1802,7 +1802,9 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
     auto it = tu.summaries.find(fd->getCanonicalDecl());
     if (it == tu.summaries.end() || it->second.empty()) continue;
     const std::string &usr = tu.usrOf(fd);
-    if (!usr.empty()) result.summaries[usr] = summaryToJson(it->second, fd->getQualifiedNameAsString());
+    if (usr.empty()) continue;
+    result.summaries[usr] = summaryToJson(it->second, fd->getQualifiedNameAsString());
+    if (!ctx.getSourceManager().isInMainFile(fd->getLocation())) result.definedInIncludedFiles.insert(usr);
   }
   // Calls to functions defined elsewhere, whether or not a summary is known yet: the
   // scanner re-analyzes this TU when one of them gains a summary.

@@ -39,6 +39,9 @@ struct TaintAnalysisResult {
   std::vector<Finding> findings;
   ExternalSummaries summaries;         // this TU's externally visible functions
   std::set<std::string> usedExternal;  // USRs of functions called here, defined elsewhere
+  // USRs of `summaries` whose definition is not in the main file (a unit test that includes
+  // the source file it tests): the scanner prefers the summary of the file that owns them.
+  std::set<std::string> definedInIncludedFiles;
   unsigned functionsAnalyzed = 0;
 };
 

@@ -89,11 +89,11 @@ void injectFault(const std::string &file, bool laterRound) {
   }
 }
 
-// What a cross-file round does beyond the first: which analyses it runs, where the ASTs
+// What a cross-file round does beyond the first: where the ASTs
 // of TUs that later rounds will analyse again are kept (see AstReuse), and how much each
 // worker of the round may write there.
 struct RoundSetup {
-  TuAnalyses analyses = TuAnalyses::All;
+  bool laterRound = false;
   std::string dir;                         // empty: every analysis parses
   bool write = false;                      // false in the last round: nobody would read it
   unsigned long long bytesPerWorker = 0;
@@ -113,7 +113,42 @@ struct RoundSetup {
   }
 };
 
-// The worker's side: read a TU index, analyze it, answer with one JSON message.
+// One TU to analyse, as the scanner sends it to a worker: the index and a mask of analyses.
+struct Job {
+  unsigned tu = 0;
+  TuAnalyses which;
+};
+constexpr uint32_t kTaintBit = 1, kMemoryBit = 2, kLocalBit = 4;
+
+uint32_t maskOf(const TuAnalyses &w) {
+  return (w.taint ? kTaintBit : 0) | (w.memory ? kMemoryBit : 0) | (w.local ? kLocalBit : 0);
+}
+
+TuAnalyses analysesOf(uint32_t mask) {
+  return {(mask & kTaintBit) != 0, (mask & kMemoryBit) != 0, (mask & kLocalBit) != 0};
+}
+
+nlohmann::json toJson(const CrossFileResult &r) {
+  nlohmann::json j;
+  j["findings"] = nlohmann::json::array();
+  for (const Finding &f : r.findings) j["findings"].push_back(toJson(f));
+  j["summaries"] = r.summaries;
+  j["used"] = r.usedExternal;
+  j["included"] = r.definedInIncludedFiles;
+  return j;
+}
+
+CrossFileResult crossFileResultFromJson(const nlohmann::json &j) {
+  CrossFileResult r;
+  if (!j.is_object()) return r;
+  for (const auto &f : j.value("findings", nlohmann::json::array())) r.findings.push_back(findingFromJson(f));
+  r.summaries = j.value("summaries", ExternalSummaries{});
+  r.usedExternal = j.value("used", std::set<std::string>{});
+  r.definedInIncludedFiles = j.value("included", std::set<std::string>{});
+  return r;
+}
+
+// The worker's side: read a job, analyze its TU, answer with one JSON message.
 [[noreturn]] void workerMain(int in, int out, const CompileDatabase &db, const TaintModels &models,
                              const ExternalSummaries &external, unsigned long long memoryMiB,
                              const RoundSetup &setup) {
@@ -123,28 +158,27 @@ struct RoundSetup {
   }
   unsigned long long astBytesWritten = 0;
   for (;;) {
-    uint32_t index = 0;
-    if (!readAll(in, &index, sizeof index)) _exit(0);
+    uint32_t job[2] = {0, 0};  // TU index, analyses mask
+    if (!readAll(in, job, sizeof job)) _exit(0);
+    const uint32_t index = job[0];
     nlohmann::json msg;
     if (index < db.commands.size()) {
       TuAnalysisResult r;
-      injectFault(db.commands[index].file, setup.analyses == TuAnalyses::SummaryReaders);
+      injectFault(db.commands[index].file, setup.laterRound);
       AstReuse reuse{setup.pathFor(index),
                      [&] { return setup.write && astBytesWritten < setup.bytesPerWorker; }};
       std::error_code ec;
       bool keptBefore = !reuse.path.empty() && std::filesystem::exists(reuse.path, ec);
       onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external,
-                                                  setup.dir.empty() ? nullptr : &reuse, setup.analyses); });
+                                                  setup.dir.empty() ? nullptr : &reuse, analysesOf(job[1])); });
       if (setup.write && !keptBefore && !reuse.path.empty()) {  // only what this worker wrote
         auto size = std::filesystem::file_size(reuse.path, ec);
         if (!ec) astBytesWritten += size;
       }
       msg["analyzed"] = r.analyzed;
-      msg["summaries"] = r.summaries;
-      msg["used"] = r.usedExternal;
       msg["functions"] = r.functions;
-      msg["findings"] = nlohmann::json::array();
-      for (const Finding &f : r.findings) msg["findings"].push_back(toJson(f));
+      msg["taint"] = toJson(r.taint);
+      msg["memory"] = toJson(r.memory);
       msg["localFindings"] = nlohmann::json::array();
       for (const Finding &f : r.localFindings) msg["localFindings"].push_back(toJson(f));
       msg["diagnostics"] = nlohmann::json::array();
@@ -234,16 +268,26 @@ std::vector<RuleInfo> allRules() {
 
 namespace {
 
-// What one analysis of one TU produced.
+// What the analyses of one TU produced; a later round replaces only the parts it re-ran.
 struct TuOutcome {
   bool analyzed = false;
   unsigned functions = 0;
-  std::vector<Finding> findings;
+  CrossFileResult taint;
+  CrossFileResult memory;
   std::vector<Finding> localFindings;
   std::vector<Diagnostic> diagnostics;
-  ExternalSummaries summaries;
-  std::set<std::string> used;
 };
+
+TuOutcome outcomeOf(TuAnalysisResult &&r) {
+  TuOutcome o;
+  o.analyzed = r.analyzed;
+  o.functions = r.functions;
+  o.taint = std::move(r.taint);
+  o.memory = std::move(r.memory);
+  o.localFindings = std::move(r.localFindings);
+  o.diagnostics = std::move(r.diagnostics);
+  return o;
+}
 
 // How many worker processes a round of `tus` translation units runs.
 unsigned workersFor(const ScanOptions &opts, size_t tus) {
@@ -253,29 +297,21 @@ unsigned workersFor(const ScanOptions &opts, size_t tus) {
 
 // Analyzes the TUs in `todo` in a pool of worker processes forked now, so each sees the
 // current `external` summaries.
-std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vector<unsigned> &todo,
+std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vector<Job> &todo,
                                        const TaintModels &models, const ExternalSummaries &external,
                                        const ScanOptions &opts, const RoundSetup &setup, unsigned round) {
   std::map<unsigned, TuOutcome> outcomes;
   if (std::getenv("MAMORI_IN_PROCESS")) {
     // Debugging aid: analyze in this process, so a debugger sees the crash.
-    for (unsigned tu : todo) {
-      AstReuse reuse{setup.pathFor(tu), [&] { return setup.write; }};
-      TuAnalysisResult r = analyzeTranslationUnit(db.commands[tu], models, &external,
-                                                  setup.dir.empty() ? nullptr : &reuse, setup.analyses);
-      TuOutcome &o = outcomes[tu];
-      o.analyzed = r.analyzed;
-      o.functions = r.functions;
-      o.findings = std::move(r.findings);
-      o.localFindings = std::move(r.localFindings);
-      o.diagnostics = std::move(r.diagnostics);
-      o.summaries = std::move(r.summaries);
-      o.used = std::move(r.usedExternal);
+    for (const Job &job : todo) {
+      AstReuse reuse{setup.pathFor(job.tu), [&] { return setup.write; }};
+      outcomes[job.tu] = outcomeOf(analyzeTranslationUnit(db.commands[job.tu], models, &external,
+                                                          setup.dir.empty() ? nullptr : &reuse, job.which));
     }
     return outcomes;
   }
   const unsigned jobs = workersFor(opts, todo.size());
-  std::deque<unsigned> pending(todo.begin(), todo.end());
+  std::deque<Job> pending(todo.begin(), todo.end());
   std::vector<Worker> workers;
   size_t done = 0;
 
@@ -294,22 +330,24 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
     }
     if (workers.empty()) {
       while (!pending.empty()) {
-        fail(pending.front(), "no analysis process could be started");
+        fail(pending.front().tu, "no analysis process could be started");
         pending.pop_front();
       }
       break;
     }
     for (Worker &w : workers) {
       if (w.tu >= 0 || pending.empty()) continue;
-      uint32_t index = pending.front();
+      Job job = pending.front();
       pending.pop_front();
+      const uint32_t index = job.tu;
+      const uint32_t message[2] = {index, maskOf(job.which)};
       w.tu = static_cast<int>(index);
       w.started = Clock::now();
       if (opts.verbose)
         std::cerr << "mamori: " << (round ? "[round " + std::to_string(round + 1) + "] " : "") << "["
                   << done + 1 << "/" << todo.size() << "] " << db.commands[index].file << "\n";
-      if (!writeAll(w.toWorker, &index, sizeof index)) {
-        pending.push_front(index);
+      if (!writeAll(w.toWorker, message, sizeof message)) {
+        pending.push_front(job);
         w.tu = -1;
         stopWorker(w, true);
       }
@@ -368,10 +406,9 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
       o.analyzed = msg.value("analyzed", false);
       o.functions = msg.value("functions", 0u);
       for (const auto &d : msg["diagnostics"]) o.diagnostics.push_back(diagnosticFromJson(d));
-      for (const auto &f : msg["findings"]) o.findings.push_back(findingFromJson(f));
+      o.taint = crossFileResultFromJson(msg["taint"]);
+      o.memory = crossFileResultFromJson(msg["memory"]);
       for (const auto &f : msg["localFindings"]) o.localFindings.push_back(findingFromJson(f));
-      o.summaries = msg.value("summaries", ExternalSummaries{});
-      o.used = msg.value("used", std::set<std::string>{});
     }
     workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker &w) { return w.pid < 0; }),
                   workers.end());
@@ -441,28 +478,51 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
       if (!dir.empty()) std::filesystem::remove_all(dir, ec);
     }
   } removeFolder{setup.dir};
+  // Each analysis's section of the summaries, kept apart so that a change in one re-runs
+  // only the analysis that reads it; `external` joins them as the analyses read them.
+  // A function defined by several TUs (a unit test that includes the source file it tests,
+  // `main` of every example program) takes its section from one owner: the first TU that
+  // defines it in its own source file, or failing that, the first that gave one. Taking
+  // each TU's in turn would flip the summary every round and re-run its callers for nothing.
+  struct Section {
+    unsigned tu = 0;
+    bool included = false;  // defined in a file the owner includes
+    std::string json;
+  };
+  std::map<std::string, Section> taintSections, memorySections;
   ExternalSummaries external;
+  auto updateSections = [](unsigned tu, const CrossFileResult &part, std::map<std::string, Section> &sections,
+                           std::set<std::string> &changed) {
+    for (const auto &[usr, json] : part.summaries) {
+      const bool included = part.definedInIncludedFiles.count(usr) != 0;
+      auto [it, added] = sections.try_emplace(usr, Section{tu, included, json});
+      Section &owner = it->second;
+      if (!added) {
+        const bool takeOver = owner.included && !included;
+        if (owner.tu != tu && !takeOver) continue;
+        if (owner.tu == tu && owner.json == json) continue;
+        owner = Section{tu, included, json};
+      }
+      changed.insert(usr);
+    }
+  };
   std::map<unsigned, TuOutcome> latest;
-  std::vector<unsigned> todo;
-  for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back(i);
+  std::vector<Job> todo;
+  for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back({i, TuAnalyses{}});
   for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
     setup.write = round + 1 < kMaxRounds;
+    setup.laterRound = round > 0;
     if (!setup.dir.empty()) setup.shareBudget(workersFor(opts, todo.size()));
-    setup.analyses = round == 0 ? TuAnalyses::All : TuAnalyses::SummaryReaders;
     std::map<unsigned, TuOutcome> outcomes = runRound(db, todo, models, external, opts, setup, round);
-    std::set<std::string> changed;
-    for (auto &[tu, o] : outcomes) {
-      for (const auto &[usr, json] : o.summaries) {
-        auto it = external.find(usr);
-        if (it == external.end() || it->second != json) {
-          external[usr] = json;
-          changed.insert(usr);
-        }
-      }
+    std::set<std::string> taintChanged, memoryChanged;
+    for (const Job &job : todo) {
+      auto found = outcomes.find(job.tu);
+      if (found == outcomes.end()) continue;
+      TuOutcome &o = found->second;
       // A later round that fails (a timeout, a crash) costs that round only: what the
       // earlier analysis found stands, with a warning.
       if (round > 0 && !o.analyzed) {
-        TuOutcome &earlier = latest[tu];
+        TuOutcome &earlier = latest[job.tu];
         for (Diagnostic &d : o.diagnostics) {
           d.level = Diagnostic::Level::Warning;
           d.message = "cross-file round " + std::to_string(round + 1) + ": " + d.message +
@@ -471,19 +531,49 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         }
         continue;
       }
-      // A later round re-ran only the analyses that read summaries; the others' findings
-      // stand from the first.
-      if (round > 0) o.localFindings = std::move(latest[tu].localFindings);
-      latest[tu] = std::move(o);
+      if (job.which.taint) updateSections(job.tu, o.taint, taintSections, taintChanged);
+      if (job.which.memory) updateSections(job.tu, o.memory, memorySections, memoryChanged);
+      if (round == 0) {
+        latest[job.tu] = std::move(o);
+        continue;
+      }
+      // A later round re-ran only some analyses; the others' results stand.
+      TuOutcome &merged = latest[job.tu];
+      if (job.which.taint) {
+        merged.taint = std::move(o.taint);
+        merged.functions = o.functions;
+      }
+      if (job.which.memory) merged.memory = std::move(o.memory);
+      for (Diagnostic &d : o.diagnostics) merged.diagnostics.push_back(std::move(d));
     }
+    for (const std::set<std::string> *changed : {&taintChanged, &memoryChanged})
+      for (const std::string &usr : *changed) {
+        auto t = taintSections.find(usr);
+        auto m = memorySections.find(usr);
+        nlohmann::json j = nlohmann::json::object();
+        if (t != taintSections.end()) j["taint"] = nlohmann::json::parse(t->second.json, nullptr, false);
+        if (m != memorySections.end()) j["memory"] = nlohmann::json::parse(m->second.json, nullptr, false);
+        external[usr] = j.dump();
+      }
+    auto usesAny = [](const std::set<std::string> &used, const std::set<std::string> &changed) {
+      for (const std::string &u : used)
+        if (changed.count(u)) return true;
+      return false;
+    };
     todo.clear();
     for (const auto &[tu, o] : latest) {
       if (!o.analyzed) continue;
-      for (const std::string &u : o.used)
-        if (changed.count(u)) {
-          todo.push_back(tu);
-          break;
-        }
+      Job job{tu, TuAnalyses{usesAny(o.taint.usedExternal, taintChanged), usesAny(o.memory.usedExternal, memoryChanged), false}};
+      if (job.which.taint || job.which.memory) todo.push_back(job);
+    }
+    if (opts.verbose && !todo.empty() && round + 1 < kMaxRounds) {
+      size_t taint = 0, memory = 0;
+      for (const Job &job : todo) {
+        taint += job.which.taint;
+        memory += job.which.memory;
+      }
+      std::cerr << "mamori: cross-file round " << round + 2 << ": " << todo.size() << " translation units ("
+                << taint << " for taint summaries, " << memory << " for memory summaries)\n";
     }
   }
 
@@ -494,7 +584,8 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
     report.stats.functions += o.functions;
     for (Diagnostic &d : o.diagnostics) report.diagnostics.push_back(std::move(d));
     std::vector<Finding> all = std::move(o.localFindings);
-    all.insert(all.end(), std::make_move_iterator(o.findings.begin()), std::make_move_iterator(o.findings.end()));
+    for (CrossFileResult *part : {&o.taint, &o.memory})
+      all.insert(all.end(), std::make_move_iterator(part->findings.begin()), std::make_move_iterator(part->findings.end()));
     for (Finding &f : all) {
       // A function in a header, or a sink reached from several files, is reported once.
       std::string key = f.fingerprint + "@" + f.location.file + ":" + std::to_string(f.location.line) + ":" +

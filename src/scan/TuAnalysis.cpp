@@ -13,10 +13,8 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <optional>
 
-#include <nlohmann/json.hpp>
 
 namespace mamori {
 
@@ -47,27 +45,27 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     reuseIfCalled->keep = [&] { return callsOtherTus && (!reuse->keep || reuse->keep()); };
   }
   TuParseResult parsed = parseTranslationUnit(cmd, [&](clang::ASTContext &ctx) {
-    TaintAnalysisOptions opts;
-    TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, opts, external);
-    MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
-    if (which == TuAnalyses::All) {
+    if (which.taint) {
+      TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, TaintAnalysisOptions{}, external);
+      result.functions = taint.functionsAnalyzed;
+      result.taint = {std::move(taint.findings), std::move(taint.summaries), std::move(taint.usedExternal),
+                      std::move(taint.definedInIncludedFiles)};
+    }
+    if (which.memory) {
+      MemoryAnalysisResult mem = analyzeMemory(ctx, memoryCheckers, external);
+      result.memory = {std::move(mem.findings), std::move(mem.summaries), std::move(mem.usedExternal),
+                       std::move(mem.definedInIncludedFiles)};
+    }
+    if (which.local) {
       RangeAnalysisResult ranges = analyzeRanges(ctx, rangeCheckers);
       for (Finding &f : ranges.findings) result.localFindings.push_back(std::move(f));
       for (Finding &f : analyzeApiUse(ctx, apiCheckers)) result.localFindings.push_back(std::move(f));
     }
-    result.functions += taint.functionsAnalyzed;
-    // One summary per function for other TUs, with a section per analysis.
-    std::map<std::string, nlohmann::json> combined;
-    for (const auto &[usr, json] : taint.summaries) combined[usr]["taint"] = nlohmann::json::parse(json);
-    for (const auto &[usr, json] : mem.summaries) combined[usr]["memory"] = nlohmann::json::parse(json);
-    for (const auto &[usr, j] : combined) result.summaries[usr] = j.dump();
-    if (std::getenv("MAMORI_DEBUG_SUMMARIES"))
-      for (const auto &[usr, json] : result.summaries) std::fprintf(stderr, "summary %s %s\n", usr.c_str(), json.c_str());
+    if (std::getenv("MAMORI_DEBUG_SUMMARIES")) {
+      for (const auto &[usr, json] : result.taint.summaries) std::fprintf(stderr, "summary taint %s %s\n", usr.c_str(), json.c_str());
+      for (const auto &[usr, json] : result.memory.summaries) std::fprintf(stderr, "summary memory %s %s\n", usr.c_str(), json.c_str());
+    }
     if (reuse) callsOtherTus = refersToOtherProjectFunctions(analyzableFunctions(ctx));
-    result.usedExternal = std::move(taint.usedExternal);
-    result.usedExternal.insert(mem.usedExternal.begin(), mem.usedExternal.end());
-    for (Finding &f : taint.findings) result.findings.push_back(std::move(f));
-    for (Finding &f : mem.findings) result.findings.push_back(std::move(f));
   }, reuseIfCalled ? &*reuseIfCalled : nullptr);
   result.analyzed = parsed.parsed;
   result.diagnostics = std::move(parsed.diagnostics);

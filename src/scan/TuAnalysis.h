@@ -12,25 +12,37 @@
 
 namespace mamori {
 
+// What one of the analyses that read other TUs' summaries (taint, memory) found in a TU.
+struct CrossFileResult {
+  std::vector<Finding> findings;
+  ExternalSummaries summaries;         // this analysis's section of each summary, for other TUs
+  std::set<std::string> usedExternal;  // functions it looked up that this TU calls but does not define
+  std::set<std::string> definedInIncludedFiles;  // summaries of functions defined outside the main file
+};
+
 struct TuAnalysisResult {
   bool analyzed = false;
-  unsigned functions = 0;
-  std::vector<Finding> findings;       // of the analyses that read other TUs' summaries
-  std::vector<Finding> localFindings;  // of those that do not (value ranges, API use)
+  unsigned functions = 0;              // counted by the taint analysis, when it runs
+  CrossFileResult taint;
+  CrossFileResult memory;
+  std::vector<Finding> localFindings;  // of those that read no summaries (value ranges, API use)
   std::vector<Diagnostic> diagnostics;
-  ExternalSummaries summaries;         // for other TUs
-  std::set<std::string> usedExternal;  // functions this TU calls but does not define
 };
 
 // Which analyses to run. Those that read no summaries of other TUs give the same findings
-// in every cross-file round, so the scanner runs them in the first round only.
-enum class TuAnalyses { All, SummaryReaders };
+// in every cross-file round, so the scanner runs them in the first round only; taint and
+// memory run again only when a summary they looked up changed.
+struct TuAnalyses {
+  bool taint = true;
+  bool memory = true;
+  bool local = true;
+};
 
 // With `reuse`, the TU's AST is read from reuse->path if an earlier analysis kept it
 // there; after a fresh parse it is kept only if the TU calls functions that other TUs of
 // the project may define (so a later round may analyse it again) and reuse->keep agrees.
 TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models,
                                         const ExternalSummaries *external, const AstReuse *reuse = nullptr,
-                                        TuAnalyses which = TuAnalyses::All);
+                                        TuAnalyses which = {});
 
 }  // namespace mamori
