@@ -2,7 +2,8 @@
 // narrowing conversions of their results) whose result can leave its type's range, when an
 // operand comes from input, parsing or randomness, or when the overflow is certain.
 // Unsigned arithmetic on the state of a hash or checksum (a variable the function also
-// mixes with xor or shifts) is meant to wrap and is left alone.
+// mixes with xor or shifts) is meant to wrap and is left alone, and so is a byte pattern
+// stored into a narrow signed type (`out[0] = 0xC0 + (cp >> 6)` into a `char`).
 #include "checkers/RangeCheckers.h"
 
 namespace mamori {
@@ -32,6 +33,9 @@ public:
     // Unsigned arithmetic on a value that is also mixed with xor and shifts is a hash or
     // checksum: wrapping modulo 2^n is what it is written for.
     if (e.bitMixed && e.typeMin == 0 && e.kind == RangeEvent::Kind::Arithmetic) return std::nullopt;
+    // `out[0] = 0xC0 + (cp >> 6)` into a `char`: a byte pattern, whose every value fits the
+    // type's width; the conversion keeps the bits, which is what an encoder wants.
+    if (e.bitPattern && e.value.lo >= e.typeMin && e.value.hi <= 2 * e.typeMax + 1) return std::nullopt;
     Verdict v;
     v.cwe = over ? 190 : 191;
     std::string what = over ? "integer overflow" : "integer underflow";

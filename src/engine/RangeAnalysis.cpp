@@ -1582,6 +1582,8 @@ private:
       // Only whole-byte shifts: `(n << 4) + header` is a size, not an assembled word.
       if (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(x); b && b->getOpcode() == BO_Shl && op == "+")
         if (std::optional<i128> k = constant(b->getRHS()); k && *k > 0 && *k % 8 == 0) ev.bitMixed = true;
+      if (op == "conversion" && lo < 0 && x)
+        if (std::optional<i128> k = constant(x); k && *k > hi && *k <= 2 * hi + 1) ev.bitPattern = true;
     }
     emit(ev);
   }

@@ -60,6 +60,10 @@ struct RangeEvent {
   // Arithmetic: an operand is a variable the function also mixes with ^, << or >> (the
   // state of a hash, checksum or random generator).
   bool bitMixed = false;
+  // Arithmetic with op "conversion" (a wider result stored into a narrower type): an operand
+  // is a constant above the narrow type's signed range but within its width (`0xC0 + x`
+  // stored into a `char`): the code builds a byte or bit pattern, as an encoder does.
+  bool bitPattern = false;
   // Division: the divisor is a floating value (its range is an integer approximation);
   // the divisor is the counter of a `for` loop whose body holds the division, and the
   // loop starts it at 0 or counts it down while it is >= 0: one iteration has it zero.
