@@ -2164,6 +2164,28 @@ private:
     }
   }
 
+  // What an argument for a transparent union parameter wraps: Clang builds the union as a
+  // compound literal, `(__SOCKADDR_ARG){ (struct sockaddr *)&addr }`.
+  static const Expr *transparentUnionArgument(const Expr *arg) {
+    const auto *cl = llvm::dyn_cast<CompoundLiteralExpr>(arg->IgnoreParenImpCasts());
+    const RecordDecl *rd = cl ? cl->getType()->getAsRecordDecl() : nullptr;
+    if (!rd || !rd->isUnion() || !rd->hasAttr<TransparentUnionAttr>()) return nullptr;
+    const auto *init = llvm::dyn_cast_or_null<InitListExpr>(cl->getInitializer());
+    if (!init || init->getNumInits() != 1) return nullptr;
+    return init->getInit(0);
+  }
+
+  // The member of a transparent union parameter that an argument of type `arg` converts to
+  // (glibc's __SOCKADDR_ARG holds `struct sockaddr *`, its __CONST_SOCKADDR_ARG the const
+  // one); the union's first member if none has that type, as all share one representation.
+  QualType transparentUnionMember(QualType param, QualType arg) const {
+    const RecordDecl *rd = param->getAsRecordDecl();
+    if (!rd || !rd->isUnion() || rd->field_empty()) return arg;
+    for (const FieldDecl *f : rd->fields())
+      if (tu_.ctx.hasSameUnqualifiedType(f->getType(), arg)) return f->getType();
+    return rd->field_begin()->getType();
+  }
+
   static bool pointsToConst(QualType t) {
     if (const auto *pt = t->getAs<PointerType>()) return pt->getPointeeType().isConstQualified();
     return false;
@@ -2254,15 +2276,24 @@ private:
       // All arguments are evaluated before the callee runs: `xfree(o, o->tag)` reads o->tag
       // before xfree releases o.
       std::vector<PointerValue> argValues;
-      for (const Expr *a : call->arguments()) argValues.push_back(eval(a, s));
+      for (const Expr *a : call->arguments()) {
+        const Expr *inner = transparentUnionArgument(a);
+        argValues.push_back(eval(inner ? inner : a, s));
+      }
       std::set<unsigned> handled = applyPointerHelpers(call, sum, name, s);
       const std::set<unsigned> addressArgs = printfAddressArguments(call, tu_.ctx);
       for (unsigned i = 0; i < call->getNumArgs(); ++i) {
         if (handled.count(i)) continue;
         const Expr *arg = call->getArg(i);
         PointerValue v = argValues[i];
-        if (!isPointerLike(arg->getType())) continue;
         QualType paramType = callee && i < callee->getNumParams() ? callee->getParamDecl(i)->getType() : arg->getType();
+        // glibc declares the socket-address parameters of accept, recvfrom, bind, ... as
+        // transparent unions under _GNU_SOURCE: the callee receives the pointer inside.
+        if (const Expr *inner = transparentUnionArgument(arg)) {
+          arg = inner;
+          paramType = transparentUnionMember(paramType, arg->getType());
+        }
+        if (!isPointerLike(arg->getType())) continue;
         bool constParam = pointsToConst(paramType);
         if (sum && sum->releasesFields.count(i)) releaseFieldsThrough(arg, sum->releasesFields.at(i), name, s);
         if (sum && sum->releases.count(i)) {
