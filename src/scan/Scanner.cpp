@@ -311,7 +311,17 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
     return outcomes;
   }
   const unsigned jobs = workersFor(opts, todo.size());
-  std::deque<Job> pending(todo.begin(), todo.end());
+  // Largest sources first: a round ends when its last TU does, and a big file started
+  // last would leave the other workers idle meanwhile.
+  std::vector<std::pair<std::uintmax_t, Job>> bySize;
+  for (const Job &job : todo) {
+    std::error_code ec;
+    std::uintmax_t size = std::filesystem::file_size(db.commands[job.tu].file, ec);
+    bySize.push_back({ec ? 0 : size, job});
+  }
+  std::stable_sort(bySize.begin(), bySize.end(), [](const auto &a, const auto &b) { return a.first > b.first; });
+  std::deque<Job> pending;
+  for (const auto &[size, job] : bySize) pending.push_back(job);
   std::vector<Worker> workers;
   size_t done = 0;
 
