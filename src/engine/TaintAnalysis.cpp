@@ -1799,10 +1799,11 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
   // Summaries other translation units can use: externally visible functions only.
   for (const FunctionDecl *fd : fns) {
     if (!fd->isExternallyVisible() || llvm::isa<CXXMethodDecl>(fd)) continue;
-    auto it = tu.summaries.find(fd->getCanonicalDecl());
-    if (it == tu.summaries.end() || it->second.empty()) continue;
     const std::string &usr = tu.usrOf(fd);
     if (usr.empty()) continue;
+    result.defined.insert(usr);
+    auto it = tu.summaries.find(fd->getCanonicalDecl());
+    if (it == tu.summaries.end() || it->second.empty()) continue;
     result.summaries[usr] = summaryToJson(it->second, fd->getQualifiedNameAsString());
     if (!ctx.getSourceManager().isInMainFile(fd->getLocation())) result.definedInIncludedFiles.insert(usr);
   }

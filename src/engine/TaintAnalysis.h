@@ -42,6 +42,9 @@ struct TaintAnalysisResult {
   // USRs of `summaries` whose definition is not in the main file (a unit test that includes
   // the source file it tests): the scanner prefers the summary of the file that owns them.
   std::set<std::string> definedInIncludedFiles;
+  // USRs of every externally visible function this TU defines, with a summary or not: who
+  // may provide summaries to whom, for the scanner's order of cross-file analyses.
+  std::set<std::string> defined;
   unsigned functionsAnalyzed = 0;
 };
 

@@ -177,6 +177,7 @@ CrossFileResult crossFileResultFromJson(const nlohmann::json &j) {
       }
       msg["analyzed"] = r.analyzed;
       msg["functions"] = r.functions;
+      msg["defined"] = r.defined;
       msg["taint"] = toJson(r.taint);
       msg["memory"] = toJson(r.memory);
       msg["localFindings"] = nlohmann::json::array();
@@ -272,6 +273,7 @@ namespace {
 struct TuOutcome {
   bool analyzed = false;
   unsigned functions = 0;
+  std::set<std::string> defined;
   CrossFileResult taint;
   CrossFileResult memory;
   std::vector<Finding> localFindings;
@@ -282,6 +284,7 @@ TuOutcome outcomeOf(TuAnalysisResult &&r) {
   TuOutcome o;
   o.analyzed = r.analyzed;
   o.functions = r.functions;
+  o.defined = std::move(r.defined);
   o.taint = std::move(r.taint);
   o.memory = std::move(r.memory);
   o.localFindings = std::move(r.localFindings);
@@ -416,6 +419,7 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
       o.analyzed = msg.value("analyzed", false);
       o.functions = msg.value("functions", 0u);
       for (const auto &d : msg["diagnostics"]) o.diagnostics.push_back(diagnosticFromJson(d));
+      o.defined = msg.value("defined", std::set<std::string>{});
       o.taint = crossFileResultFromJson(msg["taint"]);
       o.memory = crossFileResultFromJson(msg["memory"]);
       for (const auto &f : msg["localFindings"]) o.localFindings.push_back(findingFromJson(f));
@@ -517,6 +521,7 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
     }
   };
   std::map<unsigned, TuOutcome> latest;
+  std::map<unsigned, TuAnalyses> deferred;  // analyses a TU owes, run once its providers settle
   std::vector<Job> todo;
   for (unsigned i = 0; i < db.commands.size(); ++i) todo.push_back({i, TuAnalyses{}});
   for (unsigned round = 0; round < kMaxRounds && !todo.empty(); ++round) {
@@ -570,11 +575,51 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         if (changed.count(u)) return true;
       return false;
     };
-    todo.clear();
+    // Next round: each TU that looked up a changed section, for the analyses that read it.
+    std::map<unsigned, TuAnalyses> candidates = std::move(deferred);
+    deferred.clear();
     for (const auto &[tu, o] : latest) {
       if (!o.analyzed) continue;
-      Job job{tu, TuAnalyses{usesAny(o.taint.usedExternal, taintChanged), usesAny(o.memory.usedExternal, memoryChanged), false}};
-      if (job.which.taint || job.which.memory) todo.push_back(job);
+      TuAnalyses &which = candidates.try_emplace(tu, TuAnalyses{false, false, false}).first->second;
+      which.taint = which.taint || usesAny(o.taint.usedExternal, taintChanged);
+      which.memory = which.memory || usesAny(o.memory.usedExternal, memoryChanged);
+      if (!which.taint && !which.memory) candidates.erase(tu);
+    }
+    // A TU whose functions no other TU calls (a program's main file, a test) only consumes
+    // summaries. While a TU that provides it with summaries runs again in the same round,
+    // those may change once more: it waits, and runs once on what they settle to, instead of
+    // in every round. The last round runs everything that is left.
+    std::set<unsigned> deferredNow;
+    if (round + 2 < kMaxRounds) {
+      std::set<std::string> usedAnywhere;
+      std::map<std::string, std::vector<unsigned>> definers;
+      for (const auto &[tu, o] : latest) {
+        usedAnywhere.insert(o.taint.usedExternal.begin(), o.taint.usedExternal.end());
+        usedAnywhere.insert(o.memory.usedExternal.begin(), o.memory.usedExternal.end());
+        for (const std::string &usr : o.defined) definers[usr].push_back(tu);
+      }
+      auto isLeaf = [&](unsigned tu) {
+        return std::none_of(latest[tu].defined.begin(), latest[tu].defined.end(),
+                            [&](const std::string &usr) { return usedAnywhere.count(usr) != 0; });
+      };
+      auto waitsForProvider = [&](unsigned tu) {
+        const TuOutcome &o = latest[tu];
+        for (const std::set<std::string> *used : {&o.taint.usedExternal, &o.memory.usedExternal})
+          for (const std::string &usr : *used) {
+            auto d = definers.find(usr);
+            if (d == definers.end()) continue;
+            for (unsigned provider : d->second)
+              if (provider != tu && candidates.count(provider) && !isLeaf(provider)) return true;
+          }
+        return false;
+      };
+      for (const auto &[tu, which] : candidates)
+        if (isLeaf(tu) && waitsForProvider(tu)) deferredNow.insert(tu);
+    }
+    todo.clear();
+    for (const auto &[tu, which] : candidates) {
+      if (deferredNow.count(tu)) deferred[tu] = which;
+      else todo.push_back({tu, which});
     }
     if (opts.verbose && !todo.empty() && round + 1 < kMaxRounds) {
       size_t taint = 0, memory = 0;
@@ -583,7 +628,8 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         memory += job.which.memory;
       }
       std::cerr << "mamori: cross-file round " << round + 2 << ": " << todo.size() << " translation units ("
-                << taint << " for taint summaries, " << memory << " for memory summaries)\n";
+                << taint << " for taint summaries, " << memory << " for memory summaries; " << deferred.size()
+                << " wait for the files they call)\n";
     }
   }
 

@@ -48,6 +48,7 @@ TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintMo
     if (which.taint) {
       TaintAnalysisResult taint = analyzeTaint(ctx, models, taintCheckers, TaintAnalysisOptions{}, external);
       result.functions = taint.functionsAnalyzed;
+      result.defined = std::move(taint.defined);
       result.taint = {std::move(taint.findings), std::move(taint.summaries), std::move(taint.usedExternal),
                       std::move(taint.definedInIncludedFiles)};
     }

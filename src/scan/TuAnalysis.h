@@ -23,6 +23,7 @@ struct CrossFileResult {
 struct TuAnalysisResult {
   bool analyzed = false;
   unsigned functions = 0;              // counted by the taint analysis, when it runs
+  std::set<std::string> defined;       // externally visible functions defined here (taint run)
   CrossFileResult taint;
   CrossFileResult memory;
   std::vector<Finding> localFindings;  // of those that read no summaries (value ranges, API use)
