@@ -250,6 +250,10 @@ struct MemorySummary {
   // function that takes ownership and frees what it was given when it fails. Also listed
   // in `releases`; a caller that tests the result sees the block live where it was 0.
   std::set<unsigned> releasesOnFailure;
+  // Parameters whose pointee it stores where its caller reaches it (a field of another
+  // parameter, a global): `add_child(parent, child)` links child into parent. Also in
+  // `escapes`; for the caller the block is held there, not only by its own pointer.
+  std::set<unsigned> storesOutside;
   bool returnsFresh = false;     // returns memory it allocated and still owns
   bool returnsReleased = false;  // returns a pointer to memory it released
   unsigned returnNulls = 0;      // NullFacts bits of the return value (0: not a pointer)
@@ -259,10 +263,15 @@ struct MemorySummary {
   // Null bit, it is about NULL the function returns itself, not an unknown pointer it
   // passes on (the deviant-call rule that reads it is about those explicit NULLs too).
   std::optional<std::set<unsigned>> nullOnlyForNullParams;
+  // Pointer parameters that were NULL where each block it returns fresh was allocated: the
+  // buffer-or-allocate idiom, `if (buf == NULL) buf = malloc(n); ... return buf;`. A caller
+  // that passes a buffer gets its own buffer back, nothing to free.
+  std::optional<std::set<unsigned>> freshOnlyForNullParams;
 
   bool empty() const {
     return releases.empty() && escapes.empty() && dereferences.empty() && dereferencesUnchecked.empty() &&
            releasesFields.empty() && releasesPointee.empty() && swaps.empty() && releasesOnFailure.empty() &&
+           storesOutside.empty() &&
            !returnsFresh && !returnsReleased &&
            !(returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc));
   }
@@ -270,8 +279,9 @@ struct MemorySummary {
     return releases == o.releases && escapes == o.escapes && dereferences == o.dereferences &&
            dereferencesUnchecked == o.dereferencesUnchecked && releasesFields == o.releasesFields &&
            releasesPointee == o.releasesPointee && swaps == o.swaps && releasesOnFailure == o.releasesOnFailure &&
+           storesOutside == o.storesOutside &&
            returnsFresh == o.returnsFresh && returnsReleased == o.returnsReleased && returnNulls == o.returnNulls &&
-           nullOnlyForNullParams == o.nullOnlyForNullParams;
+           nullOnlyForNullParams == o.nullOnlyForNullParams && freshOnlyForNullParams == o.freshOnlyForNullParams;
   }
 };
 
@@ -279,11 +289,13 @@ nlohmann::json summaryToJson(const MemorySummary &s) {
   return {{"releases", s.releases}, {"escapes", s.escapes}, {"dereferences", s.dereferences},
           {"dereferences_unchecked", s.dereferencesUnchecked}, {"release_kinds", s.releaseKinds},
           {"releases_fields", s.releasesFields}, {"releases_pointee", s.releasesPointee}, {"swaps", s.swaps},
-          {"releases_on_failure", s.releasesOnFailure},
+          {"releases_on_failure", s.releasesOnFailure}, {"stores_outside", s.storesOutside},
           {"returns_fresh", s.returnsFresh}, {"returns_released", s.returnsReleased},
           {"return_nulls", s.returnNulls},
           {"null_only_for_null_params", s.nullOnlyForNullParams ? nlohmann::json(*s.nullOnlyForNullParams)
-                                                                : nlohmann::json(nullptr)}};
+                                                                : nlohmann::json(nullptr)},
+          {"fresh_only_for_null_params", s.freshOnlyForNullParams ? nlohmann::json(*s.freshOnlyForNullParams)
+                                                                  : nlohmann::json(nullptr)}};
 }
 
 MemorySummary summaryFromJson(const nlohmann::json &j) {
@@ -308,6 +320,9 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
   if (j.contains("releases_on_failure") && j["releases_on_failure"].is_array())
     for (const auto &v : j["releases_on_failure"])
       if (v.is_number_unsigned()) s.releasesOnFailure.insert(v.get<unsigned>());
+  if (j.contains("stores_outside") && j["stores_outside"].is_array())
+    for (const auto &v : j["stores_outside"])
+      if (v.is_number_unsigned()) s.storesOutside.insert(v.get<unsigned>());
   if (j.contains("swaps") && j["swaps"].is_array())
     for (const auto &v : j["swaps"])
       if (v.is_array() && v.size() == 2 && v[0].is_number_unsigned() && v[1].is_number_unsigned())
@@ -319,6 +334,11 @@ MemorySummary summaryFromJson(const nlohmann::json &j) {
     s.nullOnlyForNullParams.emplace();
     for (const auto &v : j["null_only_for_null_params"])
       if (v.is_number_unsigned()) s.nullOnlyForNullParams->insert(v.get<unsigned>());
+  }
+  if (j.contains("fresh_only_for_null_params") && j["fresh_only_for_null_params"].is_array()) {
+    s.freshOnlyForNullParams.emplace();
+    for (const auto &v : j["fresh_only_for_null_params"])
+      if (v.is_number_unsigned()) s.freshOnlyForNullParams->insert(v.get<unsigned>());
   }
   return s;
 }
@@ -683,6 +703,7 @@ public:
           summary_.releasesOnFailure.insert(i);
       }
       if (it->second.bits & MemoryObjectFacts::Escaped) summary_.escapes.insert(i);
+      if (it->second.bits & MemoryObjectFacts::StoredOutside) summary_.storesOutside.insert(i);
     }
   }
 
@@ -773,6 +794,7 @@ private:
   std::map<const Expr *, PointerValue> callCache_;
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
+  std::map<const void *, std::set<unsigned>> nullParamsAtAllocation_;  // allocation -> parameters NULL there
   std::unique_ptr<LocalLiveness> liveness_;
   std::vector<unsigned> rank_;  // by block ID: position in reverse post-order
   // Calls of functions that release an argument only when they fail: the argument's blocks
@@ -1112,10 +1134,19 @@ private:
             if (it == s.objects.end()) continue;
             if (it->second.kind != AllocKind::Parameter && it->second.kind != AllocKind::Stack) {
               // Fresh for the caller only if nothing else holds it: memory also stored in a
-              // parameter's field or a global (libpng's jmp_buf kept in png_ptr) is owned there.
+              // parameter's field or a global (libpng's jmp_buf kept in png_ptr), here or by a
+              // callee (a node that its constructor links into the parent it is given:
+              // libiec61850's `DataAttribute_create(name, parent, ...)`), is owned there.
               if ((it->second.bits & MemoryObjectFacts::Allocated) &&
-                  !(it->second.bits & (MemoryObjectFacts::Released | MemoryObjectFacts::StoredOutside)))
+                  !(it->second.bits & (MemoryObjectFacts::Released | MemoryObjectFacts::StoredOutside))) {
                 summary_.returnsFresh = true;
+                auto at = nullParamsAtAllocation_.find(o);
+                std::set<unsigned> nullHere = at == nullParamsAtAllocation_.end() ? std::set<unsigned>{} : at->second;
+                if (!summary_.freshOnlyForNullParams) summary_.freshOnlyForNullParams = nullHere;
+                else
+                  for (auto p = summary_.freshOnlyForNullParams->begin(); p != summary_.freshOnlyForNullParams->end();)
+                    p = nullHere.count(*p) ? std::next(p) : summary_.freshOnlyForNullParams->erase(p);
+              }
               if (it->second.bits & MemoryObjectFacts::Released) summary_.returnsReleased = true;
             }
             it->second.bits |= MemoryObjectFacts::Escaped;  // the caller owns it now
@@ -2024,6 +2055,14 @@ private:
     obj.bits = MemoryObjectFacts::Allocated;
     obj.kind = kind;
     obj.allocatedAt = loc(at);
+    // The parameters NULL on every path through this allocation (see freshOnlyForNullParams).
+    std::set<unsigned> nullHere;
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+      if (s.nullParams.count(fd_->getParamDecl(i))) nullHere.insert(i);
+    auto [seen, first] = nullParamsAtAllocation_.try_emplace(at, nullHere);
+    if (!first)
+      for (auto it = seen->second.begin(); it != seen->second.end();)
+        it = nullHere.count(*it) ? std::next(it) : seen->second.erase(it);
     obj.allocator = "'" + allocator + "'";
     s.objects[at] = obj;
     if (!zeroed) s.uninitialized.insert(at);
@@ -2352,6 +2391,7 @@ private:
         }
         if (sum) {
           if (sum->escapes.count(i)) escape(v, s);
+          if (sum->storesOutside.count(i)) markStoredOutside(v, s);
         } else if (!constParam && role == LibRole::None) {
           escape(v, s);  // an unknown function may keep or release it
         }
@@ -2382,7 +2422,13 @@ private:
                                    std::to_string(rc.calls) + " calls test for it) and its result is not checked";
           }
         }
-        if (sum->returnsFresh || sum->returnsReleased) {
+        // The buffer-or-allocate idiom given a buffer: the result is that buffer, not a block.
+        bool bufferGiven = false;
+        if (sum->freshOnlyForNullParams)
+          for (unsigned i : *sum->freshOnlyForNullParams)
+            bufferGiven |= i < argValues.size() && (argValues[i].nulls.bits & NullFacts::NonNull) &&
+                           !(argValues[i].nulls.bits & (NullFacts::Null | NullFacts::Unknown));
+        if ((sum->returnsFresh && !bufferGiven) || sum->returnsReleased) {
           result = allocation(call, AllocKind::Returned, name,
                               (sum->returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc)) != 0, true, s);
           if (sum->returnsReleased && !sum->returnsFresh) {
