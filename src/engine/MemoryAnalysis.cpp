@@ -1238,6 +1238,19 @@ private:
       case BO_Assign:
         refine(b->getLHS(), truth, s, depth + 1);  // if ((p = malloc(n)) == NULL)
         return;
+      case BO_LT: case BO_GT: case BO_LE: case BO_GE:
+        // `if (dst < dstend) *dst++ = c;` bounds a write by a window the caller gave, and
+        // `(NULL, 0)` is the caller's way to ask for none: a parameter compared so is a
+        // tested one, not dereferenced blindly (asn1c's UTF8String__process). Nothing is
+        // learned about NULL.
+        if (b->getLHS()->getType()->isPointerType() && b->getRHS()->getType()->isPointerType())
+          for (const Expr *side : {b->getLHS(), b->getRHS()})
+            if (std::optional<PathKey> key = pathOf(stripParensAndCasts(side)))
+              if (auto it = s.pointers.find(*key); it != s.pointers.end())
+                for (const void *o : it->second.objects)
+                  for (const ParmVarDecl *p : fd_->parameters())
+                    if (o == p) s.testedParams.insert(p);
+        return;
       default:
         return;
       }
