@@ -1724,7 +1724,16 @@ private:
         return v;
       }
       if (b->isCompoundAssignmentOp()) {
-        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()))) checkIndex(a, true, s);
+        // `a[i++] += x` writes the element it reads: its index's side effects happen once, in
+        // the read below; the write is judged on a copy of the state.
+        const auto *element = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(b->getLHS()));
+        const bool indexHasEffects = element && element->getIdx()->HasSideEffects(tu_.ctx);
+        if (indexHasEffects) {
+          State probe = s;
+          checkIndex(element, true, probe);
+        } else if (element) {
+          checkIndex(element, true, s);
+        }
         ValueRange l = eval(b->getLHS(), s);
         ValueRange r = eval(b->getRHS(), s);
         BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
@@ -1736,7 +1745,7 @@ private:
         if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
-        assignTo(b->getLHS(), res, b, s);
+        if (!indexHasEffects) assignTo(b->getLHS(), res, b, s);
         // `p += n` with an external, unchecked n: the address is now the input's choice.
         if (b->getLHS()->getType()->isPointerType() && (op == BO_Add || op == BO_Sub) && r.external &&
             uncheckedValue(r, b->getRHS()->getType()))
