@@ -53,17 +53,63 @@ template <typename Map> bool keepAgreeing(Map &mine, const Map &theirs) {
          }) > 0;
 }
 
-// What a branch or an assignment says about a flag: `flag == value` or `flag != value`.
+// What branches and assignments say about a flag on some set of paths: the few constants
+// it can hold (`values`), or, when that is not known, constants it does not hold
+// (`excluded`). A loop that sets `scope = VMD` in one iteration and `scope = DOMAIN` with
+// the pointer in another leaves the pointer NULL only where scope is -1 or VMD.
 struct FlagFact {
-  long long value = 0;
-  bool equal = true;
+  std::set<long long> values;    // non-empty: the flag holds one of these
+  std::set<long long> excluded;  // when `values` is empty: the flag holds none of these
+  static FlagFact equalTo(long long v) { return FlagFact{{v}, {}}; }
+  static FlagFact notEqualTo(long long v) { return FlagFact{{}, {v}}; }
   bool operator==(const FlagFact &) const = default;
-  // Whether a path where this holds can also have `flag == v` (equal) or `flag != v`.
+  // Whether a path where this holds can also have `flag == v` (eq) or `flag != v`.
   bool allows(bool eq, long long v) const {
-    if (equal) return eq ? value == v : value != v;
-    return eq ? value != v : true;
+    if (!values.empty()) return eq ? values.count(v) != 0 : !(values.size() == 1 && *values.begin() == v);
+    return eq ? excluded.count(v) == 0 : true;
+  }
+  // What holds on the paths of both; nothing (nullopt) when that is no longer worth keeping.
+  static std::optional<FlagFact> join(const FlagFact &a, const FlagFact &b) {
+    constexpr size_t kMaxValues = 8;
+    FlagFact r;
+    if (!a.values.empty() && !b.values.empty()) {
+      r.values = a.values;
+      r.values.insert(b.values.begin(), b.values.end());
+      if (r.values.size() > kMaxValues) return std::nullopt;
+      return r;
+    }
+    if (a.values.empty() && b.values.empty()) {
+      std::set_intersection(a.excluded.begin(), a.excluded.end(), b.excluded.begin(), b.excluded.end(),
+                            std::inserter(r.excluded, r.excluded.end()));
+    } else {
+      const FlagFact &vs = a.values.empty() ? b : a, &ex = a.values.empty() ? a : b;
+      for (long long v : ex.excluded)
+        if (!vs.values.count(v)) r.excluded.insert(v);
+    }
+    if (r.excluded.empty()) return std::nullopt;
+    return r;
   }
 };
+
+// Joins two maps of flag facts: a flag known on both sides keeps what holds on both.
+template <typename Map> bool joinFlagFacts(Map &mine, const Map &theirs) {
+  bool changed = false;
+  for (auto it = mine.begin(); it != mine.end();) {
+    auto other = theirs.find(it->first);
+    std::optional<FlagFact> both = other == theirs.end() ? std::nullopt : FlagFact::join(it->second, other->second);
+    if (!both) {
+      it = mine.erase(it);
+      changed = true;
+      continue;
+    }
+    if (!(*both == it->second)) {
+      it->second = std::move(*both);
+      changed = true;
+    }
+    ++it;
+  }
+  return changed;
+}
 
 struct PointerValue {
   NullFacts nulls;
@@ -106,7 +152,7 @@ struct PointerValue {
     } else if (!(nulls.bits & NullFacts::Null)) {
       nullWhen = o.nullWhen;
     } else {
-      keepAgreeing(nullWhen, o.nullWhen);
+      joinFlagFacts(nullWhen, o.nullWhen);
     }
     nulls.bits |= o.nulls.bits;
     // Dereferenced here on every path only if both sides say so (an invalid location is a
@@ -218,7 +264,7 @@ struct MemState {
         changed = true;
       }
     }
-    changed |= keepAgreeing(flags, o.flags);
+    changed |= joinFlagFacts(flags, o.flags);
     // Must-uninitialized: only what is uninitialized on every incoming path.
     for (auto it = uninitialized.begin(); it != uninitialized.end();) {
       if (!o.uninitialized.count(*it)) {
@@ -862,26 +908,42 @@ private:
   // about it, as a constant or about the paths where a pointer is NULL, no longer holds.
   void noteFlagWrite(const VarDecl *vd, const Expr *rhs, State &s) {
     if (!isFlag(vd)) return;
-    for (auto &[k, v] : s.pointers) v.nullWhen.erase(vd);
     // The right-hand side as written carries its conversion to the flag's type.
     std::optional<long long> value = rhs ? flagValue(rhs) : std::nullopt;
-    if (value) s.flags[vd] = FlagFact{*value, true};
+    // Every path here, those where a pointer is NULL included, now has the flag at `value`.
+    for (auto &[k, v] : s.pointers) {
+      if (value && (v.nulls.bits & NullFacts::Null)) v.nullWhen[vd] = FlagFact::equalTo(*value);
+      else v.nullWhen.erase(vd);
+    }
+    if (value) s.flags[vd] = FlagFact::equalTo(*value);
     else s.flags.erase(vd);
   }
   // A branch where `flag == value` (equal) or `flag != value` holds: a pointer whose NULL
   // paths all had the flag otherwise is not NULL on this branch.
   void refineFlag(const void *flag, bool equal, long long value, State &s) {
+    // What every path here knows of the flag holds on the NULL paths too (a state that no
+    // join has reached yet has not copied it into the pointers).
+    auto everywhere = s.flags.find(flag);
     for (auto &[k, v] : s.pointers) {
       if (!(v.nulls.bits & NullFacts::Null)) continue;
       auto f = v.nullWhen.find(flag);
-      if (f == v.nullWhen.end() || f->second.allows(equal, value)) continue;
+      bool ruledOut = (f != v.nullWhen.end() && !f->second.allows(equal, value)) ||
+                      (everywhere != s.flags.end() && !everywhere->second.allows(equal, value));
+      if (!ruledOut) continue;
       v.nulls.bits &= ~NullFacts::Null;
       if (!v.nulls.bits) v.nulls.bits = NullFacts::Unknown;
       v.nullWhen.clear();
     }
     auto known = s.flags.find(flag);
-    if (equal) s.flags[flag] = FlagFact{value, true};
-    else if (known == s.flags.end() || !known->second.equal) s.flags[flag] = FlagFact{value, false};
+    if (equal) {
+      s.flags[flag] = FlagFact::equalTo(value);
+    } else if (known == s.flags.end()) {
+      s.flags[flag] = FlagFact::notEqualTo(value);
+    } else if (!known->second.values.empty()) {
+      if (known->second.values.size() > 1) known->second.values.erase(value);
+    } else {
+      known->second.excluded.insert(value);
+    }
   }
 
   // ----- predicates: a const method of a local object, tested like a flag -----
