@@ -2497,12 +2497,14 @@ private:
                                    std::to_string(rc.calls) + " calls test for it) and its result is not checked";
           }
         }
-        // The buffer-or-allocate idiom given a buffer: the result is that buffer, not a block.
+        // The buffer-or-allocate idiom: the result is a block for this caller to free only
+        // where it passes NULL. A buffer of its own, or a pointer it was given (its caller's
+        // buffer: `MmsValue_printToBuffer(v, buffer, n)` passing `buffer` on), is not NULL
+        // as far as anything here says, and the result is that buffer.
         bool bufferGiven = false;
         if (sum->freshOnlyForNullParams)
           for (unsigned i : *sum->freshOnlyForNullParams)
-            bufferGiven |= i < argValues.size() && (argValues[i].nulls.bits & NullFacts::NonNull) &&
-                           !(argValues[i].nulls.bits & (NullFacts::Null | NullFacts::Unknown));
+            bufferGiven |= i < argValues.size() && !(argValues[i].nulls.bits & NullFacts::Null);
         if ((sum->returnsFresh && !bufferGiven) || sum->returnsReleased) {
           result = allocation(call, AllocKind::Returned, name,
                               (sum->returnNulls & (NullFacts::Null | NullFacts::UncheckedAlloc)) != 0, true, s);
