@@ -2407,6 +2407,16 @@ private:
           arg = inner;
           paramType = transparentUnionMember(paramType, arg->getType());
         }
+        // A struct passed by value hands the callee a copy of its pointer fields
+        // (`send_request(..., param)` with `param.ptr = strdup(name)`, libiec61850's
+        // MmsConnection_obtainFileAsync), which it may keep: summaries describe pointer
+        // parameters only.
+        if (arg->getType()->isRecordType()) {
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(arg)))
+            for (const auto &[key, pv] : s.pointers)
+              if (key.base == d->getDecl() && key.field) escape(pv, s);
+          continue;
+        }
         if (!isPointerLike(arg->getType())) continue;
         bool constParam = pointsToConst(paramType);
         if (sum && sum->releasesFields.count(i)) releaseFieldsThrough(arg, sum->releasesFields.at(i), name, s);
