@@ -1672,7 +1672,16 @@ private:
           return top();
         }
       if (u->isIncrementDecrementOp()) {
-        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(u->getSubExpr()))) checkIndex(a, true, s);
+        // `a[i++]++`: the index's side effects happen once, in the read below; the write is
+        // judged on a copy of the state.
+        if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(stripParensAndCasts(u->getSubExpr()))) {
+          if (a->getIdx()->HasSideEffects(tu_.ctx)) {
+            State probe = s;
+            checkIndex(a, true, probe);
+          } else {
+            checkIndex(a, true, s);
+          }
+        }
         ValueRange v = eval(u->getSubExpr(), s);
         ValueRange one = exact(1);
         ValueRange r = arithmetic(u->isIncrementOp() ? BO_Add : BO_Sub, v, one);
@@ -1745,7 +1754,8 @@ private:
         if ((op == BO_Add || op == BO_Sub || op == BO_Mul) && b->getType()->isIntegerType() &&
             (res.external || (l.known && r.known)))
           checkArithmetic(b, res, b->getLHS()->getType(), BinaryOperator::getOpcodeStr(op).str() + "=");
-        if (!indexHasEffects) assignTo(b->getLHS(), res, b, s);
+        // A left-hand side with side effects (`a[i++]`, `*(p + i++)`) was evaluated once above.
+        if (!indexHasEffects && !b->getLHS()->HasSideEffects(tu_.ctx)) assignTo(b->getLHS(), res, b, s);
         // `p += n` with an external, unchecked n: the address is now the input's choice.
         if (b->getLHS()->getType()->isPointerType() && (op == BO_Add || op == BO_Sub) && r.external &&
             uncheckedValue(r, b->getRHS()->getType()))
