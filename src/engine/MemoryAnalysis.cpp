@@ -749,7 +749,7 @@ public:
           summary_.releasesOnFailure.insert(i);
       }
       if (it->second.bits & MemoryObjectFacts::Escaped) summary_.escapes.insert(i);
-      if (it->second.bits & MemoryObjectFacts::StoredOutside) summary_.storesOutside.insert(i);
+      if (storedInCallerMemory_.count(fd_->getParamDecl(i))) summary_.storesOutside.insert(i);
     }
   }
 
@@ -841,6 +841,14 @@ private:
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
   std::map<const void *, std::set<unsigned>> nullParamsAtAllocation_;  // allocation -> parameters NULL there
+  // Blocks stored, on some path, into memory rooted in a parameter or a global: what the
+  // summary's storesOutside reports (StoredOutside also counts a field of a local pointer's
+  // block, which the caller cannot reach).
+  std::set<const void *> storedInCallerMemory_;
+  void noteStoredInCallerMemory(const PointerValue &v) { storedInCallerMemory_.insert(v.objects.begin(), v.objects.end()); }
+  static bool rootedInCallerMemory(const VarDecl *root) {
+    return root && (llvm::isa<ParmVarDecl>(root) || root->hasGlobalStorage());
+  }
   std::unique_ptr<LocalLiveness> liveness_;
   std::vector<unsigned> rank_;  // by block ID: position in reverse post-order
   // Calls of functions that release an argument only when they fail: the argument's blocks
@@ -2054,8 +2062,10 @@ private:
       escape(v, s);  // stored somewhere we do not follow
       // `*list = node`, `head->next->item = node` through a parameter or a global: the
       // caller can reach it there, so the function's result does not hand it over alone.
-      if (const VarDecl *root = rootVariable(l); root && (llvm::isa<ParmVarDecl>(root) || root->hasGlobalStorage()))
+      if (const VarDecl *root = rootVariable(l); rootedInCallerMemory(root)) {
         markStoredOutside(v, s);
+        noteStoredInCallerMemory(v);
+      }
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
       else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
         eval(a->getIdx(), s);
@@ -2070,6 +2080,7 @@ private:
     if (callerVisible) {
       escape(v, s);
       markStoredOutside(v, s);
+      if (base->hasGlobalStorage() || (key->field && llvm::isa<ParmVarDecl>(base))) noteStoredInCallerMemory(v);
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
@@ -2476,7 +2487,20 @@ private:
         }
         if (sum) {
           if (sum->escapes.count(i)) escape(v, s);
-          if (sum->storesOutside.count(i)) markStoredOutside(v, s);
+          if (sum->storesOutside.count(i)) {
+            markStoredOutside(v, s);
+            // Into what another pointer argument reaches: the caller's memory if that
+            // argument is rooted in a parameter or a global, points to what a parameter
+            // pointed to on entry (`root = parent->parent`), or to nothing this function knows.
+            for (unsigned j = 0; j < call->getNumArgs() && j < argValues.size(); ++j) {
+              if (j == i || !isPointerLike(call->getArg(j)->getType())) continue;
+              bool callers = rootedInCallerMemory(rootVariable(call->getArg(j))) || argValues[j].untracked ||
+                             argValues[j].objects.empty();
+              for (const void *o : argValues[j].objects)
+                if (auto obj = s.objects.find(o); obj != s.objects.end()) callers |= obj->second.kind == AllocKind::Parameter;
+              if (callers) noteStoredInCallerMemory(v);
+            }
+          }
         } else if (!constParam && role == LibRole::None) {
           escape(v, s);  // an unknown function may keep or release it
         }
