@@ -841,6 +841,18 @@ private:
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
   std::map<const void *, std::set<unsigned>> nullParamsAtAllocation_;  // allocation -> parameters NULL there
+  // The indices of the parameters tested and found NULL on every path to here.
+  std::set<unsigned> nullParamIndices(const State &s) const {
+    std::set<unsigned> out;
+    for (unsigned i = 0; i < fd_->getNumParams(); ++i)
+      if (s.nullParams.count(fd_->getParamDecl(i))) out.insert(i);
+    return out;
+  }
+  // A must-set over all the returns seen so far: the first sets it, later ones intersect.
+  static void keepCommonOrSet(std::optional<std::set<unsigned>> &all, const std::set<unsigned> &here) {
+    if (!all) all = here;
+    else keepCommon(*all, here);
+  }
   // Blocks stored, on some path, into memory rooted in a parameter or a global: what the
   // summary's storesOutside reports (StoredOutside also counts a field of a local pointer's
   // block, which the caller cannot reach).
@@ -1190,15 +1202,7 @@ private:
         PointerValue v = eval(rv, s);
         if (isPointerLike(rv->getType())) {
           summary_.returnNulls |= v.nulls.bits;
-          if (v.nulls.bits & NullFacts::Null) {
-            std::set<unsigned> nullHere;
-            for (unsigned i = 0; i < fd_->getNumParams(); ++i)
-              if (s.nullParams.count(fd_->getParamDecl(i))) nullHere.insert(i);
-            if (!summary_.nullOnlyForNullParams) summary_.nullOnlyForNullParams = nullHere;
-            else
-              for (auto it = summary_.nullOnlyForNullParams->begin(); it != summary_.nullOnlyForNullParams->end();)
-                it = nullHere.count(*it) ? std::next(it) : summary_.nullOnlyForNullParams->erase(it);
-          }
+          if (v.nulls.bits & NullFacts::Null) keepCommonOrSet(summary_.nullOnlyForNullParams, nullParamIndices(s));
           for (const void *o : v.objects) {
             auto it = s.objects.find(o);
             if (it == s.objects.end()) continue;
@@ -1211,11 +1215,8 @@ private:
                   !(it->second.bits & (MemoryObjectFacts::Released | MemoryObjectFacts::StoredOutside))) {
                 summary_.returnsFresh = true;
                 auto at = nullParamsAtAllocation_.find(o);
-                std::set<unsigned> nullHere = at == nullParamsAtAllocation_.end() ? std::set<unsigned>{} : at->second;
-                if (!summary_.freshOnlyForNullParams) summary_.freshOnlyForNullParams = nullHere;
-                else
-                  for (auto p = summary_.freshOnlyForNullParams->begin(); p != summary_.freshOnlyForNullParams->end();)
-                    p = nullHere.count(*p) ? std::next(p) : summary_.freshOnlyForNullParams->erase(p);
+                keepCommonOrSet(summary_.freshOnlyForNullParams,
+                                at == nullParamsAtAllocation_.end() ? std::set<unsigned>{} : at->second);
               }
               if (it->second.bits & MemoryObjectFacts::Released) summary_.returnsReleased = true;
             }
@@ -2142,13 +2143,9 @@ private:
     obj.kind = kind;
     obj.allocatedAt = loc(at);
     // The parameters NULL on every path through this allocation (see freshOnlyForNullParams).
-    std::set<unsigned> nullHere;
-    for (unsigned i = 0; i < fd_->getNumParams(); ++i)
-      if (s.nullParams.count(fd_->getParamDecl(i))) nullHere.insert(i);
+    std::set<unsigned> nullHere = nullParamIndices(s);
     auto [seen, first] = nullParamsAtAllocation_.try_emplace(at, nullHere);
-    if (!first)
-      for (auto it = seen->second.begin(); it != seen->second.end();)
-        it = nullHere.count(*it) ? std::next(it) : seen->second.erase(it);
+    if (!first) keepCommon(seen->second, nullHere);
     obj.allocator = "'" + allocator + "'";
     s.objects[at] = obj;
     if (!zeroed) s.uninitialized.insert(at);
