@@ -431,6 +431,61 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
   return outcomes;
 }
 
+bool usesAny(const std::set<std::string> &used, const std::set<std::string> &changed) {
+  return std::any_of(used.begin(), used.end(), [&](const std::string &u) { return changed.count(u) != 0; });
+}
+
+// The next cross-file round: each TU that looked up a changed section, for the analyses that
+// read it, plus what `deferred` owes. A TU whose functions no other TU calls (a program's
+// main file, a test) only consumes summaries: while a TU that provides it with some runs
+// again in the same round, those may change once more, so with `mayWait` it waits in
+// `deferred` and runs once on what they settle to, instead of in every round.
+std::vector<Job> planNextRound(const std::map<unsigned, TuOutcome> &latest, const std::set<std::string> &taintChanged,
+                               const std::set<std::string> &memoryChanged, std::map<unsigned, TuAnalyses> &deferred,
+                               bool mayWait) {
+  std::map<unsigned, TuAnalyses> candidates = std::move(deferred);
+  deferred.clear();
+  for (const auto &[tu, o] : latest) {
+    if (!o.analyzed) continue;
+    TuAnalyses &which = candidates.try_emplace(tu, TuAnalyses{false, false, false}).first->second;
+    which.taint = which.taint || usesAny(o.taint.usedExternal, taintChanged);
+    which.memory = which.memory || usesAny(o.memory.usedExternal, memoryChanged);
+    if (!which.taint && !which.memory) candidates.erase(tu);
+  }
+  std::set<unsigned> waiting;
+  if (mayWait) {
+    std::set<std::string> usedAnywhere;
+    std::map<std::string, std::vector<unsigned>> definers;
+    for (const auto &[tu, o] : latest) {
+      usedAnywhere.insert(o.taint.usedExternal.begin(), o.taint.usedExternal.end());
+      usedAnywhere.insert(o.memory.usedExternal.begin(), o.memory.usedExternal.end());
+      for (const std::string &usr : o.defined) definers[usr].push_back(tu);
+    }
+    std::set<unsigned> leaves;
+    for (const auto &[tu, o] : latest)
+      if (!usesAny(o.defined, usedAnywhere)) leaves.insert(tu);
+    auto waitsForProvider = [&](unsigned tu) {
+      const TuOutcome &o = latest.at(tu);
+      for (const std::set<std::string> *used : {&o.taint.usedExternal, &o.memory.usedExternal})
+        for (const std::string &usr : *used) {
+          auto d = definers.find(usr);
+          if (d == definers.end()) continue;
+          for (unsigned provider : d->second)
+            if (provider != tu && candidates.count(provider) && !leaves.count(provider)) return true;
+        }
+      return false;
+    };
+    for (const auto &[tu, which] : candidates)
+      if (leaves.count(tu) && waitsForProvider(tu)) waiting.insert(tu);
+  }
+  std::vector<Job> todo;
+  for (const auto &[tu, which] : candidates) {
+    if (waiting.count(tu)) deferred[tu] = which;
+    else todo.push_back({tu, which});
+  }
+  return todo;
+}
+
 // Folders of scans that ended without removing theirs (killed, interrupted): the pid in the
 // name is no longer running.
 void removeAbandonedAstFolders(const std::filesystem::path &tmp) {
@@ -570,57 +625,7 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         if (m != memorySections.end()) j["memory"] = nlohmann::json::parse(m->second.json, nullptr, false);
         external[usr] = j.dump();
       }
-    auto usesAny = [](const std::set<std::string> &used, const std::set<std::string> &changed) {
-      for (const std::string &u : used)
-        if (changed.count(u)) return true;
-      return false;
-    };
-    // Next round: each TU that looked up a changed section, for the analyses that read it.
-    std::map<unsigned, TuAnalyses> candidates = std::move(deferred);
-    deferred.clear();
-    for (const auto &[tu, o] : latest) {
-      if (!o.analyzed) continue;
-      TuAnalyses &which = candidates.try_emplace(tu, TuAnalyses{false, false, false}).first->second;
-      which.taint = which.taint || usesAny(o.taint.usedExternal, taintChanged);
-      which.memory = which.memory || usesAny(o.memory.usedExternal, memoryChanged);
-      if (!which.taint && !which.memory) candidates.erase(tu);
-    }
-    // A TU whose functions no other TU calls (a program's main file, a test) only consumes
-    // summaries. While a TU that provides it with summaries runs again in the same round,
-    // those may change once more: it waits, and runs once on what they settle to, instead of
-    // in every round. The last round runs everything that is left.
-    std::set<unsigned> deferredNow;
-    if (round + 2 < kMaxRounds) {
-      std::set<std::string> usedAnywhere;
-      std::map<std::string, std::vector<unsigned>> definers;
-      for (const auto &[tu, o] : latest) {
-        usedAnywhere.insert(o.taint.usedExternal.begin(), o.taint.usedExternal.end());
-        usedAnywhere.insert(o.memory.usedExternal.begin(), o.memory.usedExternal.end());
-        for (const std::string &usr : o.defined) definers[usr].push_back(tu);
-      }
-      auto isLeaf = [&](unsigned tu) {
-        return std::none_of(latest[tu].defined.begin(), latest[tu].defined.end(),
-                            [&](const std::string &usr) { return usedAnywhere.count(usr) != 0; });
-      };
-      auto waitsForProvider = [&](unsigned tu) {
-        const TuOutcome &o = latest[tu];
-        for (const std::set<std::string> *used : {&o.taint.usedExternal, &o.memory.usedExternal})
-          for (const std::string &usr : *used) {
-            auto d = definers.find(usr);
-            if (d == definers.end()) continue;
-            for (unsigned provider : d->second)
-              if (provider != tu && candidates.count(provider) && !isLeaf(provider)) return true;
-          }
-        return false;
-      };
-      for (const auto &[tu, which] : candidates)
-        if (isLeaf(tu) && waitsForProvider(tu)) deferredNow.insert(tu);
-    }
-    todo.clear();
-    for (const auto &[tu, which] : candidates) {
-      if (deferredNow.count(tu)) deferred[tu] = which;
-      else todo.push_back({tu, which});
-    }
+    todo = planNextRound(latest, taintChanged, memoryChanged, deferred, /*mayWait=*/round + 2 < kMaxRounds);
     if (opts.verbose && !todo.empty() && round + 1 < kMaxRounds) {
       size_t taint = 0, memory = 0;
       for (const Job &job : todo) {
