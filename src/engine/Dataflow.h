@@ -89,11 +89,16 @@ public:
       const clang::CFGBlock *block = byId[id];
       State out = *in[id];
       analysis_.transferBlock(*block, out);
-      unsigned succIndex = 0;
+      // The last reachable successor takes `out` itself: one state copy fewer per visit,
+      // which matters for the big states of long state machines.
+      unsigned lastReachable = 0, succIndex = 0;
+      for (auto it = block->succ_begin(); it != block->succ_end(); ++it, ++succIndex)
+        if (it->getReachableBlock()) lastReachable = succIndex;
+      succIndex = 0;
       for (auto it = block->succ_begin(); it != block->succ_end(); ++it, ++succIndex) {
         const clang::CFGBlock *succ = it->getReachableBlock();
         if (!succ) continue;
-        State edge = out;
+        State edge = succIndex == lastReachable ? std::move(out) : out;
         analysis_.transferEdge(*block, succIndex, edge);
         if (!analysis_.isFeasible(edge)) continue;
         auto &target = in[succ->getBlockID()];

@@ -185,9 +185,9 @@ public:
       if (p->getType()->isPointerType() || p->getType()->isReferenceType()) {
         Loc pointee{p, Loc::ParamPointee};
         v.pointsTo.push_back(pointee);
-        s.locs[pointee];  // exists, empty: what the callee writes there is its effect
+        s.slot(pointee);  // exists, empty: what the callee writes there is its effect
       }
-      s.locs[Loc{p, Loc::Var}] = std::move(v);
+      s.set(Loc{p, Loc::Var}, std::move(v));
     }
     return s;
   }
@@ -229,12 +229,12 @@ public:
   // After the fixpoint: what the function leaves in its pointer parameters.
   void recordEffects(const State &exitState) {
     for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
-      auto it = exitState.locs.find(Loc{fd_->getParamDecl(i), Loc::ParamPointee});
-      if (it == exitState.locs.end() || it->second.taint.empty()) continue;
+      const AbstractValue *pointee = exitState.find(Loc{fd_->getParamDecl(i), Loc::ParamPointee});
+      if (!pointee || pointee->taint.empty()) continue;
       Taint effect;
       unsigned ownSafe = ~0u;
       bool own = false;
-      for (const auto &[o, f] : it->second.taint.facts())
+      for (const auto &[o, f] : pointee->taint.facts())
         if (o.param != static_cast<int>(i)) effect.add(o, f);
         else own = true, ownSafe &= f.sanitized;
       if (!effect.empty()) summary_.paramEffects[i].join(effect);
@@ -280,8 +280,7 @@ private:
   // ----- locations -----
 
   AbstractValue read(const Loc &loc, State &s) {
-    auto it = s.locs.find(loc);
-    if (it != s.locs.end()) return it->second;
+    if (const AbstractValue *held = s.find(loc)) return *held;
     if (loc.kind == Loc::Var) {
       const auto *vd = static_cast<const VarDecl *>(loc.ptr);
       if (vd->hasGlobalStorage() && !vd->isStaticLocal()) {
@@ -294,9 +293,7 @@ private:
   }
 
   AbstractValue &slot(const Loc &loc, State &s) {
-    auto it = s.locs.find(loc);
-    if (it != s.locs.end()) return it->second;
-    return s.locs[loc] = read(loc, s);
+    return s.slot(loc, [&] { return read(loc, s); });
   }
 
   void publishGlobal(const Loc &loc, const AbstractValue &v) {
@@ -307,7 +304,7 @@ private:
   }
 
   void strongUpdate(const Loc &loc, const AbstractValue &v, State &s) {
-    s.locs[loc] = v;
+    s.set(loc, v);
     publishGlobal(loc, v);
   }
 
@@ -376,7 +373,7 @@ private:
       // The parameter's own facts, or a canonical copy of it that passed a check.
       unsigned own = kAllKinds, canonical = 0;
       bool seen = false;
-      for (const auto &[loc, val] : s.locs)
+      s.forEach([&](const Loc &loc, const AbstractValue &val) {
         for (const auto &[o, f] : val.taint.facts()) {
           if (o.param != static_cast<int>(i)) continue;
           if (f.canonical) canonical |= f.sanitized;
@@ -384,6 +381,7 @@ private:
           seen = true;
           own &= f.sanitized;
         }
+      });
       unsigned mask = (seen ? own : 0) | canonical;
       if (mask) proven[i] = mask;
     }
@@ -673,7 +671,7 @@ private:
   void declare(const VarDecl *vd, State &s) {
     Loc l{vd, Loc::Var};
     if (!vd->hasInit()) {
-      if (!vd->hasGlobalStorage()) s.locs.erase(l);
+      if (!vd->hasGlobalStorage()) s.erase(l);
       return;
     }
     AbstractValue v = eval(vd->getInit(), s);
@@ -858,7 +856,8 @@ private:
     // (`unit = line + 8; for (c = unit; *c; ++c) <check *c>`, then `unit` is used): they
     // are checked with it.
     if (v.pointsTo.empty()) return;
-    for (auto &[other, value] : s.locs) {
+    for (const Loc &other : s.locations()) {
+      const AbstractValue &value = *s.find(other);
       if (other.kind != Loc::Var || other == l || value.pointsTo.empty()) continue;
       bool within = std::all_of(value.pointsTo.begin(), value.pointsTo.end(), [&](const Loc &p) {
         return std::binary_search(v.pointsTo.begin(), v.pointsTo.end(), p);

@@ -116,18 +116,86 @@ bool AbstractValue::sameAs(const AbstractValue &other) const {
   return taint.sameAs(other.taint) && pointsTo == other.pointsTo && functions == other.functions;
 }
 
+auto TaintState::lookup(const Loc &l) -> std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>>::iterator {
+  return std::lower_bound(entries_.begin(), entries_.end(), l,
+                          [](const auto &e, const Loc &k) { return e.first < k; });
+}
+
+const AbstractValue *TaintState::find(const Loc &l) const {
+  auto it = const_cast<TaintState *>(this)->lookup(l);
+  return it != entries_.end() && it->first == l ? it->second.get() : nullptr;
+}
+
+AbstractValue &TaintState::slot(const Loc &l, const std::function<AbstractValue()> &init) {
+  auto it = lookup(l);
+  if (it == entries_.end() || !(it->first == l))
+    it = entries_.insert(it, {l, std::make_shared<AbstractValue>(init ? init() : AbstractValue{})});
+  else if (it->second.use_count() > 1)
+    it->second = std::make_shared<AbstractValue>(*it->second);
+  return *it->second;
+}
+
+void TaintState::set(const Loc &l, AbstractValue v) {
+  auto it = lookup(l);
+  if (it == entries_.end() || !(it->first == l))
+    entries_.insert(it, {l, std::make_shared<AbstractValue>(std::move(v))});
+  else if (it->second.use_count() > 1)
+    it->second = std::make_shared<AbstractValue>(std::move(v));
+  else
+    *it->second = std::move(v);
+}
+
+void TaintState::erase(const Loc &l) {
+  auto it = lookup(l);
+  if (it != entries_.end() && it->first == l) entries_.erase(it);
+}
+
+std::vector<Loc> TaintState::locations() const {
+  std::vector<Loc> out;
+  out.reserve(entries_.size());
+  for (const auto &e : entries_) out.push_back(e.first);
+  return out;
+}
+
+static bool identical(const Taint &a, const Taint &b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    const auto &x = a.facts()[i], &y = b.facts()[i];
+    if (!(x.first == y.first) || x.second.trace != y.second.trace || x.second.sanitized != y.second.sanitized ||
+        x.second.canonical != y.second.canonical)
+      return false;
+  }
+  return true;
+}
+
 bool TaintState::join(const TaintState &other) {
   bool changed = false;
-  for (const auto &[loc, v] : other.locs) {
-    auto it = locs.find(loc);
-    if (it == locs.end()) {
-      locs.emplace(loc, v);
-      changed = true;
-    } else {
-      changed |= it->second.join(v);
+  std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>> merged;
+  bool missing = false;
+  auto a = entries_.begin();
+  for (const auto &e : other.entries_) {
+    while (a != entries_.end() && a->first < e.first) ++a;
+    if (a == entries_.end() || !(a->first == e.first)) {
+      missing = true;
+      continue;
     }
+    if (a->second == e.second) continue;  // the same shared value
+    AbstractValue &mine = *a->second;
+    const AbstractValue &theirs = *e.second;
+    if (identical(mine.taint, theirs.taint) && mine.pointsTo == theirs.pointsTo && mine.functions == theirs.functions)
+      continue;
+    if (a->second.use_count() > 1) a->second = std::make_shared<AbstractValue>(mine);
+    changed |= a->second->join(theirs);
   }
-  return changed;
+  if (!missing) return changed;
+  // Locations only `other` holds join in shared, in order.
+  merged.reserve(entries_.size() + other.entries_.size());
+  std::merge(entries_.begin(), entries_.end(), other.entries_.begin(), other.entries_.end(), std::back_inserter(merged),
+             [](const auto &x, const auto &y) { return x.first < y.first; });
+  merged.erase(std::unique(merged.begin(), merged.end(), [](const auto &x, const auto &y) { return x.first == y.first; }),
+               merged.end());
+  entries_ = std::move(merged);
+  return true;
 }
 
 }  // namespace mamori

@@ -6,6 +6,7 @@
 
 #include "core/Finding.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -89,10 +90,29 @@ struct AbstractValue {
   bool empty() const { return taint.empty() && pointsTo.empty() && functions.empty(); }
 };
 
-// The per-program-point state: contents of every tracked location.
-struct TaintState {
-  std::map<Loc, AbstractValue> locs;
+// The per-program-point state: contents of every tracked location, sorted by location.
+// Values are shared between the states that the solver copies along each edge until one
+// of them writes (copy on write): a block changes few locations, and a long state machine
+// has many blocks and many live locations, so copying and joining whole values dominated.
+class TaintState {
+public:
+  // The value held for `l`, or null.
+  const AbstractValue *find(const Loc &l) const;
+  // The value of `l` for writing, private to this state; `init` supplies it when absent.
+  AbstractValue &slot(const Loc &l, const std::function<AbstractValue()> &init = {});
+  void set(const Loc &l, AbstractValue v);
+  void erase(const Loc &l);
+  template <typename Fn> void forEach(Fn fn) const {
+    for (const auto &[loc, v] : entries_) fn(loc, *v);
+  }
+  // Each location held, in order; for loops that update locations they already hold.
+  std::vector<Loc> locations() const;
+
   bool join(const TaintState &other);
+
+private:
+  std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>> entries_;
+  std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>>::iterator lookup(const Loc &l);
 };
 
 }  // namespace mamori

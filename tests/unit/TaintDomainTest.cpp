@@ -54,9 +54,31 @@ TEST(TaintDomain, ShorterTraceWinsWithoutCountingAsChange) {
 TEST(TaintDomain, StateJoinAddsMissingLocations) {
   TaintState a, b;
   Loc l{&kSiteA, Loc::Var};
-  b.locs[l].taint.add(Origin{&kSiteB, -1}, fact("b"));
+  b.slot(l).taint.add(Origin{&kSiteB, -1}, fact("b"));
   EXPECT_TRUE(a.join(b));
-  EXPECT_EQ(a.locs.count(l), 1u);
+  ASSERT_NE(a.find(l), nullptr);
+  EXPECT_EQ(a.find(l)->taint.size(), 1u);
+  EXPECT_FALSE(a.join(b));
+}
+
+// States share values until written: a write through one copy must not show in another,
+// and a join into a shared value must not change the state it was shared with.
+TEST(TaintDomain, CopiesDoNotSeeEachOthersWrites) {
+  TaintState a;
+  Loc l{&kSiteA, Loc::Var}, m{&kSiteB, Loc::Var};
+  a.slot(l).taint.add(Origin{&kSiteA, -1}, fact("a"));
+  TaintState b = a;
+  b.slot(l).taint.add(Origin{&kSiteB, -1}, fact("b"));
+  b.set(m, AbstractValue{});
+  EXPECT_EQ(a.find(l)->taint.size(), 1u);
+  EXPECT_EQ(a.find(m), nullptr);
+  TaintState c = a;
+  EXPECT_TRUE(c.join(b));
+  EXPECT_EQ(c.find(l)->taint.size(), 2u);
+  EXPECT_EQ(a.find(l)->taint.size(), 1u);
+  c.erase(l);
+  EXPECT_EQ(c.find(l), nullptr);
+  EXPECT_NE(a.find(l), nullptr);
 }
 
 TEST(TaintDomain, FlattenDropsRepeatedSteps) {
