@@ -34,7 +34,8 @@ bool standardStream(const ArgumentFacts &a) {
 bool sqlFormat(const std::string &s) {
   static const std::regex sql(R"(^\s*(SELECT|INSERT|UPDATE|REPLACE|DELETE)\b|\b(INSERT\s+INTO|UPDATE\s+\w+\s+SET|SELECT\s.+\sFROM)\b)",
                               std::regex::ECMAScript | std::regex::icase | std::regex::optimize);
-  return s.size() < 4096 && std::regex_search(s, sql);
+  if (s.size() >= 4096 || !containsAnyCaseless(s, {"select", "insert", "update", "replace", "delete"})) return false;
+  return std::regex_search(s, sql);
 }
 
 class CleartextCredentialsChecker final : public ApiUseChecker {

@@ -41,4 +41,12 @@ bool namesCredentialMetadata(std::string name) {
   return false;
 }
 
+bool containsAnyCaseless(std::string_view text, std::initializer_list<std::string_view> words) {
+  std::string lower(text);
+  for (char &c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view w : words)
+    if (lower.find(w) != std::string::npos) return true;
+  return false;
+}
+
 }  // namespace mamori

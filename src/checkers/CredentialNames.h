@@ -2,7 +2,9 @@
 // (hard-coded credentials, credentials kept or sent in the clear).
 #pragma once
 
+#include <initializer_list>
 #include <string>
+#include <string_view>
 
 namespace mamori {
 
@@ -15,5 +17,10 @@ int credentialName(std::string name);
 // form, its length, its file, a prompt or a policy (`password_hash`, `pwd_len`,
 // `passwd_file`).
 bool namesCredentialMetadata(std::string name);
+
+// Whether `text` holds any of `words` (lower case), ignoring case. A cheap test that lets
+// the checkers skip their regular expressions on the many literals that cannot match:
+// std::regex with icase costs microseconds per character, and test files hold thousands.
+bool containsAnyCaseless(std::string_view text, std::initializer_list<std::string_view> words);
 
 }  // namespace mamori
