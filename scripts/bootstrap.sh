@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   cmake ninja-build g++ git
   clang-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev libclang-rt-19-dev llvm-19
-  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libmimalloc-dev
   python3 python3-jsonschema strace bear make meson
 )
 missing=()
