@@ -577,13 +577,14 @@ private:
 
 }  // namespace
 
-std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiUseChecker *> &checkers) {
+std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiUseChecker *> &checkers,
+                                   const std::vector<const FunctionDecl *> *functions) {
   LocationMapper locations(ctx.getSourceManager());
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
   ThreadStarts threads(names);
   traverseOutsideSystemHeaders(ctx, threads);
-  for (const FunctionDecl *fd : analyzableFunctions(ctx)) {
+  for (const FunctionDecl *fd : functions ? *functions : analyzableFunctions(ctx)) {
     auto started = threads.instances.find(fd->getCanonicalDecl());
     bool concurrent = started != threads.instances.end() && started->second >= 2;
     FunctionApiUse visitor(ctx, fd, locations, names, checkers, found, concurrent);

@@ -10,11 +10,14 @@
 #include <vector>
 
 namespace clang {
+class FunctionDecl;
 class ASTContext;
 }
 
 namespace mamori {
 
-std::vector<Finding> analyzeApiUse(clang::ASTContext &ctx, const std::vector<const ApiUseChecker *> &checkers);
+// `functions`: those to analyse (selectFunctions); null: every analyzable function.
+std::vector<Finding> analyzeApiUse(clang::ASTContext &ctx, const std::vector<const ApiUseChecker *> &checkers,
+                                   const std::vector<const clang::FunctionDecl *> *functions = nullptr);
 
 }  // namespace mamori

@@ -2575,9 +2575,9 @@ private:
 }  // namespace
 
 MemoryAnalysisResult analyzeMemory(ASTContext &ctx, const std::vector<const MemoryChecker *> &checkers,
-                                   const ExternalSummaries *external) {
+                                   const ExternalSummaries *external, const std::vector<const FunctionDecl *> *selected) {
   MemTu tu(ctx, checkers, external);
-  const std::vector<const FunctionDecl *> functions = analyzableFunctions(ctx);
+  const std::vector<const FunctionDecl *> functions = selected ? *selected : analyzableFunctions(ctx);
   MemoryAnalysisResult result;
 
   for (const FunctionDecl *fd : calleesFirst(functions)) {

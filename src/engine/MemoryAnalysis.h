@@ -14,6 +14,7 @@
 #include <vector>
 
 namespace clang {
+class FunctionDecl;
 class ASTContext;
 }
 
@@ -29,7 +30,9 @@ struct MemoryAnalysisResult {
 
 // `external`: summaries of other TUs keyed by USR; each value is a JSON object whose
 // "memory" member this analysis reads.
+// `functions`: those to analyse (selectFunctions); null: every analyzable function.
 MemoryAnalysisResult analyzeMemory(clang::ASTContext &ctx, const std::vector<const MemoryChecker *> &checkers,
-                                   const ExternalSummaries *external);
+                                   const ExternalSummaries *external,
+                                   const std::vector<const clang::FunctionDecl *> *functions = nullptr);
 
 }  // namespace mamori

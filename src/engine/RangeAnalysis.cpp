@@ -2566,7 +2566,8 @@ std::string rangeText(const ValueRange &r) {
   return "[" + num(r.lo) + ", " + num(r.hi) + "]";
 }
 
-RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const RangeChecker *> &checkers) {
+RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const RangeChecker *> &checkers,
+                                  const std::vector<const FunctionDecl *> *functions) {
   RangeTu tu(ctx, checkers);
   tu.findConstantGlobals();
   AddressTaken collector;
@@ -2576,7 +2577,7 @@ RangeAnalysisResult analyzeRanges(ASTContext &ctx, const std::vector<const Range
   RangeAnalysisResult result;
   // Callers before callees, so that every call site's argument facts are known when a
   // function is analyzed.
-  std::vector<const FunctionDecl *> order = calleesFirst(analyzableFunctions(ctx));
+  std::vector<const FunctionDecl *> order = calleesFirst(functions ? *functions : analyzableFunctions(ctx));
   std::reverse(order.begin(), order.end());
   std::map<const FunctionDecl *, std::unique_ptr<CFG>> cfgs;
   // Pass 1 gathers what functions return and what file-scope statics hold; pass 2 uses

@@ -10,6 +10,7 @@
 #include <vector>
 
 namespace clang {
+class FunctionDecl;
 class ASTContext;
 }
 
@@ -20,6 +21,8 @@ struct RangeAnalysisResult {
   unsigned functionsAnalyzed = 0;
 };
 
-RangeAnalysisResult analyzeRanges(clang::ASTContext &ctx, const std::vector<const RangeChecker *> &checkers);
+// `functions`: those to analyse (selectFunctions); null: every analyzable function.
+RangeAnalysisResult analyzeRanges(clang::ASTContext &ctx, const std::vector<const RangeChecker *> &checkers,
+                                  const std::vector<const clang::FunctionDecl *> *functions = nullptr);
 
 }  // namespace mamori

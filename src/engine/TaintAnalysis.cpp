@@ -1731,7 +1731,7 @@ TaintAnalysisResult analyzeTaint(ASTContext &ctx, const TaintModels &models,
                                  const TaintAnalysisOptions &opts, const ExternalSummaries *external) {
   TuContext tu(ctx, models, checkers, opts);
   tu.external = external;
-  const std::vector<const FunctionDecl *> fns = analyzableFunctions(ctx);
+  const std::vector<const FunctionDecl *> fns = opts.functions ? *opts.functions : analyzableFunctions(ctx);
   GlobalCollector globals;
   traverseOutsideSystemHeaders(ctx, globals);
   tu.globals = std::move(globals.globals);

@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace clang {
+class FunctionDecl;
 class ASTContext;
 }
 
@@ -29,6 +30,8 @@ struct TaintAnalysisOptions {
   unsigned maxSccIterations = 4;   // fixpoint rounds for recursive functions
   unsigned maxExprDepth = 2000;    // deeper expressions are treated as opaque
   unsigned maxBlockVisits = 32;    // per CFG block, bounds the dataflow
+  // The functions to analyse (selectFunctions); null: every analyzable function.
+  const std::vector<const clang::FunctionDecl *> *functions = nullptr;
 };
 
 // Summaries of functions defined in other translation units: USR -> summary JSON (the

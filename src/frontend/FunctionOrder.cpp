@@ -5,6 +5,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Index/USRGeneration.h"
+#include "llvm/Support/xxhash.h"
 
 #include <map>
 #include <set>
@@ -34,6 +36,87 @@ std::vector<const FunctionDecl *> analyzableFunctions(ASTContext &ctx) {
   collector.cplusplus = ctx.getLangOpts().CPlusPlus;
   traverseOutsideSystemHeaders(ctx, collector);
   return collector.out;
+}
+
+uint64_t headerFunctionKey(const FunctionDecl *fd) {
+  llvm::SmallString<128> usr;
+  if (index::generateUSRForDecl(fd, usr)) return 0;
+  return llvm::xxh3_64bits(llvm::ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(usr.data()), usr.size()));
+}
+
+namespace {
+
+// The functions of `all` reachable from `roots` and from what `refs` already holds (calls
+// and address-taking in bodies and initializers), in source order.
+struct Reach : RecursiveASTVisitor<Reach> {
+  std::vector<const FunctionDecl *> refs;
+  bool VisitDeclRefExpr(DeclRefExpr *e) {
+    if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) refs.push_back(fd);
+    return true;
+  }
+  std::set<const FunctionDecl *> closure(const std::vector<const FunctionDecl *> &all,
+                                         const std::vector<const FunctionDecl *> &roots) {
+    std::map<const FunctionDecl *, const FunctionDecl *> defs;
+    for (const FunctionDecl *fd : all) defs[fd->getCanonicalDecl()] = fd;
+    std::set<const FunctionDecl *> reached;
+    std::vector<const FunctionDecl *> work;
+    auto reach = [&](const FunctionDecl *fd) {
+      if (reached.insert(fd).second) work.push_back(fd);
+    };
+    for (const FunctionDecl *fd : roots) reach(fd);
+    while (true) {
+      for (const FunctionDecl *r : refs)
+        if (auto it = defs.find(r->getCanonicalDecl()); it != defs.end()) reach(it->second);
+      refs.clear();
+      if (work.empty()) break;
+      const FunctionDecl *fd = work.back();
+      work.pop_back();
+      TraverseStmt(const_cast<Stmt *>(fd->getBody()));
+    }
+    return reached;
+  }
+};
+
+}  // namespace
+
+FunctionSelection selectFunctions(ASTContext &ctx, const HeaderFunctionScope &scope) {
+  FunctionSelection sel;
+  std::vector<const FunctionDecl *> all = analyzableFunctions(ctx);
+  const SourceManager &sm = ctx.getSourceManager();
+  auto inMainFile = [&](const Decl *d) { return sm.isInMainFile(sm.getExpansionLoc(d->getLocation())); };
+  if (!scope.reachedOnly || ctx.getLangOpts().CPlusPlus) {
+    for (const FunctionDecl *fd : all)
+      if (!inMainFile(fd)) sel.headerAnalyzed.insert(headerFunctionKey(fd));
+    sel.functions = std::move(all);
+    return sel;
+  }
+  Reach reach;
+  std::vector<const FunctionDecl *> roots;
+  for (const FunctionDecl *fd : all)
+    if (inMainFile(fd)) roots.push_back(fd);
+  // A table of handlers in a global's initializer reaches them as much as a call does.
+  for (Decl *d : topLevelDeclsOutsideSystemHeaders(ctx))
+    if (auto *vd = llvm::dyn_cast<VarDecl>(d); vd && vd->getInit() && inMainFile(vd)) reach.TraverseStmt(vd->getInit());
+  std::set<const FunctionDecl *> reached = reach.closure(all, roots);
+  for (const FunctionDecl *fd : all) {
+    if (reached.count(fd)) sel.functions.push_back(fd);
+    if (inMainFile(fd)) continue;
+    (reached.count(fd) ? sel.headerAnalyzed : sel.headerSkipped).insert(headerFunctionKey(fd));
+  }
+  return sel;
+}
+
+std::vector<const FunctionDecl *> ownedHeaderFunctions(ASTContext &ctx, const std::set<uint64_t> &owned) {
+  std::vector<const FunctionDecl *> all = analyzableFunctions(ctx), roots, out;
+  const SourceManager &sm = ctx.getSourceManager();
+  for (const FunctionDecl *fd : all)
+    if (!sm.isInMainFile(sm.getExpansionLoc(fd->getLocation())) && owned.count(headerFunctionKey(fd))) roots.push_back(fd);
+  if (roots.empty()) return out;
+  Reach reach;
+  std::set<const FunctionDecl *> reached = reach.closure(all, roots);
+  for (const FunctionDecl *fd : all)
+    if (reached.count(fd)) out.push_back(fd);
+  return out;
 }
 
 bool refersToOtherProjectFunctions(const std::vector<const FunctionDecl *> &fns) {

@@ -101,6 +101,17 @@ struct RoundSetup {
   unsigned long long budget = 0;           // for the whole scan
   std::string pathFor(unsigned tu) const { return dir.empty() ? "" : dir + "/" + std::to_string(tu) + ".ast"; }
 
+  // Header functions: each TU analyses those its code reaches (with several TUs; a single
+  // TU analyses all of them), and the functions no TU reaches go to one TU each.
+  bool headersReachedOnly = false;
+  std::map<unsigned, std::set<uint64_t>> ownedHeaderFunctions;
+  HeaderFunctionScope headerScopeFor(unsigned tu) const {
+    HeaderFunctionScope scope;
+    scope.reachedOnly = headersReachedOnly;
+    if (auto it = ownedHeaderFunctions.find(tu); it != ownedHeaderFunctions.end()) scope.owned = it->second;
+    return scope;
+  }
+
   // Splits what is left of the budget between the round's workers.
   void shareBudget(unsigned jobs) {
     unsigned long long used = 0;
@@ -118,14 +129,15 @@ struct Job {
   unsigned tu = 0;
   TuAnalyses which;
 };
-constexpr uint32_t kTaintBit = 1, kMemoryBit = 2, kLocalBit = 4;
+constexpr uint32_t kTaintBit = 1, kMemoryBit = 2, kLocalBit = 4, kOwnedHeadersBit = 8;
 
 uint32_t maskOf(const TuAnalyses &w) {
-  return (w.taint ? kTaintBit : 0) | (w.memory ? kMemoryBit : 0) | (w.local ? kLocalBit : 0);
+  return (w.taint ? kTaintBit : 0) | (w.memory ? kMemoryBit : 0) | (w.local ? kLocalBit : 0) |
+         (w.ownedHeaders ? kOwnedHeadersBit : 0);
 }
 
 TuAnalyses analysesOf(uint32_t mask) {
-  return {(mask & kTaintBit) != 0, (mask & kMemoryBit) != 0, (mask & kLocalBit) != 0};
+  return {(mask & kTaintBit) != 0, (mask & kMemoryBit) != 0, (mask & kLocalBit) != 0, (mask & kOwnedHeadersBit) != 0};
 }
 
 nlohmann::json toJson(const CrossFileResult &r) {
@@ -170,7 +182,8 @@ CrossFileResult crossFileResultFromJson(const nlohmann::json &j) {
       std::error_code ec;
       bool keptBefore = !reuse.path.empty() && std::filesystem::exists(reuse.path, ec);
       onBigStack([&] { r = analyzeTranslationUnit(db.commands[index], models, &external,
-                                                  setup.dir.empty() ? nullptr : &reuse, analysesOf(job[1])); });
+                                                  setup.dir.empty() ? nullptr : &reuse, analysesOf(job[1]),
+                                                  setup.headerScopeFor(index)); });
       if (setup.write && !keptBefore && !reuse.path.empty()) {  // only what this worker wrote
         auto size = std::filesystem::file_size(reuse.path, ec);
         if (!ec) astBytesWritten += size;
@@ -182,6 +195,12 @@ CrossFileResult crossFileResultFromJson(const nlohmann::json &j) {
       msg["memory"] = toJson(r.memory);
       msg["localFindings"] = nlohmann::json::array();
       for (const Finding &f : r.localFindings) msg["localFindings"].push_back(toJson(f));
+      msg["headerFindings"] = nlohmann::json::array();
+      for (const Finding &f : r.headerFindings) msg["headerFindings"].push_back(toJson(f));
+      if (!setup.laterRound) {  // only the first round's are read
+        msg["headerAnalyzed"] = r.headerAnalyzed;
+        msg["headerSkipped"] = r.headerSkipped;
+      }
       msg["diagnostics"] = nlohmann::json::array();
       for (const Diagnostic &d : r.diagnostics) msg["diagnostics"].push_back(toJson(d));
     }
@@ -278,6 +297,8 @@ struct TuOutcome {
   CrossFileResult memory;
   std::vector<Finding> localFindings;
   std::vector<Diagnostic> diagnostics;
+  std::set<uint64_t> headerAnalyzed, headerSkipped;
+  std::vector<Finding> headerFindings;
 };
 
 TuOutcome outcomeOf(TuAnalysisResult &&r) {
@@ -289,6 +310,9 @@ TuOutcome outcomeOf(TuAnalysisResult &&r) {
   o.memory = std::move(r.memory);
   o.localFindings = std::move(r.localFindings);
   o.diagnostics = std::move(r.diagnostics);
+  o.headerAnalyzed = std::move(r.headerAnalyzed);
+  o.headerSkipped = std::move(r.headerSkipped);
+  o.headerFindings = std::move(r.headerFindings);
   return o;
 }
 
@@ -309,7 +333,8 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
     for (const Job &job : todo) {
       AstReuse reuse{setup.pathFor(job.tu), [&] { return setup.write; }};
       outcomes[job.tu] = outcomeOf(analyzeTranslationUnit(db.commands[job.tu], models, &external,
-                                                          setup.dir.empty() ? nullptr : &reuse, job.which));
+                                                          setup.dir.empty() ? nullptr : &reuse, job.which,
+                                                          setup.headerScopeFor(job.tu)));
     }
     return outcomes;
   }
@@ -423,6 +448,9 @@ std::map<unsigned, TuOutcome> runRound(const CompileDatabase &db, const std::vec
       o.taint = crossFileResultFromJson(msg["taint"]);
       o.memory = crossFileResultFromJson(msg["memory"]);
       for (const auto &f : msg["localFindings"]) o.localFindings.push_back(findingFromJson(f));
+      for (const auto &f : msg["headerFindings"]) o.headerFindings.push_back(findingFromJson(f));
+      o.headerAnalyzed = msg.value("headerAnalyzed", std::set<uint64_t>{});
+      o.headerSkipped = msg.value("headerSkipped", std::set<uint64_t>{});
     }
     workers.erase(std::remove_if(workers.begin(), workers.end(), [](const Worker &w) { return w.pid < 0; }),
                   workers.end());
@@ -486,6 +514,23 @@ std::vector<Job> planNextRound(const std::map<unsigned, TuOutcome> &latest, cons
   return todo;
 }
 
+// Header functions that no TU's code reaches were analysed nowhere in the first round: each
+// goes to the first TU (in database order) that includes it, which analyses them in the next
+// round, apart from its own functions (TuAnalyses::ownedHeaders).
+void assignUnreachedHeaderFunctions(const std::map<unsigned, TuOutcome> &latest,
+                                    std::map<unsigned, std::set<uint64_t>> &owned, std::vector<Job> &todo) {
+  std::set<uint64_t> analyzed;
+  for (const auto &[tu, o] : latest) analyzed.insert(o.headerAnalyzed.begin(), o.headerAnalyzed.end());
+  for (const auto &[tu, o] : latest)
+    for (uint64_t key : o.headerSkipped)
+      if (analyzed.insert(key).second) owned[tu].insert(key);
+  for (const auto &[tu, keys] : owned) {
+    auto job = std::find_if(todo.begin(), todo.end(), [&](const Job &j) { return j.tu == tu; });
+    if (job == todo.end()) todo.push_back({tu, TuAnalyses{false, false, false, true}});
+    else job->which.ownedHeaders = true;
+  }
+}
+
 // Folders of scans that ended without removing theirs (killed, interrupted): the pid in the
 // name is no longer running.
 void removeAbandonedAstFolders(const std::filesystem::path &tmp) {
@@ -539,6 +584,7 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
   // is followed across files (main.c's recv -> parser.c -> handlers.c's popen).
   constexpr unsigned kMaxRounds = 4;
   RoundSetup setup = firstRoundSetup(db, opts);
+  setup.headersReachedOnly = db.commands.size() > 1;
   // Removes the kept ASTs however the scan ends (an exception included).
   struct RemoveFolder {
     std::string dir;
@@ -614,6 +660,7 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         merged.functions = o.functions;
       }
       if (job.which.memory) merged.memory = std::move(o.memory);
+      if (job.which.ownedHeaders) merged.headerFindings = std::move(o.headerFindings);
       for (Diagnostic &d : o.diagnostics) merged.diagnostics.push_back(std::move(d));
     }
     for (const std::set<std::string> *changed : {&taintChanged, &memoryChanged})
@@ -626,6 +673,13 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
         external[usr] = j.dump();
       }
     todo = planNextRound(latest, taintChanged, memoryChanged, deferred, /*mayWait=*/round + 2 < kMaxRounds);
+    if (round == 0) {
+      assignUnreachedHeaderFunctions(latest, setup.ownedHeaderFunctions, todo);
+      if (opts.verbose)
+        for (const auto &[tu, keys] : setup.ownedHeaderFunctions)
+          std::cerr << "mamori: " << db.commands[tu].file << " analyses " << keys.size()
+                    << " header functions that no file's code reaches\n";
+    }
     if (opts.verbose && !todo.empty() && round + 1 < kMaxRounds) {
       size_t taint = 0, memory = 0;
       for (const Job &job : todo) {
@@ -645,6 +699,7 @@ ScanReport scanDatabase(const CompileDatabase &db, const ScanOptions &opts) {
     report.stats.functions += o.functions;
     for (Diagnostic &d : o.diagnostics) report.diagnostics.push_back(std::move(d));
     std::vector<Finding> all = std::move(o.localFindings);
+    all.insert(all.end(), std::make_move_iterator(o.headerFindings.begin()), std::make_move_iterator(o.headerFindings.end()));
     for (CrossFileResult *part : {&o.taint, &o.memory})
       all.insert(all.end(), std::make_move_iterator(part->findings.begin()), std::make_move_iterator(part->findings.end()));
     for (Finding &f : all) {

@@ -6,6 +6,7 @@
 #include "core/Finding.h"
 #include "engine/TaintAnalysis.h"
 #include "engine/TaintModels.h"
+#include "frontend/FunctionOrder.h"
 #include "frontend/TuParser.h"
 
 #include <vector>
@@ -27,6 +28,10 @@ struct TuAnalysisResult {
   CrossFileResult taint;
   CrossFileResult memory;
   std::vector<Finding> localFindings;  // of those that read no summaries (value ranges, API use)
+  // Keys of the functions defined in included files that this TU analysed, and of those it
+  // left to another TU (see HeaderFunctionScope).
+  std::set<uint64_t> headerAnalyzed, headerSkipped;
+  std::vector<Finding> headerFindings;  // in the owned header functions (TuAnalyses::ownedHeaders)
   std::vector<Diagnostic> diagnostics;
 };
 
@@ -37,6 +42,10 @@ struct TuAnalyses {
   bool taint = true;
   bool memory = true;
   bool local = true;
+  // All four analyses over the header functions this TU was handed because no TU's code
+  // reaches them (HeaderFunctionScope::owned), apart from the rest: nothing calls them, so
+  // they give findings but no summary anyone reads, and need analysing once.
+  bool ownedHeaders = false;
 };
 
 // With `reuse`, the TU's AST is read from reuse->path if an earlier analysis kept it
@@ -44,6 +53,6 @@ struct TuAnalyses {
 // the project may define (so a later round may analyse it again) and reuse->keep agrees.
 TuAnalysisResult analyzeTranslationUnit(const CompileCommand &cmd, const TaintModels &models,
                                         const ExternalSummaries *external, const AstReuse *reuse = nullptr,
-                                        TuAnalyses which = {});
+                                        TuAnalyses which = {}, const HeaderFunctionScope &headers = {});
 
 }  // namespace mamori

@@ -1,0 +1,6 @@
+#include "telemetry.h"
+
+int config_channels(void)
+{
+    return 16;
+}
