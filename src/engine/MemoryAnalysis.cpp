@@ -1814,6 +1814,16 @@ private:
         addressOfMember_ = member;
         eval(u->getSubExpr(), s);
         addressOfMember_ = nullptr;
+        // `&p->f` points into p's block: returning it, storing it or passing it on hands the
+        // block over as much as p itself (`return &impl->base;`, an intrusive tree's
+        // `insert(tree, &conn->node)`). Past the first member it is an interior pointer.
+        if (const auto *m = llvm::dyn_cast<MemberExpr>(member); m && m->isArrow())
+          if (std::optional<PathKey> key = pathOf(stripParensAndCasts(m->getBase())))
+            if (auto it = s.pointers.find(*key); it != s.pointers.end() && !it->second.objects.empty()) {
+              v.objects = it->second.objects;
+              v.untracked = it->second.untracked;
+              if (!atFirstMember(sub, m)) v = movedPointer(v, 1, u);
+            }
         return v;
       }
       if (u->isIncrementDecrementOp()) {
@@ -1974,6 +1984,19 @@ private:
   // `v` moved by an offset of sign `step`. Moving forward makes it an interior pointer;
   // moving an interior pointer back may return it to the start, so it is no longer
   // known to be interior.
+  // Whether `&sub` is the address of the block `arrow`'s base points to: every member on
+  // the way from `arrow` out to `sub` is a first field (or a union's), with no subscript.
+  static bool atFirstMember(const Expr *sub, const MemberExpr *arrow) {
+    for (const Expr *e = sub;;) {
+      const auto *m = llvm::dyn_cast<MemberExpr>(e);
+      if (!m) return false;
+      const auto *field = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
+      if (!field || (field->getFieldIndex() != 0 && !field->getParent()->isUnion())) return false;
+      if (m == arrow) return true;
+      e = stripParensAndCasts(m->getBase());
+    }
+  }
+
   PointerValue movedPointer(PointerValue v, int step, const Expr *at) {
     if (step > 0 && !v.interior) {
       v.interior = true;
