@@ -1148,7 +1148,11 @@ private:
       case BO_GT: r.lo = std::max(r.lo, k + 1); break;
       case BO_GE: r.lo = std::max(r.lo, k); break;
       case BO_EQ: r.lo = std::max(r.lo, k); r.hi = std::min(r.hi, k); break;
-      case BO_NE: if (k == 0) r.nonZero = true; else if (r.lo == k) r.lo = k + 1; else if (r.hi == k) r.hi = k - 1; break;
+      case BO_NE:
+        if (k == 0) r.nonZero = true;
+        if (r.lo == k) r.lo = k + 1;
+        else if (r.hi == k) r.hi = k - 1;
+        break;
       default: break;
       }
     }
@@ -1281,6 +1285,17 @@ private:
       if (std::optional<double> f = floating(b->getLHS())) constrainFloating(vd, abs, mirror(op), *f, s);
       return;
     }
+    // A guard on the next value of a counter (`if (depth + 1 >= MAX) goto out;`).
+    if (auto shifted = offsetSubject(b->getLHS()))
+      if (std::optional<i128> k = constant(b->getRHS())) {
+        constrain(shifted->first, false, op, *k - shifted->second, s);
+        return;
+      }
+    if (auto shifted = offsetSubject(b->getRHS()))
+      if (std::optional<i128> k = constant(b->getLHS())) {
+        constrain(shifted->first, false, mirror(op), *k - shifted->second, s);
+        return;
+      }
     if (const VarDecl *vd = subject(b->getLHS(), abs)) {
       std::optional<i128> k = constantOrSize(b->getRHS(), s);
       if (!k) {
@@ -1591,6 +1606,18 @@ private:
   // Variables the function mixes with ^, << or >>: the state of a hash, checksum or random
   // generator, where unsigned wraparound is the arithmetic the author means.
   std::set<const VarDecl *> bitMixed_;
+  // `x + c` or `x - c` in signed arithmetic, which cannot wrap: x and the offset (c, or -c).
+  std::optional<std::pair<const VarDecl *, i128>> offsetSubject(const Expr *e) {
+    const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(e));
+    if (!b || (b->getOpcode() != BO_Add && b->getOpcode() != BO_Sub) || !b->getType()->isSignedIntegerType())
+      return std::nullopt;
+    bool abs = false;
+    const VarDecl *vd = subject(b->getLHS(), abs);
+    std::optional<i128> c = constant(b->getRHS());
+    if (!vd || abs || !c || !vd->getType()->isIntegerType()) return std::nullopt;
+    return std::pair{vd, b->getOpcode() == BO_Add ? *c : -*c};
+  }
+
   void findBitMixed() {
     struct Finder : RecursiveASTVisitor<Finder> {
       std::set<const VarDecl *> &out;
