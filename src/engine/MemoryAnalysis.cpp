@@ -1269,6 +1269,50 @@ private:
 
   // ----- branch conditions: null checks -----
 
+  // A predicate helper: a function whose whole body is `return` of a parameter, of its
+  // negation or of its comparison with NULL or 0 (`static inline int isNonNull(const void *p)
+  // { return p != NULL; }`), so that its result is true exactly when that argument is
+  // non-null. Returns the argument (`negated` when the result is true when it is null). An
+  // argument that is itself such a call is returned as it is and resolved in turn, as in
+  // open62541's `if (!isTrue(isNonNull(p)))`; other arguments must be free of side effects.
+  const Expr *predicateArgument(const CallExpr *call, bool &negated) {
+    const FunctionDecl *callee = call->getDirectCallee();
+    const FunctionDecl *def = callee ? callee->getDefinition() : nullptr;
+    const auto *body = def ? llvm::dyn_cast_or_null<CompoundStmt>(def->getBody()) : nullptr;
+    if (!body || body->size() != 1 || !def->getReturnType()->isScalarType()) return nullptr;
+    const auto *ret = llvm::dyn_cast<ReturnStmt>(body->body_front());
+    const Expr *e = ret && ret->getRetValue() ? stripParensAndCasts(ret->getRetValue()) : nullptr;
+    negated = false;
+    for (int steps = 0; e && steps < 4; ++steps) {
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_LNot) {
+        negated = !negated;
+        e = stripParensAndCasts(u->getSubExpr());
+        continue;
+      }
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->isEqualityOp()) {
+        auto zero = [&](const Expr *x) {
+          std::optional<long long> v = integerConstant(x, tu_.ctx);
+          return isNull(x) || (v && *v == 0);
+        };
+        const Expr *other = zero(b->getRHS()) ? b->getLHS() : zero(b->getLHS()) ? b->getRHS() : nullptr;
+        if (!other) return nullptr;
+        if (b->getOpcode() == BO_EQ) negated = !negated;
+        e = stripParensAndCasts(other);
+        continue;
+      }
+      break;
+    }
+    const auto *ref = e ? llvm::dyn_cast<DeclRefExpr>(e) : nullptr;
+    const auto *param = ref ? llvm::dyn_cast<ParmVarDecl>(ref->getDecl()) : nullptr;
+    if (!param || param->getFunctionScopeIndex() >= call->getNumArgs()) return nullptr;
+    const Expr *arg = call->getArg(param->getFunctionScopeIndex());
+    if (const auto *inner = llvm::dyn_cast<CallExpr>(stripParensAndCasts(arg))) {
+      bool innerNegated = false;
+      return predicateArgument(inner, innerNegated) ? arg : nullptr;
+    }
+    return arg->HasSideEffects(tu_.ctx) ? nullptr : arg;
+  }
+
   void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
     if (depth > 16) return;
     cond = withoutBranchHint(cond);
@@ -1333,6 +1377,13 @@ private:
                     if (o == p) s.testedParams.insert(p);
         return;
       default:
+        return;
+      }
+    }
+    if (const auto *call = llvm::dyn_cast<CallExpr>(stripParensAndCasts(cond))) {
+      bool negated = false;
+      if (const Expr *tested = predicateArgument(call, negated)) {
+        refine(tested, negated ? !truth : truth, s, depth + 1);
         return;
       }
     }
