@@ -42,10 +42,9 @@ bool namesCredentialMetadata(std::string name) {
 }
 
 bool containsAnyCaseless(std::string_view text, std::initializer_list<std::string_view> words) {
-  std::string lower(text);
-  for (char &c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string folded = lower(std::string(text));
   for (std::string_view w : words)
-    if (lower.find(w) != std::string::npos) return true;
+    if (folded.find(w) != std::string::npos) return true;
   return false;
 }
 

@@ -1269,6 +1269,12 @@ private:
 
   // ----- branch conditions: null checks -----
 
+  // NULL, or the constant 0: what a test of a pointer compares it with.
+  bool nullOrZero(const Expr *x) {
+    std::optional<long long> v = integerConstant(x, tu_.ctx);
+    return isNull(x) || (v && *v == 0);
+  }
+
   // A predicate helper: a function whose whole body is `return` of a parameter, of its
   // negation or of its comparison with NULL or 0 (`static inline int isNonNull(const void *p)
   // { return p != NULL; }`), so that its result is true exactly when that argument is
@@ -1290,11 +1296,7 @@ private:
         continue;
       }
       if (const auto *b = llvm::dyn_cast<BinaryOperator>(e); b && b->isEqualityOp()) {
-        auto zero = [&](const Expr *x) {
-          std::optional<long long> v = integerConstant(x, tu_.ctx);
-          return isNull(x) || (v && *v == 0);
-        };
-        const Expr *other = zero(b->getRHS()) ? b->getLHS() : zero(b->getLHS()) ? b->getRHS() : nullptr;
+        const Expr *other = nullOrZero(b->getRHS()) ? b->getLHS() : nullOrZero(b->getLHS()) ? b->getRHS() : nullptr;
         if (!other) return nullptr;
         if (b->getOpcode() == BO_EQ) negated = !negated;
         e = stripParensAndCasts(other);
@@ -1344,12 +1346,8 @@ private:
       case BO_EQ:
       case BO_NE: {
         bool eq = b->getOpcode() == BO_EQ;
-        auto zero = [&](const Expr *x) {
-          std::optional<long long> v = integerConstant(x, tu_.ctx);
-          return isNull(x) || (v && *v == 0);
-        };
-        if (zero(b->getRHS())) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
-        else if (zero(b->getLHS())) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
+        if (nullOrZero(b->getRHS())) refine(b->getLHS(), eq ? !truth : truth, s, depth + 1);
+        else if (nullOrZero(b->getLHS())) refine(b->getRHS(), eq ? !truth : truth, s, depth + 1);
         return;
       }
       case BO_LAnd:
@@ -2032,9 +2030,6 @@ private:
     return 1;
   }
 
-  // `v` moved by an offset of sign `step`. Moving forward makes it an interior pointer;
-  // moving an interior pointer back may return it to the start, so it is no longer
-  // known to be interior.
   // Whether `&sub` is the address of the block `arrow`'s base points to: every member on
   // the way from `arrow` out to `sub` is a first field (or a union's), with no subscript.
   static bool atFirstMember(const Expr *sub, const MemberExpr *arrow) {
@@ -2048,6 +2043,9 @@ private:
     }
   }
 
+  // `v` moved by an offset of sign `step`. Moving forward makes it an interior pointer;
+  // moving an interior pointer back may return it to the start, so it is no longer
+  // known to be interior.
   PointerValue movedPointer(PointerValue v, int step, const Expr *at) {
     if (step > 0 && !v.interior) {
       v.interior = true;

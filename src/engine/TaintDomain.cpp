@@ -170,7 +170,6 @@ static bool identical(const Taint &a, const Taint &b) {
 
 bool TaintState::join(const TaintState &other) {
   bool changed = false;
-  std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>> merged;
   bool missing = false;
   auto a = entries_.begin();
   for (const auto &e : other.entries_) {
@@ -189,6 +188,7 @@ bool TaintState::join(const TaintState &other) {
   }
   if (!missing) return changed;
   // Locations only `other` holds join in shared, in order.
+  std::vector<std::pair<Loc, std::shared_ptr<AbstractValue>>> merged;
   merged.reserve(entries_.size() + other.entries_.size());
   std::merge(entries_.begin(), entries_.end(), other.entries_.begin(), other.entries_.end(), std::back_inserter(merged),
              [](const auto &x, const auto &y) { return x.first < y.first; });

@@ -46,18 +46,25 @@ uint64_t headerFunctionKey(const FunctionDecl *fd) {
 
 namespace {
 
-// The functions of `all` reachable from `roots` and from what `refs` already holds (calls
-// and address-taking in bodies and initializers), in source order.
-struct Reach : RecursiveASTVisitor<Reach> {
+// Each function in `fns` by its canonical declaration: what a reference resolves to.
+std::map<const FunctionDecl *, const FunctionDecl *> definitionsByCanonical(const std::vector<const FunctionDecl *> &fns) {
+  std::map<const FunctionDecl *, const FunctionDecl *> defs;
+  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
+  return defs;
+}
+
+// The functions referenced (called or address-taken) by what it traverses, in `refs`.
+struct FunctionRefs : RecursiveASTVisitor<FunctionRefs> {
   std::vector<const FunctionDecl *> refs;
   bool VisitDeclRefExpr(DeclRefExpr *e) {
     if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) refs.push_back(fd);
     return true;
   }
+  // The functions of `all` reachable from `roots` and from what `refs` already holds (an
+  // initializer traversed before).
   std::set<const FunctionDecl *> closure(const std::vector<const FunctionDecl *> &all,
                                          const std::vector<const FunctionDecl *> &roots) {
-    std::map<const FunctionDecl *, const FunctionDecl *> defs;
-    for (const FunctionDecl *fd : all) defs[fd->getCanonicalDecl()] = fd;
+    std::map<const FunctionDecl *, const FunctionDecl *> defs = definitionsByCanonical(all);
     std::set<const FunctionDecl *> reached;
     std::vector<const FunctionDecl *> work;
     auto reach = [&](const FunctionDecl *fd) {
@@ -85,12 +92,14 @@ FunctionSelection selectFunctions(ASTContext &ctx, const HeaderFunctionScope &sc
   const SourceManager &sm = ctx.getSourceManager();
   auto inMainFile = [&](const Decl *d) { return sm.isInMainFile(sm.getExpansionLoc(d->getLocation())); };
   if (!scope.reachedOnly || ctx.getLangOpts().CPlusPlus) {
-    for (const FunctionDecl *fd : all)
-      if (!inMainFile(fd)) sel.headerAnalyzed.insert(headerFunctionKey(fd));
+    // The keys tell the other TUs of a scan (reachedOnly) what this one analysed.
+    if (scope.reachedOnly)
+      for (const FunctionDecl *fd : all)
+        if (!inMainFile(fd)) sel.headerAnalyzed.insert(headerFunctionKey(fd));
     sel.functions = std::move(all);
     return sel;
   }
-  Reach reach;
+  FunctionRefs reach;
   std::vector<const FunctionDecl *> roots;
   for (const FunctionDecl *fd : all)
     if (inMainFile(fd)) roots.push_back(fd);
@@ -112,7 +121,7 @@ std::vector<const FunctionDecl *> ownedHeaderFunctions(ASTContext &ctx, const st
   for (const FunctionDecl *fd : all)
     if (!sm.isInMainFile(sm.getExpansionLoc(fd->getLocation())) && owned.count(headerFunctionKey(fd))) roots.push_back(fd);
   if (roots.empty()) return out;
-  Reach reach;
+  FunctionRefs reach;
   std::set<const FunctionDecl *> reached = reach.closure(all, roots);
   for (const FunctionDecl *fd : all)
     if (reached.count(fd)) out.push_back(fd);
@@ -140,15 +149,7 @@ bool refersToOtherProjectFunctions(const std::vector<const FunctionDecl *> &fns)
 }
 
 std::vector<const FunctionDecl *> calleesFirst(const std::vector<const FunctionDecl *> &fns) {
-  std::map<const FunctionDecl *, const FunctionDecl *> defs;
-  for (const FunctionDecl *fd : fns) defs[fd->getCanonicalDecl()] = fd;
-  struct Refs : RecursiveASTVisitor<Refs> {
-    std::vector<const FunctionDecl *> out;
-    bool VisitDeclRefExpr(DeclRefExpr *e) {
-      if (const auto *fd = llvm::dyn_cast<FunctionDecl>(e->getDecl())) out.push_back(fd);
-      return true;
-    }
-  };
+  std::map<const FunctionDecl *, const FunctionDecl *> defs = definitionsByCanonical(fns);
   std::vector<const FunctionDecl *> order;
   std::set<const FunctionDecl *> seen;
   // Iterative depth-first search: generated code can have very long call chains.
@@ -157,10 +158,10 @@ std::vector<const FunctionDecl *> calleesFirst(const std::vector<const FunctionD
     std::vector<std::pair<const FunctionDecl *, std::vector<const FunctionDecl *>>> stack;
     auto push = [&](const FunctionDecl *fd) {
       seen.insert(fd);
-      Refs refs;
+      FunctionRefs refs;
       refs.TraverseStmt(const_cast<Stmt *>(fd->getBody()));
       std::vector<const FunctionDecl *> next;
-      for (const FunctionDecl *r : refs.out)
+      for (const FunctionDecl *r : refs.refs)
         if (auto it = defs.find(r->getCanonicalDecl()); it != defs.end() && !seen.count(it->second))
           next.push_back(it->second);
       stack.push_back({fd, std::move(next)});
