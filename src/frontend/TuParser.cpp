@@ -8,6 +8,8 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Frontend/MultiplexConsumer.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Serialization/ASTWriter.h"
 #include "clang/Serialization/PCHContainerOperations.h"
 #include "clang/Tooling/Tooling.h"
@@ -76,10 +78,11 @@ public:
                 std::shared_ptr<clang::PCHBuffer> buffer)
       : PCHGenerator(ci.getPreprocessor(), ci.getModuleCache(), reuse.path, /*isysroot=*/"", buffer,
                      /*Extensions=*/{}),
-        reuse_(reuse), ran_(ran), buffer_(std::move(buffer)) {}
+        pp_(ci.getPreprocessor()), reuse_(reuse), ran_(ran), buffer_(std::move(buffer)) {}
 
   void HandleTranslationUnit(clang::ASTContext &ctx) override {
     if (!ran_ || (reuse_.keep && !reuse_.keep())) return;
+    leaveMacrosOut();
     PCHGenerator::HandleTranslationUnit(ctx);
     if (!buffer_->IsComplete) return;
     // Written beside its final name and renamed, so a worker killed mid-write never
@@ -101,6 +104,18 @@ public:
   }
 
 private:
+  // A later round reads declarations and source locations, never a macro definition (where
+  // a macro was expanded lives in the source manager, which is written in full). Headers
+  // such as generated node-id tables define tens of thousands of macros, and serializing
+  // them was a large part of writing an AST. The writer leaves out macros marked built-in,
+  // so every definition is marked so: the preprocessor has finished with them.
+  void leaveMacrosOut() {
+    for (const auto &macro : pp_.macros(/*IncludeExternalMacros=*/false))
+      for (clang::MacroDirective *md = pp_.getLocalMacroDirectiveHistory(macro.first); md; md = md->getPrevious())
+        if (clang::MacroInfo *info = md->getMacroInfo()) info->setIsBuiltinMacro();
+  }
+
+  clang::Preprocessor &pp_;
   const AstReuse &reuse_;
   const bool &ran_;
   std::shared_ptr<clang::PCHBuffer> buffer_;
