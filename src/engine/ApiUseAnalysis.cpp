@@ -213,9 +213,10 @@ public:
         if (index >= call->getNumArgs()) continue;
         const Expr *arg = call->getArg(index)->IgnoreParenImpCasts();
         QualType given;
-        if (const auto *u = llvm::dyn_cast<UnaryOperator>(arg); u && u->getOpcode() == UO_AddrOf)
+        if (const auto *u = llvm::dyn_cast<UnaryOperator>(arg); u && u->getOpcode() == UO_AddrOf) {
+          if (firstMemberOf(u->getSubExpr(), expected)) continue;
           given = u->getSubExpr()->getType();
-        else if (arg->getType()->isPointerType())
+        } else if (arg->getType()->isPointerType())
           given = arg->getType()->getPointeeType();
         if (given.isNull()) continue;
         given = given.getCanonicalType().getUnqualifiedType();
@@ -237,6 +238,27 @@ public:
         emit(e);
       }
     }
+  }
+
+  // Whether `member` (`x->link`, `x.hdr.link`) is, at any depth, the first member of an
+  // object of type `expected` or of one that begins with it. A struct's first member sits at
+  // its start (C11 6.7.2.1p15), so its address is the object's: intrusive containers pass
+  // `&elem->link` to callbacks that take the element back. Every member of a union starts
+  // there too.
+  static bool firstMemberOf(const Expr *member, QualType expected) {
+    const auto *m = llvm::dyn_cast<MemberExpr>(member->IgnoreParens());
+    for (int depth = 0; m && depth < 8; ++depth) {
+      const auto *field = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
+      if (!field || (field->getFieldIndex() != 0 && !field->getParent()->isUnion())) return false;
+      QualType outer = m->getBase()->getType();
+      if (m->isArrow()) outer = outer->getPointeeType();
+      if (outer.isNull()) return false;
+      outer = outer.getCanonicalType().getUnqualifiedType();
+      if (outer == expected || beginsWith(outer, expected)) return true;
+      if (m->isArrow()) return false;  // the base is another object, reached through a pointer
+      m = llvm::dyn_cast<MemberExpr>(m->getBase()->IgnoreParens());
+    }
+    return false;
   }
 
   // Whether struct `outer` starts with a member of struct type `inner` (at any depth).
