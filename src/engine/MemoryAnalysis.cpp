@@ -1628,14 +1628,17 @@ private:
     const Expr *element = objectOfField(stripParensAndCasts(target));
     if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(element)) {
       if (std::optional<long long> n = loopBound(a->getIdx(), a)) {
-        for (const void *o : elementObjects(a, s)) {
+        std::vector<const void *> objects = elementObjects(a, s);
+        for (const void *o : objects) {
           long long before = s.uninitialized.count(o) ? 0 : -1;
           if (auto p = s.initializedPrefix.find(o); p != s.initializedPrefix.end()) before = p->second;
           if (before < 0) continue;  // already fully initialized
           s.uninitialized.erase(o);
           s.initializedPrefix[o] = std::max(before, *n);
         }
-        return;
+        // An array member (`set.bits[i] = ...`) has no prefix of its own: the write
+        // initializes its struct, as a write of any other member does (below).
+        if (!objects.empty() || !llvm::isa<MemberExpr>(a->getBase()->IgnoreParenImpCasts())) return;
       }
     }
     if (const VarDecl *root = rootVariable(target)) {
