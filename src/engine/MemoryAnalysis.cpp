@@ -2559,7 +2559,8 @@ private:
                   escape(it->second, s);
                   it->second = unknown();
                 }
-            } else if (const auto *m = llvm::dyn_cast<MemberExpr>(target); m && !m->isArrow()) {
+            } else if (const auto *m = llvm::dyn_cast<MemberExpr>(target)) {
+              // &s.p or &ctx->p (an out parameter into a field): the callee may store there.
               if (std::optional<PathKey> key = pathOf(m)) {
                 if (auto it = s.pointers.find(*key); it != s.pointers.end()) escape(it->second, s);
                 s.pointers[*key] = unknown();
