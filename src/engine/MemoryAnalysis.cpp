@@ -2152,6 +2152,7 @@ private:
         markStoredOutside(v, s);
         noteStoredInCallerMemory(v);
       }
+      forgetFieldsTheStoreMayReach(l, s);
       if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) dereference(u->getSubExpr(), u, s);
       else if (const auto *a = llvm::dyn_cast<ArraySubscriptExpr>(l)) {
         eval(a->getIdx(), s);
@@ -2181,6 +2182,33 @@ private:
     // Guards on the old value, in other pointers and in this one (`p = p->next`).
     forgetGuardsOn(*key, s);
     forgetUnreachableReleased(old, s);
+  }
+
+  // A pointer stored where no path names (`*elm->prev = elm->next`: sys/queue.h's
+  // TAILQ_REMOVE unlinking a queue's first element) may land in a field a tracked path does
+  // name (`queue->first`): in that very member when it is written as one, and through `*pp`
+  // or `pp[i]` in any field of the stored type. What those paths held is no longer known.
+  // Only fields reached through a pointer: a local struct's own fields are reached by name.
+  void forgetFieldsTheStoreMayReach(const Expr *l, State &s) {
+    const auto *member = llvm::dyn_cast<MemberExpr>(l);
+    const QualType stored = l->getType().getCanonicalType().getUnqualifiedType();
+    for (auto it = s.pointers.begin(); it != s.pointers.end();) {
+      const PathKey key = it->first;
+      const auto *base = llvm::dyn_cast<VarDecl>(key.base);
+      bool reached = key.field && base && base->getType()->isPointerType() &&
+                     (member ? member->getMemberDecl() == key.field
+                             : key.field->getType().getCanonicalType().getUnqualifiedType() == stored);
+      if (!reached) {
+        ++it;
+        continue;
+      }
+      // Unknown rather than absent: an absent field of a parameter reads as the block it
+      // pointed to on entry, which the function may have released since.
+      PointerValue old = std::exchange(it->second, untrackedValue());
+      ++it;
+      forgetGuardsOn(key, s);
+      forgetUnreachableReleased(old, s);
+    }
   }
 
   // A released object that no pointer refers to any more cannot be released or used again
