@@ -850,6 +850,9 @@ private:
   std::map<const Expr *, PointerValue> callCache_;
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
+  // The block an allocation made in an earlier loop iteration, while a pointer still names
+  // it when the allocation runs again (see retireEarlierBlock): a key of its own per site.
+  std::map<const Expr *, std::unique_ptr<char>> earlierBlocks_;
   std::map<const void *, std::set<unsigned>> nullParamsAtAllocation_;  // allocation -> parameters NULL there
   // The indices of the parameters tested and found NULL on every path to here.
   std::set<unsigned> nullParamIndices(const State &s) const {
@@ -2249,8 +2252,61 @@ private:
     emit(e);
   }
 
+  // An allocation that runs again while a pointer still names the block it made before
+  // (`tmp = alloc(2 * space); copy(tmp, buf); release(buf); buf = tmp;` growing a buffer
+  // in a loop) makes another block: the earlier one moves to a key of its own, so that
+  // releasing it does not release the new one. Earlier blocks of all iterations before
+  // share that key, with what happened to any of them.
+  void retireEarlierBlock(const Expr *at, State &s) {
+    auto current = s.objects.find(at);
+    if (current == s.objects.end()) return;
+    // Named by a pointer other than the one the new block goes into: `p = alloc()` again
+    // with nothing else holding p's block keeps one object, as when the loop runs once.
+    std::optional<PathKey> assignee = assigneeOf(at);
+    bool named = false;
+    for (const auto &[k, v] : s.pointers)
+      named |= !(assignee && k == *assignee) && std::binary_search(v.objects.begin(), v.objects.end(), at);
+    if (!named) return;
+    std::unique_ptr<char> &slot = earlierBlocks_[at];
+    if (!slot) slot = std::make_unique<char>();
+    const void *earlier = slot.get();
+    if (auto nulls = nullParamsAtAllocation_.find(at); nulls != nullParamsAtAllocation_.end())
+      nullParamsAtAllocation_.try_emplace(earlier, nulls->second);
+    if (storedInCallerMemory_.count(at)) storedInCallerMemory_.insert(earlier);
+    MemoryObjectFacts facts = current->second;
+    s.objects.erase(current);
+    auto [kept, fresh] = s.objects.try_emplace(earlier, facts);
+    if (!fresh) kept->second.bits |= facts.bits;
+    bool uninitialized = s.uninitialized.erase(at) > 0;
+    if (uninitialized && fresh) s.uninitialized.insert(earlier);
+    else if (!uninitialized) s.uninitialized.erase(earlier);
+    s.initializedPrefix.erase(at);
+    s.initializedPrefix.erase(earlier);
+    for (auto &[k, v] : s.pointers) {
+      auto o = std::lower_bound(v.objects.begin(), v.objects.end(), at);
+      if (o == v.objects.end() || *o != at) continue;
+      v.objects.erase(o);
+      auto e = std::lower_bound(v.objects.begin(), v.objects.end(), earlier);
+      if (e == v.objects.end() || *e != earlier) v.objects.insert(e, earlier);
+    }
+  }
+
+  // The pointer an expression's value goes straight into: `p = e`, `T *p = e`.
+  std::optional<PathKey> assigneeOf(const Expr *e) {
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    const Stmt *parent = parents_->getParentIgnoreParenCasts(e);
+    if (const auto *b = llvm::dyn_cast_or_null<BinaryOperator>(parent); b && b->getOpcode() == BO_Assign)
+      return pathOf(b->getLHS());
+    if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(parent))
+      for (const Decl *d : ds->decls())
+        if (const auto *vd = llvm::dyn_cast<VarDecl>(d); vd && vd->getInit() && stripParensAndCasts(vd->getInit()) == e)
+          return PathKey{vd, nullptr};
+    return std::nullopt;
+  }
+
   PointerValue allocation(const Expr *at, AllocKind kind, const std::string &allocator, bool mayBeNull, bool zeroed,
                           State &s) {
+    retireEarlierBlock(at, s);
     MemoryObjectFacts obj;
     obj.bits = MemoryObjectFacts::Allocated;
     obj.kind = kind;
