@@ -1267,7 +1267,34 @@ private:
     s.uninitialized.erase(vd);
     PointerValue v = eval(vd->getInit(), s);
     if (t->isPointerType()) s.pointers[key] = v;
+    if (t->isRecordType()) copyStruct(key, nullptr, vd->getInit(), s);
     noteResult(vd, vd->getInit(), s);
+  }
+
+  // `dst = src` of a whole struct: src's pointer fields go where dst is. Into a local struct
+  // variable they become the values of its fields; anywhere else (`*payload = message`,
+  // `out->bytes = message`, `chunk.bytes = message`) they are stored where no path follows
+  // them, as a pointer stored there would be. `dst` is the variable's path when it has one.
+  void copyStruct(std::optional<PathKey> dst, const Expr *lhs, const Expr *rhs, State &s) {
+    const auto *ref = rhs ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(rhs)) : nullptr;
+    const auto *src = ref ? llvm::dyn_cast<VarDecl>(ref->getDecl()) : nullptr;
+    if (!src || (dst && dst->base == src && !dst->field)) return;
+    std::vector<std::pair<const FieldDecl *, PointerValue>> fields;
+    for (const auto &[k, v] : s.pointers)
+      if (k.base == src && k.field) fields.emplace_back(k.field, v);
+    if (dst && !dst->field) {
+      std::erase_if(s.pointers, [&](const auto &kv) { return kv.first.base == dst->base && kv.first.field; });
+      for (const auto &[field, v] : fields) s.pointers[PathKey{dst->base, field}] = v;
+      return;
+    }
+    const bool callers = lhs && rootedInCallerMemory(rootVariable(lhs));
+    for (const auto &[field, v] : fields) {
+      escape(v, s);
+      if (callers) {
+        markStoredOutside(v, s);
+        noteStoredInCallerMemory(v);
+      }
+    }
   }
 
   // ----- branch conditions: null checks -----
@@ -1903,6 +1930,7 @@ private:
       if (b->getOpcode() == BO_Assign) {
         PointerValue v = eval(b->getRHS(), s);
         noteResult(b->getLHS(), b->getRHS(), s);
+        if (b->getLHS()->getType()->isRecordType()) copyStruct(pathOf(b->getLHS()), b->getLHS(), b->getRHS(), s);
         if (const auto *rc = llvm::dyn_cast<CallExpr>(stripParensAndCasts(b->getRHS())))
           if (rc->getDirectCallee() && libraryRole(tu_.names.name(rc->getDirectCallee())) == LibRole::Reallocates)
             pendingRealloc_ = rc;
