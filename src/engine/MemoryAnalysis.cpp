@@ -195,6 +195,10 @@ struct MemState {
   std::map<llvm::FoldingSetNodeID, unsigned> testedCalls;
   // What is known of flags (see PointerValue::nullWhen) on every path to here.
   std::map<const void *, FlagFact> flags;
+  // Per allocated object: what the flags held on every path where it was allocated
+  // (`if (want) p = malloc(n); ... if (!want) return;`). A branch where a flag holds
+  // otherwise is a path where the object was never made.
+  std::map<const void *, std::map<const void *, FlagFact>> allocatedWhen;
 
   // A value that may be NULL on this side of a join: what is known of the flags here holds
   // on its NULL paths too.
@@ -234,6 +238,21 @@ struct MemState {
       pointers.emplace(k, nv);
       changed = true;
     }
+    // An object on both sides keeps the flag facts true where either made it; an object on
+    // one side only was made on that side's paths alone, with that side's facts.
+    for (auto it = allocatedWhen.begin(); it != allocatedWhen.end();) {
+      auto other = o.allocatedWhen.find(it->first);
+      if (other != o.allocatedWhen.end()) changed |= joinFlagFacts(it->second, other->second);
+      else if (o.objects.count(it->first)) it->second.clear();
+      if (it->second.empty()) {
+        it = allocatedWhen.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+    for (const auto &[k, facts] : o.allocatedWhen)
+      if (!objects.count(k)) changed |= allocatedWhen.emplace(k, facts).second;
     for (const auto &[k, v] : o.objects) {
       auto it = objects.find(k);
       if (it == objects.end()) {
@@ -900,10 +919,11 @@ private:
 
   // ----- flags: integer locals that say which way an earlier branch went -----
 
-  // A local of this function (not one captured from outside) of integer type whose every
+  // A local of this function (not one captured from outside) of integer type, or a pointer
+  // tested for NULL (`if (type) decoded = alloc(type); ... if (!type) return;`), whose every
   // write is an assignment, increment or decrement written in the body.
   bool isFlag(const VarDecl *vd) {
-    if (!vd->hasLocalStorage() || !vd->getType()->isIntegralOrEnumerationType() ||
+    if (!vd->hasLocalStorage() || !(vd->getType()->isIntegralOrEnumerationType() || vd->getType()->isPointerType()) ||
         vd->getDeclContext() != static_cast<const DeclContext *>(fd_))
       return false;
     auto cached = flags_.find(vd);
@@ -950,10 +970,35 @@ private:
     }
     if (value) s.flags[vd] = FlagFact::equalTo(*value);
     else s.flags.erase(vd);
+    forgetAllocationConditionsOn(vd, s);
+  }
+  // The flag changes: what it held where objects were made says nothing of it from here.
+  static void forgetAllocationConditionsOn(const void *flag, State &s) {
+    for (auto it = s.allocatedWhen.begin(); it != s.allocatedWhen.end();) {
+      it->second.erase(flag);
+      it = it->second.empty() ? s.allocatedWhen.erase(it) : std::next(it);
+    }
+  }
+  // A branch where `flag == value` (equal) or `flag != value` holds: objects made only where
+  // it held otherwise do not exist on this branch.
+  void dropObjectsNotMadeWhen(const void *flag, bool equal, long long value, State &s) {
+    std::vector<const void *> absent;
+    for (const auto &[o, facts] : s.allocatedWhen)
+      if (auto f = facts.find(flag); f != facts.end() && !f->second.allows(equal, value)) absent.push_back(o);
+    for (const void *o : absent) {
+      s.allocatedWhen.erase(o);
+      s.objects.erase(o);
+      s.uninitialized.erase(o);
+      s.initializedPrefix.erase(o);
+      for (auto &[k, v] : s.pointers)
+        if (auto at = std::lower_bound(v.objects.begin(), v.objects.end(), o); at != v.objects.end() && *at == o)
+          v.objects.erase(at);
+    }
   }
   // A branch where `flag == value` (equal) or `flag != value` holds: a pointer whose NULL
   // paths all had the flag otherwise is not NULL on this branch.
   void refineFlag(const void *flag, bool equal, long long value, State &s) {
+    dropObjectsNotMadeWhen(flag, equal, value, s);
     // What every path here knows of the flag holds on the NULL paths too (a state that no
     // join has reached yet has not copied it into the pointers).
     auto everywhere = s.flags.find(flag);
@@ -1101,6 +1146,7 @@ private:
       const void *key = &*it;
       for (auto &[k, v] : s.pointers) v.nullWhen.erase(key);
       s.flags.erase(key);
+      forgetAllocationConditionsOn(key, s);
     }
   }
 
@@ -1358,6 +1404,9 @@ private:
         flag = flagIn(b->getRHS());
         other = b->getLHS();
       }
+      // A pointer flag is compared with NULL only; that goes through the operand below,
+      // which refines the pointer's own facts too.
+      if (flag && flag->getType()->isPointerType()) flag = nullptr;
       std::optional<long long> zero = integerConstant(other, tu_.ctx);
       if (flag && !(zero && *zero == 0)) {
         if (!other->isValueDependent() && other->isIntegerConstantExpr(tu_.ctx)) {
@@ -2345,6 +2394,8 @@ private:
     if (!first) keepCommon(seen->second, nullHere);
     obj.allocator = "'" + allocator + "'";
     s.objects[at] = obj;
+    if (s.flags.empty()) s.allocatedWhen.erase(at);
+    else s.allocatedWhen[at] = s.flags;
     if (!zeroed) s.uninitialized.insert(at);
     else s.uninitialized.erase(at);
     PointerValue v;
