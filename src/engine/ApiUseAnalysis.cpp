@@ -250,6 +250,10 @@ public:
     for (int depth = 0; m && depth < 8; ++depth) {
       const auto *field = llvm::dyn_cast<FieldDecl>(m->getMemberDecl());
       if (!field || (field->getFieldIndex() != 0 && !field->getParent()->isUnion())) return false;
+      // A C++ class with a base or a vtable does not start with its first field.
+      if (const auto *cxx = llvm::dyn_cast<CXXRecordDecl>(field->getParent());
+          cxx && cxx->hasDefinition() && (cxx->getNumBases() > 0 || cxx->isDynamicClass()))
+        return false;
       QualType outer = m->getBase()->getType();
       if (m->isArrow()) outer = outer->getPointeeType();
       if (outer.isNull()) return false;

@@ -469,6 +469,9 @@ struct MemTu {
   std::set<std::string> usedExternal;
   std::map<std::pair<const void *, const MemoryChecker *>, Finding> found;
   UsrCache usrs;
+  // The key of the block an allocation site made in an earlier loop iteration (see
+  // retireEarlierBlock). Kept for the whole TU: findings are told apart by object key.
+  std::map<const Expr *, std::unique_ptr<char>> earlierBlocks;
 
   MemTu(ASTContext &c, const std::vector<const MemoryChecker *> &ch, const ExternalSummaries *ext)
       : ctx(c), checkers(ch), external(ext), locations(c.getSourceManager()) {}
@@ -869,9 +872,6 @@ private:
   std::map<const Expr *, PointerValue> callCache_;
   std::set<std::pair<const ValueDecl *, const FieldDecl *>> entryObjects_;  // stable keys for field objects
   std::map<const Expr *, std::vector<const void *>> reallocatedFrom_;     // realloc call -> old blocks
-  // The block an allocation made in an earlier loop iteration, while a pointer still names
-  // it when the allocation runs again (see retireEarlierBlock): a key of its own per site.
-  std::map<const Expr *, std::unique_ptr<char>> earlierBlocks_;
   std::map<const void *, std::set<unsigned>> nullParamsAtAllocation_;  // allocation -> parameters NULL there
   // The indices of the parameters tested and found NULL on every path to here.
   std::set<unsigned> nullParamIndices(const State &s) const {
@@ -1328,9 +1328,21 @@ private:
     std::vector<std::pair<const FieldDecl *, PointerValue>> fields;
     for (const auto &[k, v] : s.pointers)
       if (k.base == src && k.field) fields.emplace_back(k.field, v);
-    if (dst && !dst->field) {
-      std::erase_if(s.pointers, [&](const auto &kv) { return kv.first.base == dst->base && kv.first.field; });
+    const auto *dstVar = dst ? llvm::dyn_cast<VarDecl>(dst->base) : nullptr;
+    if (dst && !dst->field && dstVar && !dstVar->hasGlobalStorage()) {
+      std::vector<PointerValue> old;
+      for (auto it = s.pointers.begin(); it != s.pointers.end();) {
+        if (it->first.base != dst->base || !it->first.field) {
+          ++it;
+          continue;
+        }
+        old.push_back(std::move(it->second));
+        PathKey key = it->first;
+        it = s.pointers.erase(it);
+        forgetGuardsOn(key, s);
+      }
       for (const auto &[field, v] : fields) s.pointers[PathKey{dst->base, field}] = v;
+      for (const PointerValue &v : old) forgetUnreachableReleased(v, s);
       return;
     }
     const bool callers = lhs && rootedInCallerMemory(rootVariable(lhs));
@@ -1717,7 +1729,8 @@ private:
         }
         // An array member (`set.bits[i] = ...`) has no prefix of its own: the write
         // initializes its struct, as a write of any other member does (below).
-        if (!objects.empty() || !llvm::isa<MemberExpr>(a->getBase()->IgnoreParenImpCasts())) return;
+        const auto *member = llvm::dyn_cast<MemberExpr>(a->getBase()->IgnoreParenImpCasts());
+        if (!objects.empty() || !member || !member->getType()->isArrayType()) return;
       }
     }
     if (const VarDecl *root = rootVariable(target)) {
@@ -2270,6 +2283,9 @@ private:
   // or `pp[i]` in any field of the stored type. What those paths held is no longer known.
   // Only fields reached through a pointer: a local struct's own fields are reached by name.
   void forgetFieldsTheStoreMayReach(const Expr *l, State &s) {
+    // Into a local array or struct (`parts[0] = name`): its own storage, named by no field path.
+    if (const VarDecl *root = rootVariable(l); root && root->hasLocalStorage() && !root->getType()->isPointerType())
+      return;
     const auto *member = llvm::dyn_cast<MemberExpr>(l);
     const QualType stored = l->getType().getCanonicalType().getUnqualifiedType();
     for (auto it = s.pointers.begin(); it != s.pointers.end();) {
@@ -2344,7 +2360,7 @@ private:
     for (const auto &[k, v] : s.pointers)
       named |= !(assignee && k == *assignee) && std::binary_search(v.objects.begin(), v.objects.end(), at);
     if (!named) return;
-    std::unique_ptr<char> &slot = earlierBlocks_[at];
+    std::unique_ptr<char> &slot = tu_.earlierBlocks[at];
     if (!slot) slot = std::make_unique<char>();
     const void *earlier = slot.get();
     if (auto nulls = nullParamsAtAllocation_.find(at); nulls != nullParamsAtAllocation_.end())
@@ -2353,12 +2369,22 @@ private:
     MemoryObjectFacts facts = current->second;
     s.objects.erase(current);
     auto [kept, fresh] = s.objects.try_emplace(earlier, facts);
-    if (!fresh) kept->second.bits |= facts.bits;
+    // An older block released before (and still named by a dangling pointer) must not make
+    // the live one retired now look released: its uses would be reported.
+    if (!fresh && (kept->second.bits & MemoryObjectFacts::Released) && !(facts.bits & MemoryObjectFacts::Released))
+      kept->second = facts;
+    else if (!fresh)
+      kept->second.bits |= facts.bits;
     bool uninitialized = s.uninitialized.erase(at) > 0;
     if (uninitialized && fresh) s.uninitialized.insert(earlier);
     else if (!uninitialized) s.uninitialized.erase(earlier);
     s.initializedPrefix.erase(at);
     s.initializedPrefix.erase(earlier);
+    // What a realloc or a release-on-failure recorded of the old block now names its new key.
+    for (auto &[call, olds] : reallocatedFrom_) std::replace(olds.begin(), olds.end(), static_cast<const void *>(at), earlier);
+    for (auto &[call, olds] : releasedOnFailure_)
+      for (auto &[o, f] : olds)
+        if (o == at) o = earlier;
     for (auto &[k, v] : s.pointers) {
       auto o = std::lower_bound(v.objects.begin(), v.objects.end(), at);
       if (o == v.objects.end() || *o != at) continue;
