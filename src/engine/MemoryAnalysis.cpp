@@ -971,6 +971,80 @@ private:
     if (value) s.flags[vd] = FlagFact::equalTo(*value);
     else s.flags.erase(vd);
     forgetAllocationConditionsOn(vd, s);
+    // The relations it takes part in (`len > max`) say nothing from here on.
+    if (auto rel = relationsOf_.find(vd); rel != relationsOf_.end())
+      for (const void *key : rel->second) {
+        for (auto &[k, v] : s.pointers) v.nullWhen.erase(key);
+        s.flags.erase(key);
+        forgetAllocationConditionsOn(key, s);
+      }
+  }
+
+  // ----- relations: `if (len > max) buf = malloc(len); ... if (len > max) free(buf);` -----
+  //
+  // A comparison of two integer expressions made of flags and constants only (no memory
+  // read, no call) is a flag of its own whose value is the sign of their difference: -1, 0
+  // or 1. A write of any flag in it forgets it, so it holds exactly as long as both sides
+  // keep their values. The operands keep their implicit conversions, so a signed and an
+  // unsigned comparison of the same variables are different relations.
+
+  // Whether `e` is made of flags, constants and arithmetic only; collects the flags.
+  bool pureOfFlags(const Expr *e, std::set<const VarDecl *> &vars, unsigned depth = 0) {
+    if (depth > 8 || e->isValueDependent() || !e->getType()->isIntegralOrEnumerationType()) return false;
+    e = e->IgnoreParens();
+    if (llvm::isa<IntegerLiteral>(e) || llvm::isa<CharacterLiteral>(e)) return true;
+    if (const auto *d = llvm::dyn_cast<DeclRefExpr>(e)) {
+      if (llvm::isa<EnumConstantDecl>(d->getDecl())) return true;
+      const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
+      if (!vd || !vd->getType()->isIntegralOrEnumerationType() || !isFlag(vd)) return false;
+      vars.insert(vd);
+      return true;
+    }
+    if (const auto *c = llvm::dyn_cast<ImplicitCastExpr>(e))
+      return (c->getCastKind() == CK_LValueToRValue || c->getCastKind() == CK_IntegralCast) &&
+             pureOfFlags(c->getSubExpr(), vars, depth + 1);
+    if (const auto *c = llvm::dyn_cast<CStyleCastExpr>(e))
+      return c->getCastKind() == CK_IntegralCast && pureOfFlags(c->getSubExpr(), vars, depth + 1);
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(e))
+      return (u->getOpcode() == UO_Minus || u->getOpcode() == UO_Not) && pureOfFlags(u->getSubExpr(), vars, depth + 1);
+    if (const auto *b = llvm::dyn_cast<BinaryOperator>(e))
+      return (b->isAdditiveOp() || b->isMultiplicativeOp() || b->isShiftOp() || b->isBitwiseOp()) &&
+             pureOfFlags(b->getLHS(), vars, depth + 1) && pureOfFlags(b->getRHS(), vars, depth + 1);
+    if (llvm::isa<UnaryExprOrTypeTraitExpr>(e)) return true;  // sizeof, alignof: constants
+    return false;
+  }
+
+  void refineRelation(const BinaryOperator *b, bool truth, State &s) {
+    if (!b->isRelationalOp() && !b->isEqualityOp()) return;
+    std::set<const VarDecl *> vars;
+    if (!pureOfFlags(b->getLHS(), vars) || !pureOfFlags(b->getRHS(), vars) || vars.empty()) return;
+    llvm::FoldingSetNodeID lhs, rhs;
+    b->getLHS()->IgnoreParens()->Profile(lhs, tu_.ctx, /*Canonical=*/true);
+    b->getRHS()->IgnoreParens()->Profile(rhs, tu_.ctx, /*Canonical=*/true);
+    // sign(lhs - rhs); with the operands in canonical order, the sign flips.
+    const bool swapped = rhs < lhs;
+    std::pair<llvm::FoldingSetNodeID, llvm::FoldingSetNodeID> operands =
+        swapped ? std::make_pair(rhs, lhs) : std::make_pair(lhs, rhs);
+    if (operands.first == operands.second) return;
+    std::unique_ptr<char> &slot = relationKeys_[operands];
+    if (!slot) {
+      slot = std::make_unique<char>();
+      for (const VarDecl *vd : vars) relationsOf_[vd].push_back(slot.get());
+    }
+    // The comparison as `sign == v` (equal) or `sign != v` on this branch.
+    bool equal = true;
+    long long v = 0;
+    switch (b->getOpcode()) {
+    case BO_LT: equal = truth; v = -1; break;
+    case BO_GT: equal = truth; v = 1; break;
+    case BO_LE: equal = !truth; v = 1; break;
+    case BO_GE: equal = !truth; v = -1; break;
+    case BO_EQ: equal = truth; v = 0; break;
+    case BO_NE: equal = !truth; v = 0; break;
+    default: return;
+    }
+    if (swapped) v = -v;
+    refineFlag(slot.get(), equal, v, s);
   }
   // The flag changes: what it held where objects were made says nothing of it from here.
   static void forgetAllocationConditionsOn(const void *flag, State &s) {
@@ -1212,6 +1286,10 @@ private:
   std::set<std::pair<PathKey, const MemoryChecker *>> reportedPaths_;
   const Expr *addressOfMember_ = nullptr;  // the `p->f` of an `&p->f` being evaluated
   std::map<const VarDecl *, bool> flags_;    // isFlag(), per variable
+  // Relations between two integer expressions of flags and constants (see refineRelation):
+  // a key per pair of operands, and the keys each flag takes part in.
+  std::map<std::pair<llvm::FoldingSetNodeID, llvm::FoldingSetNodeID>, std::unique_ptr<char>> relationKeys_;
+  std::map<const VarDecl *, std::vector<const void *>> relationsOf_;
   std::map<const VarDecl *, bool> predicateObjects_;  // isPredicateObject(), per variable
   // One key per (object, const method) pair a branch tested: `s.ok()` is a flag of its own.
   std::set<std::pair<const VarDecl *, const CXXMethodDecl *>> predicates_;
@@ -1406,6 +1484,7 @@ private:
   void refine(const Expr *cond, bool truth, State &s, unsigned depth) {
     if (depth > 16) return;
     cond = withoutBranchHint(cond);
+    if (const auto *rel = llvm::dyn_cast<BinaryOperator>(cond->IgnoreParens())) refineRelation(rel, truth, s);
     if (const VarDecl *flag = flagIn(cond)) refineFlag(flag, !truth, 0, s);  // `if (found)`
     if (const void *pred = predicateIn(cond)) refineFlag(pred, !truth, 0, s);  // `if (s.ok())`
     if (const auto *b = llvm::dyn_cast<BinaryOperator>(stripParensAndCasts(cond)); b && b->isEqualityOp()) {
