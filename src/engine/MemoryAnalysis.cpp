@@ -973,11 +973,14 @@ private:
     forgetAllocationConditionsOn(vd, s);
     // The relations it takes part in (`len > max`) say nothing from here on.
     if (auto rel = relationsOf_.find(vd); rel != relationsOf_.end())
-      for (const void *key : rel->second) {
-        for (auto &[k, v] : s.pointers) v.nullWhen.erase(key);
-        s.flags.erase(key);
-        forgetAllocationConditionsOn(key, s);
-      }
+      for (const void *key : rel->second) forgetFlag(key, s);
+  }
+  // A flag that may hold anything now: no pointer's NULL paths, no path and no object's
+  // allocation say anything of it any more.
+  static void forgetFlag(const void *flag, State &s) {
+    for (auto &[k, v] : s.pointers) v.nullWhen.erase(flag);
+    s.flags.erase(flag);
+    forgetAllocationConditionsOn(flag, s);
   }
 
   // ----- relations: `if (len > max) buf = malloc(len); ... if (len > max) free(buf);` -----
@@ -1216,12 +1219,8 @@ private:
   }
   // `s = ...`, `s.reset()` or a new `s`: every predicate of `s` may answer otherwise now.
   void notePredicateObjectWrite(const VarDecl *vd, State &s) {
-    for (auto it = predicates_.lower_bound({vd, nullptr}); it != predicates_.end() && it->first == vd; ++it) {
-      const void *key = &*it;
-      for (auto &[k, v] : s.pointers) v.nullWhen.erase(key);
-      s.flags.erase(key);
-      forgetAllocationConditionsOn(key, s);
-    }
+    for (auto it = predicates_.lower_bound({vd, nullptr}); it != predicates_.end() && it->first == vd; ++it)
+      forgetFlag(&*it, s);
   }
 
   void noteReleasingReturn(const ReturnStmt *rs, const State &s) {
