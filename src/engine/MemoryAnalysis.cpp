@@ -2601,6 +2601,16 @@ private:
     }
   }
 
+  // Whether every block the pointer may hold is tracked and already released.
+  bool releasedOnEveryObject(const PointerValue &v, const State &s) const {
+    if (v.objects.empty() || v.untracked) return false;
+    for (const void *o : v.objects) {
+      auto it = s.objects.find(o);
+      if (it == s.objects.end() || !(it->second.bits & MemoryObjectFacts::Released)) return false;
+    }
+    return true;
+  }
+
   void useThroughCall(const Expr *arg, const PointerValue &v, const CallExpr *call, const std::string &callee,
                       bool dereferences, bool unchecked, State &s) {
     if (dereferences) noteParameterDereference(v, s, unchecked);
@@ -2793,7 +2803,20 @@ private:
           }
           auto k = sum->releaseKinds.find(i);
           ReleaseKind kind = k == sum->releaseKinds.end() ? ReleaseKind::Free : static_cast<ReleaseKind>(k->second);
-          release(arg, arg, kind, "'" + name + "'", s);
+          // A callee that reads the block and releases it (`int b = *a * *a; ...; free(a);`),
+          // given a block already released, first reads freed memory: that is the fault the
+          // program meets, and the one a sanitizer reports, so it is reported instead of the
+          // double free.
+          bool readsFirst = sum->dereferences.count(i) && releasedOnEveryObject(v, s);
+          if (readsFirst) {
+            useThroughCall(arg, v, call, name, true, sum->dereferencesUnchecked.count(i) > 0, s);
+            bool wasReporting = reporting;
+            reporting = false;
+            release(arg, arg, kind, "'" + name + "'", s);
+            reporting = wasReporting;
+          } else {
+            release(arg, arg, kind, "'" + name + "'", s);
+          }
           continue;
         }
         bool derefs = role == LibRole::ReadsArgs || (sum && sum->dereferences.count(i));
