@@ -25,7 +25,7 @@ std::string normalized(const std::string &name) {
 // that undoes `rehash(v, old, new)` with `rehash(v, new, old)`).
 bool alsoCalledStraight(const ApiUseEvent &e, size_t i, size_t j) {
   if (!e.callsOfCallee) return false;
-  std::string ai = normalized(e.args[i].ownName()), aj = normalized(e.args[j].ownName());
+  std::string ai = normalized(e.args[i].passedName()), aj = normalized(e.args[j].passedName());
   for (const std::vector<std::string> &call : *e.callsOfCallee)
     if (call.size() > j && normalized(call[i]) == aj && normalized(call[j]) == ai) return true;
   return false;
@@ -56,10 +56,10 @@ public:
     }
     size_t n = std::min(e.args.size(), e.parameters.size());
     for (size_t i = 0; i < n; ++i) {
-      std::string ai = normalized(e.args[i].ownName()), pi = normalized(e.parameters[i]);
+      std::string ai = normalized(e.args[i].passedName()), pi = normalized(e.parameters[i]);
       if (ai.empty() || pi.empty() || ai == pi) continue;
       for (size_t j = i + 1; j < n; ++j) {
-        std::string aj = normalized(e.args[j].ownName()), pj = normalized(e.parameters[j]);
+        std::string aj = normalized(e.args[j].passedName()), pj = normalized(e.parameters[j]);
         if (aj.empty() || pj.empty() || ai != pj || aj != pi) continue;
         if (alsoCalledStraight(e, i, j)) continue;
         Verdict v;

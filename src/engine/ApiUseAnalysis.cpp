@@ -561,6 +561,7 @@ private:
     } else if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) {
       f.variable = text(m);
     } else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
+      if (const auto *fd = llvm::dyn_cast<FunctionDecl>(d->getDecl())) f.function = fd->getNameAsString();
       const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
       if (!vd) return f;
       f.variable = vd->getNameAsString();

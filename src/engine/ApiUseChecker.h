@@ -24,6 +24,7 @@ struct ArgumentFacts {
   std::string producer;                // the function whose result it is (directly or through a variable)
   std::string macro;                   // the macro it was written as (`RSA_NO_PADDING`), if any
   std::string variable;                // the variable or field it names (`password`, `cfg->passwd`)
+  std::string function;                // the function it names, passed by address (`on_error`)
   bool constantBytes = false;          // an array initialized with constants only (`key[16] = {0x..}`)
   std::optional<long long> integer;    // its value, when it is an integer constant
   Location definedAt;                  // where the literal, producing call or array was written
@@ -37,6 +38,9 @@ struct ArgumentFacts {
     size_t p = variable.find_last_of(".>");
     return p == std::string::npos ? variable : variable.substr(p + 1);
   }
+  // The name an argument goes by where it is passed: a variable's own name, or the name of
+  // a function passed as a callback.
+  std::string passedName() const { return variable.empty() ? function : ownName(); }
 };
 
 // A scalar type, as far as reinterpreting its bytes matters.
