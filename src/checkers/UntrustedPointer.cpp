@@ -25,9 +25,11 @@ public:
     Verdict v;
     bool offset = e.op == "offset";
     v.cwe = offset ? 823 : 822;
-    v.message = "'" + e.subject + "' dereferences '" + e.variable + "', whose " +
-                (offset ? "offset" : "address") + " comes from " + (e.value.originWhat.empty() ? "input" : e.value.originWhat) +
-                " unchecked";
+    std::string from = e.value.originWhat.empty() ? "input" : e.value.originWhat;
+    // An integer converted without a cast is wrong whatever it holds; an external one is
+    // wrong because nothing checked it.
+    v.message = "'" + e.subject + "' dereferences '" + e.variable + "', whose " + (offset ? "offset" : "address") +
+                " comes from " + from + (e.value.external ? " unchecked" : "");
     if (e.value.origin.valid())
       v.trace.push_back({TraceStep::Kind::Source, e.value.origin, "the value comes from " + e.value.originWhat + " here"});
     return v;

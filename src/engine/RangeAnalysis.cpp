@@ -370,7 +370,9 @@ public:
       const ParmVarDecl *p = fd_->getParamDecl(i);
       const ParamFacts &f = it->second[i];
       if (f.value && isTracked(p)) s.values[p] = *f.value;
-      if (f.buffer && f.buffer->bytes >= 0) s.buffers[p] = *f.buffer;
+      // A size, or an address chosen outside the program (`process((int *)input)`): the
+      // callee's dereference is where that address is used.
+      if (f.buffer && (f.buffer->bytes >= 0 || f.buffer->untrusted != BufferFacts::Trusted)) s.buffers[p] = *f.buffer;
     }
     return s;
   }
@@ -1985,7 +1987,8 @@ private:
     }
     const Expr *x = e->IgnoreParens();
     while (const auto *c = llvm::dyn_cast<CastExpr>(x)) {
-      if (c->getCastKind() == CK_IntegralToPointer) return addressFromInteger(c->getSubExpr(), s);
+      if (c->getCastKind() == CK_IntegralToPointer)
+        return addressFromInteger(c->getSubExpr(), s, llvm::isa<ImplicitCastExpr>(c));
       x = c->getSubExpr()->IgnoreParens();
     }
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
@@ -2060,14 +2063,37 @@ private:
 
   // A pointer made from an integer: untrusted when the integer is external and unchecked
   // (a constant address, or one computed from another pointer, is the program's own).
-  std::optional<BufferFacts> addressFromInteger(const Expr *integer, State &s) {
+  // `implicit`: C does not convert an integer to a pointer without a cast (compilers that
+  // accept it warn): `ptr = input` or `ptr = arr[1]` meant `*ptr = ...` or `&arr[1]`, and
+  // whatever the integer holds becomes the address, external or not. A constant (`p = 0`
+  // is NULL) and the result of a function called without a declaration (whose int result
+  // is a truncated pointer, a different mistake) are left alone.
+  std::optional<BufferFacts> addressFromInteger(const Expr *integer, State &s, bool implicit = false) {
     ValueRange v = eval(integer, s);
-    if (!v.external || !uncheckedValue(v, integer->getType())) return std::nullopt;
+    bool uncheckedInput = v.external && uncheckedValue(v, integer->getType());
+    if (implicit && !uncheckedInput && !integer->isValueDependent() && !integer->isIntegerConstantExpr(tu_.ctx) &&
+        !calledWithoutDeclaration(integer)) {
+      v.external = false;
+      v.origin = loc(integer);
+      v.originWhat = "the integer '" + text(integer) + "', stored in a pointer without a cast";
+      BufferFacts b;
+      b.untrusted = BufferFacts::Address;
+      b.untrustedWhy = v;
+      b.name = text(integer);
+      return b;
+    }
+    if (!uncheckedInput) return std::nullopt;
     BufferFacts b;
     b.untrusted = BufferFacts::Address;
     b.untrustedWhy = v;
     b.name = text(integer);
     return b;
+  }
+
+  static bool calledWithoutDeclaration(const Expr *e) {
+    const auto *call = llvm::dyn_cast<CallExpr>(e->IgnoreParenImpCasts());
+    const FunctionDecl *fd = call ? call->getDirectCallee() : nullptr;
+    return fd && fd->isImplicit();
   }
 
   // An external value nothing has bounded: it still reaches its type's maximum (or, when
@@ -2384,9 +2410,9 @@ private:
       }
       if (arg->getType()->isPointerType() || arg->getType()->isArrayType()) {
         std::optional<BufferFacts> b = evalBufferQuiet(arg, s);
-        if (!b || b->bytes < 0) f.sawUnknownBuffer = true;
+        if (!b || (b->bytes < 0 && b->untrusted == BufferFacts::Trusted)) f.sawUnknownBuffer = true;
         else if (f.calls == 0) f.buffer = b;
-        else if (f.buffer && b->bytes != f.buffer->bytes) f.sawUnknownBuffer = true;
+        else if (f.buffer && (b->bytes != f.buffer->bytes || b->untrusted != f.buffer->untrusted)) f.sawUnknownBuffer = true;
         if (f.sawUnknownBuffer) f.buffer.reset();
       }
     }
@@ -2409,6 +2435,14 @@ private:
   }
 
   std::optional<BufferFacts> evalBufferQuiet(const Expr *e, State &s) {
+    // `write_word((uint32_t *)strtoul(arg, NULL, 16), v)`: an address made from an integer
+    // where it is passed (the call's value is cached, so nothing is evaluated twice).
+    const Expr *c = e->IgnoreParens();
+    while (const auto *cast = llvm::dyn_cast<CastExpr>(c)) {
+      if (cast->getCastKind() == CK_IntegralToPointer)
+        return addressFromInteger(cast->getSubExpr(), s, llvm::isa<ImplicitCastExpr>(cast));
+      c = cast->getSubExpr()->IgnoreParens();
+    }
     const Expr *x = stripParensAndCasts(e);
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x))
       if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) {
