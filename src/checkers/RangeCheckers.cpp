@@ -12,6 +12,7 @@ std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers() {
   v.push_back(makeUncontrolledRecursionChecker());
   v.push_back(makeSizeofPointerAllocationChecker());
   v.push_back(makeUntrustedPointerChecker());
+  v.push_back(makeStringLiteralWriteChecker());
   v.push_back(makeUncontrolledAllocationChecker());
   return v;
 }

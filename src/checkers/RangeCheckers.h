@@ -17,6 +17,7 @@ std::unique_ptr<RangeChecker> makeUncontrolledRecursionChecker(); // CWE-674
 std::unique_ptr<RangeChecker> makeSizeofPointerAllocationChecker(); // CWE-467
 std::unique_ptr<RangeChecker> makeUntrustedPointerChecker();  // CWE-822 / CWE-823
 std::unique_ptr<RangeChecker> makeUncontrolledAllocationChecker();  // CWE-789 (770)
+std::unique_ptr<RangeChecker> makeStringLiteralWriteChecker();  // CWE-758 / CWE-628
 
 std::vector<std::unique_ptr<RangeChecker>> makeRangeCheckers();
 

@@ -91,11 +91,14 @@ struct BufferFacts {
   // on some path; `externalWhat` says which.
   bool externalString = false;
   std::string externalWhat;
+  // A string literal on every path: writing into it is undefined (it lives in read-only
+  // memory on every common platform, and the program crashes).
+  bool readOnly = false;
   std::string name;
   Location declaredAt;
   bool operator==(const BufferFacts &o) const {
     return bytes == o.bytes && stringLength == o.stringLength && heap == o.heap && placeKnown == o.placeKnown &&
-           untrusted == o.untrusted && externalString == o.externalString;
+           untrusted == o.untrusted && externalString == o.externalString && readOnly == o.readOnly;
   }
 };
 
@@ -189,6 +192,8 @@ struct RangeState {
         j.name = other->second.name;
         j.declaredAt = other->second.declaredAt;
       }
+      if (it->second.bytes != kNullBuffer && other->second.bytes != kNullBuffer)
+        j.readOnly = it->second.readOnly && other->second.readOnly;
       j.stringLength = length;
       if (j.untrusted == BufferFacts::Trusted && other->second.untrusted != BufferFacts::Trusted) {
         j.untrusted = other->second.untrusted;
@@ -304,7 +309,18 @@ struct RangeTu {
     for (const RangeChecker *c : checkers) {
       if (!c->watches(e.kind)) continue;
       auto key = std::make_pair(e.key, c);
-      if (found.count(key)) continue;
+      // Events keyed by a pointer variable are reported once, at the first use in the
+      // text: the reporting pass may reach a loop's exit before its body.
+      bool earliest = e.kind == RangeEvent::Kind::UntrustedPointer || e.kind == RangeEvent::Kind::ReadOnlyWrite;
+      if (auto old = found.find(key); old != found.end()) {
+        if (!earliest || old->second.location.file != e.location.file || !(e.location < old->second.location)) continue;
+        std::optional<RangeChecker::Verdict> v = c->judge(e);
+        if (!v) continue;
+        found.erase(old);
+        found.emplace(key, findingOf(c->rule(), v->cwe, v->message, e.location, e.location, e.function,
+                                     std::move(v->trace), e.subject + "|" + e.op));
+        continue;
+      }
       std::optional<RangeChecker::Verdict> v = c->judge(e);
       if (!v) continue;
       found.emplace(key, findingOf(c->rule(), v->cwe, v->message, e.location, e.location, e.function,
@@ -1711,6 +1727,7 @@ private:
             checkIndex(a, true, s);
           }
         }
+        checkWriteThroughDeref(u->getSubExpr(), s);
         ValueRange v = eval(u->getSubExpr(), s);
         ValueRange one = exact(1);
         ValueRange r = arithmetic(u->isIncrementOp() ? BO_Add : BO_Sub, v, one);
@@ -1772,6 +1789,7 @@ private:
         } else if (element) {
           checkIndex(element, true, s);
         }
+        checkWriteThroughDeref(b->getLHS(), s);
         ValueRange l = eval(b->getLHS(), s);
         ValueRange r = eval(b->getRHS(), s);
         BinaryOperatorKind op = BinaryOperator::getOpForCompoundAssignment(b->getOpcode());
@@ -1910,7 +1928,15 @@ private:
           }
       return;
     }
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref)
+      checkReadOnlyWrite(u->getSubExpr(), l, s);
     eval(lhs, s);
+  }
+
+  // `*p += c`, `(*p)++`: a write through p.
+  void checkWriteThroughDeref(const Expr *target, State &s) {
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(stripParensAndCasts(target)); u && u->getOpcode() == UO_Deref)
+      checkReadOnlyWrite(u->getSubExpr(), u, s);
   }
 
   void checkDivision(const Expr *at, const Expr *divisor, const ValueRange &r) {
@@ -2004,6 +2030,8 @@ private:
       b.bytes = lit->getByteLength() + lit->getCharByteWidth();
       b.stringLength = lit->getLength();
       b.name = "a string literal";
+      b.readOnly = true;
+      b.declaredAt = loc(lit);
       return b;
     }
     if (const auto *call = llvm::dyn_cast<CallExpr>(x)) {
@@ -2232,7 +2260,37 @@ private:
     return b;
   }
 
+  // A write through `pointer` (as in `*pointer = c`, `pointer[i] = c`, a copy into it):
+  // one event per pointer variable that holds a string literal on every path.
+  void checkReadOnlyWrite(const Expr *pointer, const Expr *at, const State &s) {
+    const Expr *x = stripParensAndCasts(pointer);
+    for (;;) {
+      if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->isIncrementDecrementOp())
+        x = stripParensAndCasts(u->getSubExpr());
+      else if (const auto *b = llvm::dyn_cast<BinaryOperator>(x); b && b->isAdditiveOp() && b->getLHS()->getType()->isPointerType())
+        x = stripParensAndCasts(b->getLHS());
+      else
+        break;
+    }
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(x);
+    const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+    if (!vd || !vd->getType()->isPointerType()) return;
+    auto it = s.buffers.find(vd);
+    if (it == s.buffers.end() || !it->second.readOnly) return;
+    RangeEvent ev;
+    ev.kind = RangeEvent::Kind::ReadOnlyWrite;
+    ev.key = vd;
+    ev.location = loc(at);
+    ev.subject = text(at);
+    ev.variable = vd->getNameAsString();
+    ev.buffer = it->second.name;
+    ev.bufferDeclaredAt = it->second.declaredAt;
+    if (llvm::isa<ParmVarDecl>(vd)) ev.op = "parameter";
+    emit(ev);
+  }
+
   void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
+    if (write) checkReadOnlyWrite(a->getBase(), a, s);
     checkDereference(a->getBase(), a, s);
     ValueRange idx = eval(a->getIdx(), s);
     std::optional<BufferFacts> buf = evalBuffer(a->getBase(), s);
@@ -2329,6 +2387,7 @@ private:
 
   void checkCopy(const CallExpr *call, const std::string &name, unsigned dstArg, const ValueRange &bytes, State &s) {
     if (dstArg >= call->getNumArgs()) return;
+    checkReadOnlyWrite(call->getArg(dstArg), call, s);
     std::optional<BufferFacts> buf = destinationBuffer(call->getArg(dstArg), s);
     if (!buf || buf->bytes < 0) return;
     if (!(bytes.hi > buf->bytes)) return;
@@ -2412,7 +2471,9 @@ private:
         std::optional<BufferFacts> b = evalBufferQuiet(arg, s);
         if (!b || (b->bytes < 0 && b->untrusted == BufferFacts::Trusted)) f.sawUnknownBuffer = true;
         else if (f.calls == 0) f.buffer = b;
-        else if (f.buffer && (b->bytes != f.buffer->bytes || b->untrusted != f.buffer->untrusted)) f.sawUnknownBuffer = true;
+        else if (f.buffer && (b->bytes != f.buffer->bytes || b->untrusted != f.buffer->untrusted ||
+                              b->readOnly != f.buffer->readOnly))
+          f.sawUnknownBuffer = true;
         if (f.sawUnknownBuffer) f.buffer.reset();
       }
     }
@@ -2449,6 +2510,7 @@ private:
         auto it = s.buffers.find(vd);
         if (it != s.buffers.end()) return it->second;
       }
+    if (llvm::isa<StringLiteral>(x)) return evalBuffer(x, s);  // pure: its size and text
     return std::nullopt;
   }
 

@@ -41,12 +41,16 @@ struct RangeEvent {
   // written, `typeName` T, `elementBytes` sizeof(T), `bufferBytes` the size if known.
   // AllocationSize: a block from malloc/calloc/realloc/alloca or `new T[n]`; `value` is
   // its size in bytes (for calloc the product), `op` the allocator, `subject` the call.
+  // ReadOnlyWrite: a write (`*p = c`, `p[i] = c`, a copy into p) through a pointer that
+  // points to a string literal on every path; `variable` is the pointer, `buffer` and
+  // `bufferDeclaredAt` the literal, `op` "parameter" when the pointer is a parameter that
+  // every caller in the file sets to a literal.
   // UntrustedPointer: a pointer dereferenced whose address was chosen outside the program:
   // an external integer made a pointer (`op` "address") or an external offset added to
   // one (`op` "offset"); `variable` is the pointer, `value` that integer's range.
   enum class Kind {
     Division, Arithmetic, Narrowing, Index, Copy, EndlessLoop, Assertion, Recursion, Allocation, UntrustedPointer,
-    AllocationSize
+    AllocationSize, ReadOnlyWrite
   };
   Kind kind = Kind::Arithmetic;
   const void *key = nullptr;
