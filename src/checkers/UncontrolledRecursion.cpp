@@ -2,7 +2,9 @@
 // received (`f(n)`, or `f(n--)`, which passes the old value), and nothing else decides its
 // branches: whenever the call is reached, it is reached again, until the stack overflows.
 // Or every path through the function calls itself before it can return (a base case that
-// resets its argument instead of returning): once called, it never returns.
+// resets its argument instead of returning): once called, it never returns. Or a descent
+// by more than one step at a time jumps over base cases tested only for equality
+// (`if (n == 1) return 1; return fib(n - 1) + fib(n - 2);`).
 #include "checkers/RangeCheckers.h"
 
 namespace mamori {
@@ -24,6 +26,11 @@ public:
 
   std::optional<Verdict> judge(const RangeEvent &e) const override {
     Verdict v;
+    if (e.op == "steps over") {
+      v.message = "uncontrolled recursion: '" + e.subject + "' steps over the function's base case: " + e.variable +
+                  ", and the descent never ends";
+      return v;
+    }
     if (e.op == "every path") {
       v.message = "uncontrolled recursion: every path through the function reaches '" + e.subject +
                   "' before it can return, so once called it never returns";

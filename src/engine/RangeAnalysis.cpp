@@ -549,6 +549,16 @@ public:
     } calls;
     calls.self = fd_->getCanonicalDecl();
     calls.TraverseStmt(fd_->getBody());
+    if (const CallExpr *over = stepsOverBaseCase(calls.found)) {
+      RangeEvent e;
+      e.kind = RangeEvent::Kind::Recursion;
+      e.key = over;
+      e.location = loc(over);
+      e.subject = text(over);
+      e.op = "steps over";
+      e.variable = stepOverWhy_;
+      emit(e);
+    }
     for (const CallExpr *call : calls.found) {
       if (!repeatsItself(call)) continue;
       RangeEvent e;
@@ -558,6 +568,105 @@ public:
       e.subject = text(call);
       emit(e);
     }
+  }
+
+  // A descent that jumps over its only base cases: `fib(n)` stops at `n == 1` alone and
+  // calls both `fib(n - 1)` and `fib(n - 2)`: from n = 2 the second call passes 0, which
+  // no test stops, and the recursion descends until the stack overflows. Required: an
+  // integer parameter that the function never writes, tested only by `==`/`!=` against
+  // constants (B), and no other condition in the function; self-calls that pass it as
+  // `n - c` with constant c > 0 (every self-call passes it so), one of them with c = 1,
+  // so every value above B is reached. Reported at a call whose step c skips, from some
+  // value v = min(B) + k (0 < k < c) not in B, below min(B). The reason goes to
+  // stepOverWhy_.
+  std::string stepOverWhy_;
+  const CallExpr *stepsOverBaseCase(const std::vector<const CallExpr *> &selfCalls) {
+    if (selfCalls.empty()) return nullptr;
+    for (unsigned pi = 0; pi < fd_->getNumParams(); ++pi) {
+      const ParmVarDecl *param = fd_->getParamDecl(pi);
+      if (!param->getType()->isIntegerType()) continue;
+      auto isParam = [&](const Expr *e) {
+        const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+        return d && d->getDecl() == param;
+      };
+      // Steps of the self-calls.
+      std::vector<std::pair<const CallExpr *, i128>> steps;
+      bool allDescend = true;
+      for (const CallExpr *c : selfCalls) {
+        if (pi >= c->getNumArgs()) { allDescend = false; break; }
+        const auto *b = llvm::dyn_cast<BinaryOperator>(c->getArg(pi)->IgnoreParenImpCasts());
+        std::optional<i128> k = b && b->getOpcode() == BO_Sub && isParam(b->getLHS()) ? constant(b->getRHS()) : std::nullopt;
+        if (!k || *k <= 0) { allDescend = false; break; }
+        steps.push_back({c, *k});
+      }
+      if (!allDescend) continue;
+      // Conditions: every condition in the function reads the parameter only as `p == K`
+      // or `p != K` (joined with && / || / !), and reads nothing else.
+      struct Conditions : RecursiveASTVisitor<Conditions> {
+        const ParmVarDecl *param;
+        FunctionRanges *self;
+        std::set<i128> base;
+        bool ok = true;
+        bool equalityOnly(const Expr *e) {
+          e = e->IgnoreParenImpCasts();
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_LNot)
+            return equalityOnly(u->getSubExpr());
+          const auto *b = llvm::dyn_cast<BinaryOperator>(e);
+          if (!b) return false;
+          if (b->isLogicalOp()) return equalityOnly(b->getLHS()) && equalityOnly(b->getRHS());
+          if (!b->isEqualityOp()) return false;
+          const Expr *l = b->getLHS()->IgnoreParenImpCasts(), *r = b->getRHS()->IgnoreParenImpCasts();
+          auto named = [&](const Expr *x) {
+            const auto *d = llvm::dyn_cast<DeclRefExpr>(x);
+            return d && d->getDecl() == param;
+          };
+          std::optional<i128> k = named(l) ? self->constant(r) : named(r) ? self->constant(l) : std::nullopt;
+          if (!k) return false;
+          base.insert(*k);
+          return true;
+        }
+        bool test(Expr *cond) {
+          if (cond && !equalityOnly(cond)) ok = false;
+          return ok;
+        }
+        bool VisitIfStmt(IfStmt *x) { return test(x->getCond()); }
+        bool VisitWhileStmt(WhileStmt *x) { return test(x->getCond()); }
+        bool VisitDoStmt(DoStmt *x) { return test(x->getCond()); }
+        bool VisitForStmt(ForStmt *x) { return test(x->getCond()); }
+        bool VisitSwitchStmt(SwitchStmt *) { return ok = false; }
+        bool VisitConditionalOperator(ConditionalOperator *x) { return test(x->getCond()); }
+        bool VisitCXXTryStmt(CXXTryStmt *) { return ok = false; }
+        bool VisitUnaryOperator(UnaryOperator *u) {
+          if ((u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) && llvm::isa<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()) &&
+              llvm::cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts())->getDecl() == param)
+            ok = false;
+          return ok;
+        }
+        bool VisitBinaryOperator(BinaryOperator *b) {
+          if (b->isAssignmentOp())
+            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); d && d->getDecl() == param)
+              ok = false;
+          return ok;
+        }
+      } conditions;
+      conditions.param = param;
+      conditions.self = this;
+      conditions.TraverseStmt(fd_->getBody());
+      if (!conditions.ok || conditions.base.empty()) continue;
+      bool stepOne = false;
+      for (const auto &st : steps) stepOne = stepOne || st.second == 1;
+      if (!stepOne) continue;
+      i128 low = *conditions.base.begin();
+      for (const auto &[call, step] : steps)
+        for (i128 k = 1; k < step && k < 64; ++k)
+          if (!conditions.base.count(low + k)) {
+            stepOverWhy_ = "from " + param->getNameAsString() + " = " + std::to_string(static_cast<long long>(low + k)) +
+                           " it passes " + std::to_string(static_cast<long long>(low + k - step)) +
+                           ", below every value the function stops at";
+            return call;
+          }
+    }
+    return nullptr;
   }
 
   // `f(a, b)` inside `f(int a, int b)`, or `f(a--)`, which passes the old value: each
