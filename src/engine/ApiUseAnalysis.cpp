@@ -20,6 +20,14 @@ using namespace clang;
 
 namespace {
 
+// The function an argument names, as `on_error` or `&on_error`.
+const FunctionDecl *addressedFunction(const Expr *x) {
+  if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
+    x = u->getSubExpr()->IgnoreParens();
+  const auto *d = llvm::dyn_cast<DeclRefExpr>(x);
+  return d ? llvm::dyn_cast<FunctionDecl>(d->getDecl()) : nullptr;
+}
+
 // Every value a variable is given in one function body (its initializer and the right-hand
 // sides of `=`), and whether anything else may change it (`&v`, `v++`, `v[i] = ...`).
 class Assignments : public RecursiveASTVisitor<Assignments> {
@@ -287,7 +295,8 @@ public:
           std::vector<std::string> names;
           for (const Expr *a : c->arguments()) {
             const Expr *x = a->IgnoreParenCasts();
-            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) names.push_back(d->getDecl()->getNameAsString());
+            if (const FunctionDecl *fn = addressedFunction(x)) names.push_back(fn->getNameAsString());
+            else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) names.push_back(d->getDecl()->getNameAsString());
             else if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) names.push_back(m->getMemberDecl()->getNameAsString());
             else names.emplace_back();
           }
@@ -552,6 +561,7 @@ private:
       f.macro = m.str();
     }
     const Expr *x = arg->IgnoreParenCasts();
+    if (const FunctionDecl *fn = addressedFunction(x)) f.function = fn->getNameAsString();
     if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
       if (lit->getCharByteWidth() == 1) f.literal = lit->getString().str();
       f.definedAt = loc(lit->getBeginLoc());
@@ -561,7 +571,6 @@ private:
     } else if (const auto *m = llvm::dyn_cast<MemberExpr>(x)) {
       f.variable = text(m);
     } else if (const auto *d = llvm::dyn_cast<DeclRefExpr>(x)) {
-      if (const auto *fd = llvm::dyn_cast<FunctionDecl>(d->getDecl())) f.function = fd->getNameAsString();
       const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl());
       if (!vd) return f;
       f.variable = vd->getNameAsString();

@@ -2601,12 +2601,15 @@ private:
     }
   }
 
-  // Whether every block the pointer may hold is tracked and already released.
-  bool releasedOnEveryObject(const PointerValue &v, const State &s) const {
+  // Whether every block the pointer may hold is tracked and already released, by another
+  // statement than `here` (a loop's `if (last) conn_close(c);` meets its own release of an
+  // earlier pass, which the double-free rule does not report either).
+  bool releasedOnEveryObject(const PointerValue &v, const State &s, const Location &here) const {
     if (v.objects.empty() || v.untracked) return false;
     for (const void *o : v.objects) {
       auto it = s.objects.find(o);
-      if (it == s.objects.end() || !(it->second.bits & MemoryObjectFacts::Released)) return false;
+      if (it == s.objects.end() || !(it->second.bits & MemoryObjectFacts::Released) || it->second.releasedAt == here)
+        return false;
     }
     return true;
   }
@@ -2807,7 +2810,7 @@ private:
           // given a block already released, first reads freed memory: that is the fault the
           // program meets, and the one a sanitizer reports, so it is reported instead of the
           // double free.
-          bool readsFirst = sum->dereferences.count(i) && releasedOnEveryObject(v, s);
+          bool readsFirst = sum->dereferences.count(i) && releasedOnEveryObject(v, s, loc(arg));
           if (readsFirst) {
             useThroughCall(arg, v, call, name, true, sum->dereferencesUnchecked.count(i) > 0, s);
             bool wasReporting = reporting;

@@ -269,6 +269,18 @@ struct RangeTu {
   RangeTu(ASTContext &c, const std::vector<const RangeChecker *> &ch)
       : ctx(c), checkers(ch), locations(c.getSourceManager()) {}
 
+  // Whether this TU defines main: a program, whose functions the other files rarely call.
+  bool definesMain() {
+    if (!definesMain_) {
+      definesMain_ = false;
+      for (const Decl *d : ctx.getTranslationUnitDecl()->decls())
+        if (const auto *fd = llvm::dyn_cast<FunctionDecl>(d); fd && fd->isMain() && fd->doesThisDeclarationHaveABody())
+          definesMain_ = true;
+    }
+    return *definesMain_;
+  }
+  std::optional<bool> definesMain_;
+
   void findConstantGlobals() {
     struct Finder : RecursiveASTVisitor<Finder> {
       ASTContext &ctx;
@@ -388,7 +400,8 @@ public:
       if (f.value && isTracked(p)) s.values[p] = *f.value;
       // A size, or an address chosen outside the program (`process((int *)input)`): the
       // callee's dereference is where that address is used.
-      if (f.buffer && (f.buffer->bytes >= 0 || f.buffer->untrusted != BufferFacts::Trusted)) s.buffers[p] = *f.buffer;
+      if (f.buffer && (f.buffer->bytes >= 0 || f.buffer->untrusted != BufferFacts::Trusted || f.buffer->readOnly))
+        s.buffers[p] = *f.buffer;
     }
     return s;
   }
@@ -576,7 +589,7 @@ public:
   // integer parameter that the function never writes, tested only by `==`/`!=` against
   // constants (B), and no other condition in the function; self-calls that pass it as
   // `n - c` with constant c > 0 (every self-call passes it so), one of them with c = 1,
-  // so every value above B is reached. Reported at a call whose step c skips, from some
+  // and none of them under a condition, so every value above B is reached. Reported at a call whose step c skips, from some
   // value v = min(B) + k (0 < k < c) not in B, below min(B). The reason goes to
   // stepOverWhy_.
   std::string stepOverWhy_;
@@ -634,8 +647,58 @@ public:
         bool VisitDoStmt(DoStmt *x) { return test(x->getCond()); }
         bool VisitForStmt(ForStmt *x) { return test(x->getCond()); }
         bool VisitSwitchStmt(SwitchStmt *) { return ok = false; }
-        bool VisitConditionalOperator(ConditionalOperator *x) { return test(x->getCond()); }
+        bool VisitConditionalOperator(ConditionalOperator *x) {
+          guardBranches(x->getCond(), x->getTrueExpr(), x->getFalseExpr());
+          return test(x->getCond());
+        }
         bool VisitCXXTryStmt(CXXTryStmt *) { return ok = false; }
+        // Self-calls that run only under a condition (a branch, the right of && or ||, a
+        // loop's body) are not reached from every value: such a function is left alone.
+        std::set<const Stmt *> guarded;
+        void guard(const Stmt *st) {
+          struct Calls : RecursiveASTVisitor<Calls> {
+            std::set<const Stmt *> *into;
+            bool VisitCallExpr(CallExpr *c) {
+              into->insert(c);
+              return true;
+            }
+          } calls;
+          calls.into = &guarded;
+          if (st) calls.TraverseStmt(const_cast<Stmt *>(st));
+        }
+        // Whether `e` holds only at the tested constants: `n == K`, joined by `||`
+        // (`holds` false: whether it fails only there, `n != K` joined by `&&`). A call in
+        // the branch where the parameter is pinned runs only at those values; the other
+        // branch runs for every value but them, as a descent's recursive case does.
+        bool pins(const Expr *e, bool holds) {
+          e = e->IgnoreParenImpCasts();
+          if (const auto *u = llvm::dyn_cast<UnaryOperator>(e); u && u->getOpcode() == UO_LNot) return pins(u->getSubExpr(), !holds);
+          const auto *b = llvm::dyn_cast<BinaryOperator>(e);
+          if (!b) return false;
+          if (b->getOpcode() == (holds ? BO_LOr : BO_LAnd)) return pins(b->getLHS(), holds) && pins(b->getRHS(), holds);
+          return b->getOpcode() == (holds ? BO_EQ : BO_NE);
+        }
+        void guardBranches(const Expr *cond, const Stmt *whenTrue, const Stmt *whenFalse) {
+          bool trueOnlyAtConstants = cond && pins(cond, true), falseOnlyAtConstants = cond && pins(cond, false);
+          if (!falseOnlyAtConstants) guard(whenTrue);
+          if (!trueOnlyAtConstants) guard(whenFalse);
+        }
+        bool TraverseIfStmt(IfStmt *x) {
+          guardBranches(x->getCond(), x->getThen(), x->getElse());
+          return RecursiveASTVisitor::TraverseIfStmt(x);
+        }
+        bool TraverseWhileStmt(WhileStmt *x) {
+          guard(x->getBody());
+          return RecursiveASTVisitor::TraverseWhileStmt(x);
+        }
+        bool TraverseForStmt(ForStmt *x) {
+          guard(x->getBody());
+          return RecursiveASTVisitor::TraverseForStmt(x);
+        }
+        bool TraverseDoStmt(DoStmt *x) {
+          guard(x->getBody());
+          return RecursiveASTVisitor::TraverseDoStmt(x);
+        }
         bool VisitUnaryOperator(UnaryOperator *u) {
           if ((u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf) && llvm::isa<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()) &&
               llvm::cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts())->getDecl() == param)
@@ -646,6 +709,12 @@ public:
           if (b->isAssignmentOp())
             if (const auto *d = llvm::dyn_cast<DeclRefExpr>(b->getLHS()->IgnoreParenImpCasts()); d && d->getDecl() == param)
               ok = false;
+          // `n > 1 && f(n - 1)`: the left side is a branch, the right side runs under it.
+          if (b->isLogicalOp()) {
+            // `n == 2 && f(n - 2)` runs the call at 2 only; `n == 0 || f(n - 1)` everywhere else.
+            if (b->getOpcode() == BO_LAnd ? !pins(b->getLHS(), false) : !pins(b->getLHS(), true)) guard(b->getRHS());
+            test(b->getLHS());
+          }
           return ok;
         }
       } conditions;
@@ -653,6 +722,9 @@ public:
       conditions.self = this;
       conditions.TraverseStmt(fd_->getBody());
       if (!conditions.ok || conditions.base.empty()) continue;
+      bool guardedCall = false;
+      for (const CallExpr *c : selfCalls) guardedCall = guardedCall || conditions.guarded.count(c);
+      if (guardedCall) continue;
       bool stepOne = false;
       for (const auto &st : steps) stepOne = stepOne || st.second == 1;
       if (!stepOne) continue;
@@ -2203,13 +2275,15 @@ private:
   // `implicit`: C does not convert an integer to a pointer without a cast (compilers that
   // accept it warn): `ptr = input` or `ptr = arr[1]` meant `*ptr = ...` or `&arr[1]`, and
   // whatever the integer holds becomes the address, external or not. A constant (`p = 0`
-  // is NULL) and the result of a function called without a declaration (whose int result
-  // is a truncated pointer, a different mistake) are left alone.
+  // is NULL), a value known exactly (a const global) and the result of a function called
+  // without a declaration (whose int result is a truncated pointer, a different mistake)
+  // are left alone.
   std::optional<BufferFacts> addressFromInteger(const Expr *integer, State &s, bool implicit = false) {
     ValueRange v = eval(integer, s);
     bool uncheckedInput = v.external && uncheckedValue(v, integer->getType());
-    if (implicit && !uncheckedInput && !integer->isValueDependent() && !integer->isIntegerConstantExpr(tu_.ctx) &&
-        !calledWithoutDeclaration(integer)) {
+    bool exact = v.known && v.lo == v.hi;  // `reg = BASE` with `static const uint32_t BASE = 0x4000...`
+    if (implicit && !uncheckedInput && !exact && !integer->isValueDependent() &&
+        !integer->isIntegerConstantExpr(tu_.ctx) && !calledWithoutDeclaration(integer)) {
       v.external = false;
       v.origin = loc(integer);
       v.originWhat = "the integer '" + text(integer) + "', stored in a pointer without a cast";
@@ -2386,6 +2460,12 @@ private:
     if (!vd || !vd->getType()->isPointerType()) return;
     auto it = s.buffers.find(vd);
     if (it == s.buffers.end() || !it->second.readOnly) return;
+    // `load_name(&name)`, `asprintf(&s, ...)`, `pp = &p; *pp = buf`: whatever takes the
+    // pointer's address may point it elsewhere.
+    if (addressTaken().count(vd)) return;
+    // A parameter judged by this file's calls alone: an external function may be called
+    // from other files with a buffer of theirs, unless this file is a program (has main).
+    if (llvm::isa<ParmVarDecl>(vd) && fd_->isExternallyVisible() && !tu_.definesMain()) return;
     RangeEvent ev;
     ev.kind = RangeEvent::Kind::ReadOnlyWrite;
     ev.key = vd;
@@ -2397,6 +2477,25 @@ private:
     if (llvm::isa<ParmVarDecl>(vd)) ev.op = "parameter";
     emit(ev);
   }
+
+  // Local variables of this function whose address is taken anywhere in it.
+  const std::set<const VarDecl *> &addressTaken() {
+    if (!addressTaken_) {
+      struct Finder : RecursiveASTVisitor<Finder> {
+        std::set<const VarDecl *> found;
+        bool VisitUnaryOperator(UnaryOperator *u) {
+          if (u->getOpcode() == UO_AddrOf)
+            if (const auto *d = llvm::dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts()))
+              if (const auto *vd = llvm::dyn_cast<VarDecl>(d->getDecl())) found.insert(vd);
+          return true;
+        }
+      } finder;
+      if (fd_->getBody()) finder.TraverseStmt(fd_->getBody());
+      addressTaken_ = std::move(finder.found);
+    }
+    return *addressTaken_;
+  }
+  std::optional<std::set<const VarDecl *>> addressTaken_;
 
   void checkIndex(const ArraySubscriptExpr *a, bool write, State &s) {
     if (write) checkReadOnlyWrite(a->getBase(), a, s);
@@ -2578,7 +2677,7 @@ private:
       }
       if (arg->getType()->isPointerType() || arg->getType()->isArrayType()) {
         std::optional<BufferFacts> b = evalBufferQuiet(arg, s);
-        if (!b || (b->bytes < 0 && b->untrusted == BufferFacts::Trusted)) f.sawUnknownBuffer = true;
+        if (!b || (b->bytes < 0 && b->untrusted == BufferFacts::Trusted && !b->readOnly)) f.sawUnknownBuffer = true;
         else if (f.calls == 0) f.buffer = b;
         else if (f.buffer && (b->bytes != f.buffer->bytes || b->untrusted != f.buffer->untrusted ||
                               b->readOnly != f.buffer->readOnly))
@@ -2606,11 +2705,13 @@ private:
 
   std::optional<BufferFacts> evalBufferQuiet(const Expr *e, State &s) {
     // `write_word((uint32_t *)strtoul(arg, NULL, 16), v)`: an address made from an integer
-    // where it is passed (the call's value is cached, so nothing is evaluated twice).
+    // where it is passed (calls are cached; anything else is evaluated on a copy).
     const Expr *c = e->IgnoreParens();
     while (const auto *cast = llvm::dyn_cast<CastExpr>(c)) {
-      if (cast->getCastKind() == CK_IntegralToPointer)
-        return addressFromInteger(cast->getSubExpr(), s, llvm::isa<ImplicitCastExpr>(cast));
+      if (cast->getCastKind() == CK_IntegralToPointer) {
+        State copy = s;  // the argument's side effects (`(int *)n++`) already happened once
+        return addressFromInteger(cast->getSubExpr(), copy, llvm::isa<ImplicitCastExpr>(cast));
+      }
       c = cast->getSubExpr()->IgnoreParens();
     }
     const Expr *x = stripParensAndCasts(e);
@@ -2619,7 +2720,15 @@ private:
         auto it = s.buffers.find(vd);
         if (it != s.buffers.end()) return it->second;
       }
-    if (llvm::isa<StringLiteral>(x)) return evalBuffer(x, s);  // pure: its size and text
+    // A literal passed directly: read-only, and nothing more. Its size would bound the
+    // callee's reads of every caller's text (`s[i]` in a loop that stops at the NUL).
+    if (const auto *lit = llvm::dyn_cast<StringLiteral>(x)) {
+      BufferFacts b;
+      b.readOnly = true;
+      b.name = "a string literal";
+      b.declaredAt = loc(lit);
+      return b;
+    }
     return std::nullopt;
   }
 
@@ -2693,6 +2802,11 @@ private:
     // gets() reads a whole line, however long, into its buffer.
     if (name == "gets" && call->getNumArgs() == 1) checkCopy(call, name, 0, unboundedInput(call, name), s);
     // Copies into a buffer of known size.
+    // Writers of their first argument, whatever the length they write is known to be.
+    static const std::set<std::string> firstArgWriters = {"strcpy", "strcat", "stpcpy", "sprintf", "vsprintf",
+                                                          "wcscpy", "wcscat", "gets"};
+    if (call->getNumArgs() > 0 && firstArgWriters.count(name)) checkReadOnlyWrite(call->getArg(0), call, s);
+    if (const CopyModel *m = copyModel(name); m && m->dst < call->getNumArgs()) checkReadOnlyWrite(call->getArg(m->dst), call, s);
     if (const CopyModel *m = copyModel(name); m && m->len < args.size()) {
       ValueRange bytes = args[m->len];
       if (name == "fread" && args.size() >= 3) bytes = arithmetic(BO_Mul, args[1], args[2]);  // size * nmemb
