@@ -2317,18 +2317,25 @@ private:
 
   // `*p`, `p[i]`, `p->f` of a pointer whose address came from outside: one event per
   // pointer variable, at its first dereference.
+  // An event about pointer variable `vd`, used at `at`: keyed by the variable, so each
+  // pointer is reported once (at its first use in the text, see RangeTu::emit).
+  RangeEvent pointerEvent(RangeEvent::Kind kind, const VarDecl *vd, const Expr *at) {
+    RangeEvent ev;
+    ev.kind = kind;
+    ev.key = vd;
+    ev.location = loc(at);
+    ev.subject = text(at);
+    ev.variable = vd->getNameAsString();
+    return ev;
+  }
+
   void checkDereference(const Expr *pointer, const Expr *at, State &s) {
     const VarDecl *vd = nullptr;
     if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(pointer))) vd = llvm::dyn_cast<VarDecl>(d->getDecl());
     if (!vd) return;
     auto it = s.buffers.find(vd);
     if (it == s.buffers.end() || it->second.untrusted == BufferFacts::Trusted) return;
-    RangeEvent ev;
-    ev.kind = RangeEvent::Kind::UntrustedPointer;
-    ev.key = vd;
-    ev.location = loc(at);
-    ev.subject = text(at);
-    ev.variable = vd->getNameAsString();
+    RangeEvent ev = pointerEvent(RangeEvent::Kind::UntrustedPointer, vd, at);
     ev.value = it->second.untrustedWhy;
     ev.op = it->second.untrusted == BufferFacts::Address ? "address" : "offset";
     emit(ev);
@@ -2466,12 +2473,7 @@ private:
     // A parameter judged by this file's calls alone: an external function may be called
     // from other files with a buffer of theirs, unless this file is a program (has main).
     if (llvm::isa<ParmVarDecl>(vd) && fd_->isExternallyVisible() && !tu_.definesMain()) return;
-    RangeEvent ev;
-    ev.kind = RangeEvent::Kind::ReadOnlyWrite;
-    ev.key = vd;
-    ev.location = loc(at);
-    ev.subject = text(at);
-    ev.variable = vd->getNameAsString();
+    RangeEvent ev = pointerEvent(RangeEvent::Kind::ReadOnlyWrite, vd, at);
     ev.buffer = it->second.name;
     ev.bufferDeclaredAt = it->second.declaredAt;
     if (llvm::isa<ParmVarDecl>(vd)) ev.op = "parameter";
