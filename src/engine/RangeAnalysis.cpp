@@ -2213,6 +2213,7 @@ private:
       b.name = "a string literal";
       b.readOnly = true;
       b.declaredAt = loc(lit);
+      b.placeKnown = false;  // static storage: neither the stack nor the heap
       return b;
     }
     if (const auto *call = llvm::dyn_cast<CallExpr>(x)) {
