@@ -254,6 +254,11 @@ struct RangeTu {
   ASTContext &ctx;
   bool emitting = true;  // false in the first pass, which only gathers facts
   std::map<const FunctionDecl *, ValueRange> returnRanges;   // hull of what a function returns
+  // Out-parameters: pointer-to-integer parameters the function uses only as `*p` (reads and
+  // plain `*p = v` stores), and the hull of the values it stores (no entry: it stores none).
+  // `step(&x)` then leaves x within the hull of its old value and those.
+  std::set<std::pair<const FunctionDecl *, unsigned>> simpleOutParams;
+  std::map<std::pair<const FunctionDecl *, unsigned>, ValueRange> outRanges;
   std::map<const FunctionDecl *, BufferFacts> returnBuffers; // the buffer a function returns
   std::map<const VarDecl *, ValueRange> staticWrites;        // hull of what is stored in a file-scope static
   std::map<const FunctionDecl *, std::vector<ParamFacts>> parameterFacts;
@@ -2109,10 +2114,70 @@ private:
           }
       return;
     }
-    if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref)
+    if (const auto *u = llvm::dyn_cast<UnaryOperator>(l); u && u->getOpcode() == UO_Deref) {
       checkReadOnlyWrite(u->getSubExpr(), l, s);
+      if (std::optional<unsigned> i = simpleOutParam(u->getSubExpr()); i && reporting) {
+        auto key = std::make_pair(fd_->getCanonicalDecl(), *i);
+        auto it = tu_.outRanges.find(key);
+        if (it == tu_.outRanges.end()) tu_.outRanges[key] = v;
+        else it->second = hull(it->second, v);
+      }
+    }
     eval(lhs, s);
   }
+
+  // The index of the out-parameter `e` names (see RangeTu::simpleOutParams), if it is one.
+  std::optional<unsigned> simpleOutParam(const Expr *e) {
+    const auto *d = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts());
+    const auto *p = d ? llvm::dyn_cast<ParmVarDecl>(d->getDecl()) : nullptr;
+    if (!p || p->getDeclContext() != fd_ || !p->getType()->isPointerType() ||
+        !p->getType()->getPointeeType()->isIntegerType())
+      return std::nullopt;
+    if (!outParams_) {
+      // Every use of the parameter is the operand of a `*` that is read or plainly assigned.
+      struct Uses : RecursiveASTVisitor<Uses> {
+        std::set<const ParmVarDecl *> spoiled;
+        std::set<const DeclRefExpr *> allowed;
+        bool VisitUnaryOperator(UnaryOperator *u) {
+          if (u->getOpcode() == UO_Deref)
+            if (const auto *r = llvm::dyn_cast<DeclRefExpr>(u->getSubExpr()->IgnoreParenImpCasts())) allowed.insert(r);
+          // `(*p)++`, `&*p`: not a plain store.
+          if (u->isIncrementDecrementOp() || u->getOpcode() == UO_AddrOf)
+            if (const auto *in = llvm::dyn_cast<UnaryOperator>(u->getSubExpr()->IgnoreParens()); in && in->getOpcode() == UO_Deref)
+              spoil(in->getSubExpr());
+          return true;
+        }
+        bool VisitCompoundAssignOperator(CompoundAssignOperator *b) {
+          if (const auto *in = llvm::dyn_cast<UnaryOperator>(b->getLHS()->IgnoreParens()); in && in->getOpcode() == UO_Deref)
+            spoil(in->getSubExpr());
+          return true;
+        }
+        void spoil(const Expr *e) {
+          if (const auto *r = llvm::dyn_cast<DeclRefExpr>(e->IgnoreParenImpCasts()))
+            if (const auto *p = llvm::dyn_cast<ParmVarDecl>(r->getDecl())) spoiled.insert(p);
+        }
+        std::vector<const DeclRefExpr *> refs;
+        bool VisitDeclRefExpr(DeclRefExpr *r) {
+          refs.push_back(r);
+          return true;
+        }
+      } uses;
+      if (fd_->getBody()) uses.TraverseStmt(fd_->getBody());
+      outParams_.emplace();
+      for (const DeclRefExpr *r : uses.refs)
+        if (const auto *q = llvm::dyn_cast<ParmVarDecl>(r->getDecl()); q && !uses.allowed.count(r)) uses.spoiled.insert(q);
+      for (unsigned i = 0; i < fd_->getNumParams(); ++i) {
+        const ParmVarDecl *q = fd_->getParamDecl(i);
+        if (q->getType()->isPointerType() && q->getType()->getPointeeType()->isIntegerType() && !uses.spoiled.count(q))
+          outParams_->insert(i);
+      }
+    }
+    unsigned i = p->getFunctionScopeIndex();
+    if (!outParams_->count(i)) return std::nullopt;
+    if (reporting) tu_.simpleOutParams.insert({fd_->getCanonicalDecl(), i});
+    return i;
+  }
+  std::optional<std::set<unsigned>> outParams_;
 
   // `*p += c`, `(*p)++`: a write through p.
   void checkWriteThroughDeref(const Expr *target, State &s) {
@@ -2742,6 +2807,22 @@ private:
     }
   }
 
+  // x after `f(&x)`, when f (defined in this file, analyzed already) uses that parameter only
+  // as an out-parameter: the hull of x's value before and what f may store.
+  std::optional<ValueRange> outParameterValue(const FunctionDecl *fd, unsigned i, const VarDecl *vd,
+                                              const Expr *addressed, const State &s) {
+    const FunctionDecl *def = fd ? fd->getDefinition() : nullptr;
+    if (!def || !isTracked(vd) || !vd->getType()->isIntegerType() || addressed->IgnoreParenImpCasts() != addressed ||
+        !llvm::isa<DeclRefExpr>(addressed))
+      return std::nullopt;
+    auto key = std::make_pair(def->getCanonicalDecl(), i);
+    if (!tu_.simpleOutParams.count(key)) return std::nullopt;
+    auto old = s.values.find(vd);
+    if (old == s.values.end()) return std::nullopt;
+    auto stored = tu_.outRanges.find(key);
+    return stored == tu_.outRanges.end() ? old->second : hull(old->second, stored->second);
+  }
+
   ValueRange evalCall(const CallExpr *call, State &s) {
     auto cached = cache_.find(call);
     if (cached != cache_.end()) return cached->second;
@@ -2857,14 +2938,17 @@ private:
         setStringLength(call->getArg(0), -1, s);
       }
     }
-    // Anything else that gets `&x` may change x.
+    // Anything else that gets `&x` may change x; a function of this file that uses the
+    // parameter only as an out-parameter leaves x within its old value and what it stores.
     if (firstOut == ~0u && !isExternalNumberSource(name))
-      for (const Expr *a : call->arguments()) {
-        const Expr *x = stripParensAndCasts(a);
+      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+        const Expr *x = stripParensAndCasts(call->getArg(i));
         if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf)
           if (const VarDecl *vd = rootVariable(u->getSubExpr())) {
+            std::optional<ValueRange> after = outParameterValue(fd, i, vd, u->getSubExpr(), s);
             s.values.erase(vd);
             s.forget(vd);
+            if (after) s.values[vd] = *after;
           }
       }
     cache_[call] = result;
