@@ -1,5 +1,6 @@
 // CWE-401: memory leak. Memory allocated in a function is neither released, returned nor
-// stored anywhere on a path that leaves the function, including early error returns.
+// stored anywhere on a path that leaves the function, including early error returns; or
+// its only holder, declared in a loop's body, goes out of scope at the end of a pass.
 #include "checkers/MemoryCheckers.h"
 
 namespace mamori {
@@ -31,7 +32,8 @@ public:
     const MemoryObjectFacts &o = e.objects.front();
     Verdict v;
     v.message = "memory leak: memory allocated by " + o.allocator + " at " + shortLocation(o.allocatedAt) +
-                " is not released on this path";
+                (e.lostWith.empty() ? " is not released on this path"
+                                    : " is lost when '" + e.lostWith + "' goes out of scope here, once per pass of the loop");
     v.trace.push_back({TraceStep::Kind::Source, o.allocatedAt, "allocated by " + o.allocator});
     return v;
   }

@@ -6,6 +6,7 @@
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
 
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -639,11 +640,18 @@ public:
       if (!v) continue;
       if (reportedPaths) reportedPaths->insert({*path, c});
       auto key = std::make_pair(e.key, c);
-      if (found.count(key)) continue;
+      // A block lost on every pass of a loop is reported there, rather than where the
+      // function later returns.
+      if (found.count(key)) {
+        if (e.lostWith.empty() || lostInLoop.count(key)) continue;
+        found.erase(key);
+      }
+      if (!e.lostWith.empty()) lostInLoop.insert(key);
       found.emplace(key, findingOf(c->rule(), 0, v->message, e.location, e.location, e.function,
                                    std::move(v->trace), e.subject + "|" + std::to_string(static_cast<int>(e.kind))));
     }
   }
+  std::set<std::pair<const void *, const MemoryChecker *>> lostInLoop;
 };
 
 // ---------------------------------------------------------------------------------------
@@ -708,6 +716,7 @@ public:
         for (const VarDecl *written : predicateObjectsWrittenBy(current_)) notePredicateObjectWrite(written, s);
         evalStmt(cs->getStmt(), s);
       } else if (auto le = el.getAs<CFGLifetimeEnds>()) {
+        checkLostInLoop(le->getVarDecl(), le->getTriggerStmt(), s);
         endLifetime(le->getVarDecl(), s);
       } else if (auto ci = el.getAs<CFGInitializer>()) {
         initializeMember(ci->getInitializer(), s);
@@ -1602,9 +1611,66 @@ private:
 
   // ----- exits: leaks -----
 
+  // A pointer declared in a loop's body goes out of scope at the end of an iteration (or
+  // at a `break`/`continue`) while it alone holds a block allocated here: the block is
+  // lost, once per iteration. Leaks are otherwise judged where the function returns,
+  // which a server's `while (1)` accept loop never does, and not at all in main; a block
+  // lost on every pass of a loop grows without bound there too. A `return` is left to
+  // checkExit.
+  void checkLostInLoop(const VarDecl *vd, const Stmt *trigger, const State &s) {
+    if (!reporting || !vd || !trigger || llvm::isa<ReturnStmt>(trigger) || !vd->getType()->isPointerType() ||
+        !declaredInLoopBody(vd))
+      return;
+    auto held = s.pointers.find(PathKey{vd, nullptr});
+    if (held == s.pointers.end()) return;
+    for (const void *o : held->second.objects) {
+      auto obj = s.objects.find(o);
+      if (obj == s.objects.end() || obj->second.bits != MemoryObjectFacts::Allocated) continue;
+      if (obj->second.kind == AllocKind::Parameter || obj->second.kind == AllocKind::Stack) continue;
+      bool otherHolder = false;
+      for (const auto &[k, pv] : s.pointers)
+        if (!(k.base == vd && !k.field) && std::binary_search(pv.objects.begin(), pv.objects.end(), o)) otherHolder = true;
+      if (otherHolder) continue;
+      SourceLocation where = trigger->getEndLoc();
+      if (const auto *body = llvm::dyn_cast<CompoundStmt>(trigger)) where = body->getRBracLoc();
+      else where = trigger->getBeginLoc();
+      MemoryEvent e;
+      e.kind = MemoryEvent::Kind::Exit;
+      e.key = o;
+      e.location = tu_.locations.map(where);
+      unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
+      unsigned line = obj->second.allocatedAt.line >= first ? obj->second.allocatedAt.line - first : obj->second.allocatedAt.line;
+      e.subject = obj->second.allocator + "@+" + std::to_string(line);
+      e.objects.push_back(obj->second);
+      e.lostWith = vd->getNameAsString();
+      emit(e);
+    }
+  }
+
+  // Whether `vd` is declared inside the body of a loop of this function (a new one each
+  // iteration); a `for`'s own init variable is not.
+  bool declaredInLoopBody(const VarDecl *vd) {
+    auto cached = loopScoped_.find(vd);
+    if (cached != loopScoped_.end()) return cached->second;
+    bool inLoop = false;
+    clang::DynTypedNodeList parents = tu_.ctx.getParents(*vd);
+    for (int depth = 0; depth < 64 && !parents.empty() && !inLoop; ++depth) {
+      const clang::DynTypedNode &n = parents[0];
+      if (n.get<FunctionDecl>() || n.get<LambdaExpr>() || n.get<BlockDecl>()) break;
+      if (const auto *st = n.get<Stmt>()) {
+        if (llvm::isa<WhileStmt>(st) || llvm::isa<DoStmt>(st)) inLoop = true;
+        if (const auto *f = llvm::dyn_cast<ForStmt>(st))
+          inLoop = f->getBody() && f->getBody()->getSourceRange().fullyContains(vd->getSourceRange());
+      }
+      parents = tu_.ctx.getParents(n);
+    }
+    return loopScoped_[vd] = inLoop;
+  }
+  std::map<const VarDecl *, bool> loopScoped_;
+
   void checkExit(const State &s, SourceLocation where, const Stmt *key) {
     // Returning from main ends the process, which releases its memory: not a leak that
-    // can grow.
+    // can grow (a block lost on each pass of a loop is, see checkLostInLoop).
     if (fd_->isMain()) return;
     for (const auto &[k, obj] : s.objects) {
       if (obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack) continue;
