@@ -450,6 +450,15 @@ LibRole libraryRole(const std::string &name) {
   return it == roles.end() ? LibRole::None : it->second;
 }
 
+// C library functions that write into a buffer they are given and keep no pointer to it
+// (unlike an unknown function, which may store or release it). A NULL buffer makes them
+// fail rather than crash, so they are not dereferences either.
+bool fillsWithoutKeeping(const std::string &name) {
+  static const std::set<std::string> names = {"read",     "pread",    "recv",      "recvfrom", "sprintf",
+                                              "snprintf", "vsprintf", "vsnprintf", "strftime"};
+  return names.count(name) != 0;
+}
+
 // ---------------------------------------------------------------------------------------
 // TU-wide context
 // ---------------------------------------------------------------------------------------
@@ -2943,7 +2952,7 @@ private:
               if (callers) noteStoredInCallerMemory(v);
             }
           }
-        } else if (!constParam && role == LibRole::None) {
+        } else if (!constParam && role == LibRole::None && !fillsWithoutKeeping(name)) {
           escape(v, s);  // an unknown function may keep or release it
         }
       }
