@@ -6,7 +6,6 @@
 #include "frontend/AstUtil.h"
 #include "frontend/FunctionOrder.h"
 
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
@@ -1657,25 +1656,32 @@ private:
   }
 
   // Whether `vd` is declared inside the body of a loop of this function (a new one each
-  // iteration); a `for`'s own init variable is not.
+  // iteration); a `for`'s own init variable is not. Judged by source position against the
+  // function's loop bodies (ASTContext::getParents would map the whole TU).
   bool declaredInLoopBody(const VarDecl *vd) {
-    auto cached = loopScoped_.find(vd);
-    if (cached != loopScoped_.end()) return cached->second;
-    bool inLoop = false;
-    clang::DynTypedNodeList parents = tu_.ctx.getParents(*vd);
-    for (int depth = 0; depth < 64 && !parents.empty() && !inLoop; ++depth) {
-      const clang::DynTypedNode &n = parents[0];
-      if (n.get<FunctionDecl>() || n.get<LambdaExpr>() || n.get<BlockDecl>()) break;
-      if (const auto *st = n.get<Stmt>()) {
-        if (llvm::isa<WhileStmt>(st) || llvm::isa<DoStmt>(st)) inLoop = true;
-        if (const auto *f = llvm::dyn_cast<ForStmt>(st))
-          inLoop = f->getBody() && f->getBody()->getSourceRange().fullyContains(vd->getSourceRange());
-      }
-      parents = tu_.ctx.getParents(n);
+    if (!loopBodies_) {
+      struct Loops : RecursiveASTVisitor<Loops> {
+        std::vector<SourceRange> bodies;
+        void add(const Stmt *body) {
+          if (body) bodies.push_back(body->getSourceRange());
+        }
+        bool VisitWhileStmt(WhileStmt *w) { return add(w->getBody()), true; }
+        bool VisitDoStmt(DoStmt *d) { return add(d->getBody()), true; }
+        bool VisitForStmt(ForStmt *f) { return add(f->getBody()), true; }
+        bool VisitCXXForRangeStmt(CXXForRangeStmt *f) { return add(f->getBody()), true; }
+      } loops;
+      if (fd_->getBody()) loops.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
+      loopBodies_ = std::move(loops.bodies);
     }
-    return loopScoped_[vd] = inLoop;
+    const SourceManager &sm = tu_.ctx.getSourceManager();
+    SourceLocation at = sm.getExpansionLoc(vd->getLocation());
+    for (const SourceRange &body : *loopBodies_) {
+      SourceLocation b = sm.getExpansionLoc(body.getBegin()), e = sm.getExpansionLoc(body.getEnd());
+      if (!sm.isBeforeInTranslationUnit(at, b) && !sm.isBeforeInTranslationUnit(e, at)) return true;
+    }
+    return false;
   }
-  std::map<const VarDecl *, bool> loopScoped_;
+  std::optional<std::vector<SourceRange>> loopBodies_;
 
   void checkExit(const State &s, SourceLocation where, const Stmt *key) {
     // Returning from main ends the process, which releases its memory: not a leak that
