@@ -548,15 +548,7 @@ public:
   // Calls of the function to itself that repeat themselves. Reported whether or not the
   // callers seen in this TU reach the call: such a call is dead code or a hang.
   void checkRecursion(const CFG &cfg) {
-    if (const CallExpr *call = recursesOnEveryPath(cfg)) {
-      RangeEvent e;
-      e.kind = RangeEvent::Kind::Recursion;
-      e.key = call;
-      e.location = loc(call);
-      e.subject = text(call);
-      e.op = "every path";
-      emit(e);
-    }
+    if (const CallExpr *call = recursesOnEveryPath(cfg)) emitRecursion(call, "every path");
     struct Calls : RecursiveASTVisitor<Calls> {
       const FunctionDecl *self;
       std::vector<const CallExpr *> found;
@@ -567,25 +559,20 @@ public:
     } calls;
     calls.self = fd_->getCanonicalDecl();
     calls.TraverseStmt(fd_->getBody());
-    if (const CallExpr *over = stepsOverBaseCase(calls.found)) {
-      RangeEvent e;
-      e.kind = RangeEvent::Kind::Recursion;
-      e.key = over;
-      e.location = loc(over);
-      e.subject = text(over);
-      e.op = "steps over";
-      e.variable = stepOverWhy_;
-      emit(e);
-    }
-    for (const CallExpr *call : calls.found) {
-      if (!repeatsItself(call)) continue;
-      RangeEvent e;
-      e.kind = RangeEvent::Kind::Recursion;
-      e.key = call;
-      e.location = loc(call);
-      e.subject = text(call);
-      emit(e);
-    }
+    if (std::optional<StepOver> over = stepsOverBaseCase(calls.found)) emitRecursion(over->call, "steps over", over->why);
+    for (const CallExpr *call : calls.found)
+      if (repeatsItself(call)) emitRecursion(call, "");
+  }
+
+  void emitRecursion(const CallExpr *call, const std::string &op, const std::string &why = "") {
+    RangeEvent e;
+    e.kind = RangeEvent::Kind::Recursion;
+    e.key = call;
+    e.location = loc(call);
+    e.subject = text(call);
+    e.op = op;
+    e.variable = why;
+    emit(e);
   }
 
   // A descent that jumps over its only base cases: `fib(n)` stops at `n == 1` alone and
@@ -594,12 +581,15 @@ public:
   // integer parameter that the function never writes, tested only by `==`/`!=` against
   // constants (B), and no other condition in the function; self-calls that pass it as
   // `n - c` with constant c > 0 (every self-call passes it so), one of them with c = 1,
-  // and none of them under a condition, so every value above B is reached. Reported at a call whose step c skips, from some
-  // value v = min(B) + k (0 < k < c) not in B, below min(B). The reason goes to
-  // stepOverWhy_.
-  std::string stepOverWhy_;
-  const CallExpr *stepsOverBaseCase(const std::vector<const CallExpr *> &selfCalls) {
-    if (selfCalls.empty()) return nullptr;
+  // and none of them under a condition, so every value above B is reached. Reported at a
+  // call whose step c skips, from some
+  // value v = min(B) + k (0 < k < c) not in B, below min(B), with that reason.
+  struct StepOver {
+    const CallExpr *call;
+    std::string why;
+  };
+  std::optional<StepOver> stepsOverBaseCase(const std::vector<const CallExpr *> &selfCalls) {
+    if (selfCalls.empty()) return std::nullopt;
     for (unsigned pi = 0; pi < fd_->getNumParams(); ++pi) {
       const ParmVarDecl *param = fd_->getParamDecl(pi);
       if (!param->getType()->isIntegerType()) continue;
@@ -737,13 +727,13 @@ public:
       for (const auto &[call, step] : steps)
         for (i128 k = 1; k < step && k < 64; ++k)
           if (!conditions.base.count(low + k)) {
-            stepOverWhy_ = "from " + param->getNameAsString() + " = " + std::to_string(static_cast<long long>(low + k)) +
-                           " it passes " + std::to_string(static_cast<long long>(low + k - step)) +
-                           ", below every value the function stops at";
-            return call;
+            return StepOver{call, "from " + param->getNameAsString() + " = " +
+                                      std::to_string(static_cast<long long>(low + k)) + " it passes " +
+                                      std::to_string(static_cast<long long>(low + k - step)) +
+                                      ", below every value the function stops at"};
           }
     }
-    return nullptr;
+    return std::nullopt;
   }
 
   // `f(a, b)` inside `f(int a, int b)`, or `f(a--)`, which passes the old value: each
