@@ -732,6 +732,8 @@ public:
     }
     current_ = nullptr;
     if (reporting) checkTestAfterDereference(block, s);
+    // (The reporting pass runs blocks, not edges: a plain way back carries the block's state.)
+    if (reporting && block.succ_size() == 1 && retreating(block, 0)) checkLoopTestAfterDereference(block, 0, s);
     // Paths that leave the function normally (not through exit()/abort()).
     if (reporting && !block.hasNoReturnElement())
       for (auto it = block.succ_begin(); it != block.succ_end(); ++it)
@@ -1914,9 +1916,13 @@ private:
   // it was NULL, look NULL on every path that "knows".
   // `at` is a dereference written here (invalid for one made by a callee): a later test of
   // the pointer for NULL contradicts it, unless the dereference was itself reported.
+  // A field the analysis held no value for (`q->next` once `q` has moved off its entry
+  // object) gets one here, so that `q = q->next` carries the dereference to `q`.
   void assumeNonNullAfterUse(const Expr *ptrExpr, State &s, Location at = {}) {
     if (std::optional<PathKey> key = pathOf(ptrExpr)) {
       auto it = s.pointers.find(*key);
+      if (it == s.pointers.end() && key->field && at.valid() && ptrExpr->getType()->isPointerType())
+        it = s.pointers.emplace(*key, untrackedValue()).first;
       if (it == s.pointers.end() || it->second.nulls.bits == NullFacts::NonNull) return;
       NullFacts &n = it->second.nulls;
       if (n.bits != NullFacts::AssumedNonNull)
@@ -1928,7 +1934,31 @@ private:
   // A branch that tests for NULL a pointer dereferenced on every path to it: either the
   // dereference can crash or the test is dead. Tests written by a macro (`FREE(p)`,
   // `CHECK(p)`) are shared by many call sites and prove nothing about this one.
-  void checkTestAfterDereference(const CFGBlock &block, const State &s) {
+  // The way back to a loop's head that tests a pointer for NULL first thing (`while (q !=
+  // NULL) { use(q->next->id); q = q->next; }`): the value the head tests was dereferenced
+  // on this pass. The loop ends when that value is NULL, so its last pass crashes. The
+  // head's joined state mixes in the way into the loop, which did not dereference it, so
+  // the test is judged on this edge's state.
+  void checkLoopTestAfterDereference(const CFGBlock &from, unsigned succIndex, const State &s) {
+    const CFGBlock *head = (from.succ_begin() + succIndex)->getReachableBlock();
+    if (!head) return;
+    const Expr *cond = llvm::dyn_cast_or_null<Expr>(head->getTerminatorCondition());
+    if (!cond) return;
+    // Nothing the head evaluates before its test may change the pointer: only the
+    // condition's own sub-expressions.
+    llvm::SmallPtrSet<const Stmt *, 16> parts;
+    llvm::SmallVector<const Stmt *, 16> work{cond};
+    while (!work.empty()) {
+      const Stmt *st = work.pop_back_val();
+      if (!st || !parts.insert(st).second) continue;
+      for (const Stmt *child : st->children()) work.push_back(child);
+    }
+    for (const CFGElement &el : *head)
+      if (auto cs = el.getAs<CFGStmt>(); !cs || !parts.count(cs->getStmt())) return;
+    checkTestAfterDereference(*head, s, true);
+  }
+
+  void checkTestAfterDereference(const CFGBlock &block, const State &s, bool nextPass = false) {
     const Expr *cond = llvm::dyn_cast_or_null<Expr>(block.getTerminatorCondition());
     if (!cond) return;
     const Expr *tested = withoutBranchHint(cond);
@@ -1963,6 +1993,7 @@ private:
     e.key = cond;
     e.location = it->second.nulls.dereferencedAt;
     e.checkedAt = loc(cond);
+    e.checkedOnNextPass = nextPass;
     e.subject = text(tested);
     e.nulls = it->second.nulls;
     emit(e, &*key);

@@ -63,6 +63,7 @@ struct MemoryEvent {
   bool interior = false;      // Release: the pointer was moved past its object's start on some path
   Location movedAt;           // ... by the statement here
   Location checkedAt;         // CheckedAfterDereference: the test for NULL
+  bool checkedOnNextPass = false;  // ... by a loop's head, on the pass after the dereference
   // Exit: the block was lost inside a loop, when `lostWith` (a pointer declared in the
   // loop's body, its only holder) went out of scope at the end of an iteration.
   std::string lostWith;
