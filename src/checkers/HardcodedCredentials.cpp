@@ -3,7 +3,8 @@
 // binary by anyone who has one. Three shapes are reported:
 //  1. a literal or a constant-initialized array reaching the password or key parameter of
 //     a known API (database and directory logins, SSH, libcurl options, cipher and MAC
-//     keys), directly or through a variable that holds nothing else;
+//     keys), directly or through a variable that holds nothing else, or through a
+//     function of the same file that passes its parameter on unchanged;
 //  2. a string comparison of a credential-named value (`password`, `auth_token`, `secret`,
 //     `pin`, ...) with a non-empty literal: the accepted password is in the binary. A value
 //     compared with many words in one function is a keyword being parsed, not a secret;
@@ -112,10 +113,25 @@ public:
       bool literal = a.literal && !a.literal->empty();
       if (!literal && !a.constantBytes) continue;
       Verdict v;
-      std::string what = literal ? "password " + masked(*a.literal) : "key '" + a.variable + "' (constant bytes)";
-      v.message = "hard-coded " + what + " is passed to '" + e.callee + "'";
+      v.message = "hard-coded " + secretName(a) + " is passed to '" + e.callee + "'";
       report(v, a, e);
       return v;
+    }
+    // ... or of a wrapper of this file that hands the argument on to one (`aes_encrypt(msg,
+    // key)` calling `EVP_EncryptInit_ex(..., key, iv)`).
+    for (const ArgumentFacts &a : e.args) {
+      bool literal = a.literal && !a.literal->empty();
+      if (!literal && !a.constantBytes) continue;
+      for (const ForwardedArgument &f : a.forwardedTo) {
+        const std::vector<unsigned> *secret = credentialParameters(f.callee);
+        if (!secret || std::find(secret->begin(), secret->end(), f.index) == secret->end()) continue;
+        Verdict v;
+        v.message = "hard-coded " + secretName(a) + " is passed to '" + e.callee + "', which hands it to '" +
+                    f.callee + "'";
+        report(v, a, e);
+        v.trace.push_back({TraceStep::Kind::Call, f.at, "used as the secret of '" + f.callee + "' here"});
+        return v;
+      }
     }
     // 2. A credential compared with a literal.
     static const char *const compares[] = {"strcmp", "strncmp", "strcasecmp", "strncasecmp", "memcmp", "strcoll",
@@ -148,6 +164,10 @@ public:
   }
 
 private:
+  static std::string secretName(const ArgumentFacts &a) {
+    return a.literal && !a.literal->empty() ? "password " + masked(*a.literal)
+                                            : "key '" + a.variable + "' (constant bytes)";
+  }
   // At the literal when it sits in a variable elsewhere; the use follows in the trace.
   static void report(Verdict &v, const ArgumentFacts &a, const ApiUseEvent &e) {
     if (a.definedAt.valid() && a.definedAt.line != e.location.line) {

@@ -59,6 +59,53 @@ public:
   }
 };
 
+// Where each parameter of a defined function goes unchanged (ForwardedArgument), computed
+// once per function for the TU and followed through the defined callees it reaches.
+class Forwarding {
+public:
+  Forwarding(CalleeNamer &names, LocationMapper &locations) : names_(names), locations_(locations) {}
+
+  const std::vector<std::vector<ForwardedArgument>> &of(const FunctionDecl *fd) {
+    fd = fd->getDefinition();
+    static const std::vector<std::vector<ForwardedArgument>> none;
+    if (!fd || !fd->hasBody()) return none;
+    auto it = cache_.find(fd);
+    if (it != cache_.end()) return it->second;
+    auto &out = cache_[fd];  // empty while it is computed: a recursive call forwards nothing
+    std::vector<std::vector<ForwardedArgument>> result(fd->getNumParams());
+    Assignments written;
+    written.TraverseStmt(fd->getBody());
+    struct Calls : RecursiveASTVisitor<Calls> {
+      std::vector<const CallExpr *> found;
+      bool VisitCallExpr(CallExpr *c) { return found.push_back(c), true; }
+    } calls;
+    calls.TraverseStmt(fd->getBody());
+    for (const CallExpr *call : calls.found) {
+      const FunctionDecl *callee = call->getDirectCallee();
+      if (!callee) continue;
+      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+        const auto *d = llvm::dyn_cast<DeclRefExpr>(call->getArg(i)->IgnoreParenCasts());
+        const auto *p = d ? llvm::dyn_cast<ParmVarDecl>(d->getDecl()) : nullptr;
+        if (!p || written.values.count(p) || written.opaque.count(p)) continue;
+        unsigned index = p->getFunctionScopeIndex();
+        if (index >= result.size() || fd->getParamDecl(index) != p) continue;
+        result[index].push_back({names_.name(callee), i, locations_.map(call->getBeginLoc())});
+        if (callee->getDefinition() && callee->getDefinition() != fd) {
+          const auto &further = of(callee);
+          if (i < further.size()) result[index].insert(result[index].end(), further[i].begin(), further[i].end());
+        }
+      }
+    }
+    out = std::move(result);  // map references survive the insertions made meanwhile
+    return out;
+  }
+
+private:
+  CalleeNamer &names_;
+  LocationMapper &locations_;
+  std::map<const FunctionDecl *, std::vector<std::vector<ForwardedArgument>>> cache_;
+};
+
 // For each callee and variable (named as ArgumentFacts::variable names it), the string literals passed with the variable
 // in calls of that callee.
 class LiteralPairs : public RecursiveASTVisitor<LiteralPairs> {
@@ -140,9 +187,9 @@ class FunctionApiUse : public RecursiveASTVisitor<FunctionApiUse> {
 public:
   FunctionApiUse(ASTContext &ctx, const FunctionDecl *fd, LocationMapper &locations, CalleeNamer &names,
                  const std::vector<const ApiUseChecker *> &checkers, std::map<std::pair<const void *, const void *>, Finding> &found,
-                 bool concurrent)
+                 bool concurrent, Forwarding &forwarding)
       : ctx_(ctx), fd_(fd), locations_(locations), names_(names), checkers_(checkers), found_(found),
-        concurrent_(concurrent) {
+        concurrent_(concurrent), forwarding_(forwarding) {
     assignments_.TraverseStmt(fd->getBody());
     pairs_.TraverseStmt(fd->getBody());
     function_ = fd->getQualifiedNameAsString();
@@ -189,6 +236,8 @@ public:
       if (paired != pairs_.literals.end()) f.literalsPairedByCallee = paired->second.size();
       e.args.push_back(std::move(f));
     }
+    const auto &forwarded = forwarding_.of(callee);
+    for (unsigned i = 0; i < e.args.size() && i < forwarded.size(); ++i) e.args[i].forwardedTo = forwarded[i];
     const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
@@ -460,6 +509,7 @@ private:
   LiteralPairs pairs_{names_, locations_, ctx_.getLangOpts()};
   std::string function_;
   bool concurrent_;
+  Forwarding &forwarding_;
   unsigned lockDepth_ = 0;
   std::set<const VarDecl *> reportedShared_;
   // Per loop, built when a call in it is first seen: its calls, and where its limiting
@@ -619,11 +669,12 @@ std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiU
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
   ThreadStarts threads(names);
+  Forwarding forwarding(names, locations);
   traverseOutsideSystemHeaders(ctx, threads);
   for (const FunctionDecl *fd : functions ? *functions : analyzableFunctions(ctx)) {
     auto started = threads.instances.find(fd->getCanonicalDecl());
     bool concurrent = started != threads.instances.end() && started->second >= 2;
-    FunctionApiUse visitor(ctx, fd, locations, names, checkers, found, concurrent);
+    FunctionApiUse visitor(ctx, fd, locations, names, checkers, found, concurrent, forwarding);
     visitor.TraverseStmt(fd->getBody());
   }
   std::vector<Finding> out;

@@ -18,6 +18,14 @@ namespace mamori {
 
 // What is known of one argument (or one operand) where it is used. Values held in a
 // local variable are followed back to the variable's only assignment.
+// A call, in a function of this TU, that passes one of its parameters on unchanged:
+// `aes_encrypt(msg, key)` whose body calls `EVP_EncryptInit_ex(ctx, cipher, NULL, key, iv)`.
+struct ForwardedArgument {
+  std::string callee;  // the function the parameter reaches
+  unsigned index = 0;  // as its argument number `index`
+  Location at;         // that call
+};
+
 struct ArgumentFacts {
   std::string text;                    // as written
   std::optional<std::string> literal;  // the string literal it is (or its variable only ever holds)
@@ -32,6 +40,9 @@ struct ArgumentFacts {
   // together with this variable. A keyword dispatch (`strcmp(word, "listener")`, then
   // `"port"`, then ...) pairs one variable with many; a check against one value pairs it once.
   unsigned literalsPairedByCallee = 0;
+  // Call events of a function defined in this TU: the calls its body (or a defined
+  // callee's body, and so on) passes this argument's parameter to, unchanged.
+  std::vector<ForwardedArgument> forwardedTo;
 
   // The variable's own name, without the path to it: `passwd` for `cfg->passwd`.
   std::string ownName() const {
