@@ -62,6 +62,22 @@ const PaddingUse *paddingUse(const std::string &fn) {
   return it == uses.end() ? nullptr : &it->second;
 }
 
+// EVP_PKEY_CTX_set_rsa_padding(ctx, ...) on a context this function set up to encrypt or
+// decrypt (EVP_PKEY_encrypt_init(ctx)); one set up to sign may use PKCS #1 v1.5.
+bool encryptsWith(const ApiUseEvent &e) {
+  if (e.callee != "EVP_PKEY_CTX_set_rsa_padding" || e.args.empty() || !e.callsInFunction) return false;
+  const std::string ctx = e.args[0].ownName();
+  if (ctx.empty()) return false;
+  for (const char *init : {"EVP_PKEY_encrypt_init", "EVP_PKEY_decrypt_init", "EVP_PKEY_encrypt_init_ex",
+                           "EVP_PKEY_decrypt_init_ex"}) {
+    auto it = e.callsInFunction->find(init);
+    if (it == e.callsInFunction->end()) continue;
+    for (const std::vector<std::string> &args : it->second)
+      if (!args.empty() && args[0] == ctx) return true;
+  }
+  return false;
+}
+
 class WeakCryptoChecker final : public ApiUseChecker {
 public:
   const RuleInfo &rule() const override {
@@ -90,7 +106,7 @@ public:
       const std::string &name = e.args[p->arg].macro.empty() ? e.args[p->arg].text : e.args[p->arg].macro;
       Verdict v;
       if (pad == 3) v.message = "'" + e.callee + "' uses RSA without padding (" + name + "): textbook RSA is malleable and deterministic";
-      else if (pad == 1 && p->encryption)
+      else if (pad == 1 && (p->encryption || encryptsWith(e)))
         v.message = "'" + e.callee + "' encrypts with PKCS #1 v1.5 padding (" + name + "), open to padding-oracle attacks";
       else return std::nullopt;
       return v;

@@ -242,6 +242,7 @@ public:
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
     e.callsOfCallee = callsOf(callee);
+    e.callsInFunction = callsByName_;
     emit(e);
     voidParameterTypes(call, callee);
     return true;
@@ -355,8 +356,13 @@ public:
       } calls;
       calls.TraverseStmt(fd_->getBody());
       callsByCallee_.emplace();
-      for (auto &[fd, list] : calls.found)
+      auto byName = std::make_shared<std::map<std::string, std::vector<std::vector<std::string>>>>();
+      for (auto &[fd, list] : calls.found) {
+        auto &named = (*byName)[names_.name(fd)];
+        named.insert(named.end(), list.begin(), list.end());
         (*callsByCallee_)[fd] = std::make_shared<const std::vector<std::vector<std::string>>>(std::move(list));
+      }
+      callsByName_ = std::move(byName);
     }
     auto it = callsByCallee_->find(callee->getCanonicalDecl());
     return it == callsByCallee_->end() ? nullptr : it->second;
@@ -519,6 +525,7 @@ private:
   // Per callee, the argument names of its calls in this function, built on first use.
   std::optional<std::map<const FunctionDecl *, std::shared_ptr<const std::vector<std::vector<std::string>>>>>
       callsByCallee_;
+  std::shared_ptr<const std::map<std::string, std::vector<std::vector<std::string>>>> callsByName_;  // the same, by name
 
   ScalarTypeFacts scalar(QualType t) {
     ScalarTypeFacts f;

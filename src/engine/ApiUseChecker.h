@@ -9,6 +9,7 @@
 #include "core/Finding.h"
 #include "core/Rule.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,6 +102,8 @@ struct ApiUseEvent {
   // Call: the variable names (as ArgumentFacts::ownName) passed by every call of the same
   // callee in this function, this one included ("" for other arguments).
   std::shared_ptr<const std::vector<std::vector<std::string>>> callsOfCallee;
+  // Call: every call in this function, by callee name, with its argument names as above.
+  std::shared_ptr<const std::map<std::string, std::vector<std::vector<std::string>>>> callsInFunction;
   bool inLoop = false;
   bool limitedByComparison = false;
   std::shared_ptr<const std::vector<LoopCallFacts>> loopCalls;  // shared by the loop's calls
