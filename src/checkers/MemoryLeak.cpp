@@ -1,6 +1,7 @@
 // CWE-401: memory leak. Memory allocated in a function is neither released, returned nor
 // stored anywhere on a path that leaves the function, including early error returns; or
-// its only holder, declared in a loop's body, goes out of scope at the end of a pass.
+// its only holder, declared in a loop's body, goes out of scope at the end of a pass; or
+// its only holder is overwritten (by the same allocation on the loop's next pass, say).
 #include "checkers/MemoryCheckers.h"
 
 namespace mamori {
@@ -31,9 +32,13 @@ public:
     if (e.objects.empty()) return std::nullopt;
     const MemoryObjectFacts &o = e.objects.front();
     Verdict v;
-    v.message = "memory leak: memory allocated by " + o.allocator + " at " + shortLocation(o.allocatedAt) +
-                (e.lostWith.empty() ? " is not released on this path"
-                                    : " is lost when '" + e.lostWith + "' goes out of scope here, once per pass of the loop");
+    std::string how = e.lostWith.empty() ? " is not released on this path"
+                      : e.overwritten && e.location.line == o.allocatedAt.line && e.location.column == o.allocatedAt.column
+                          ? " on a pass of the loop is lost on the next pass, when this allocation overwrites '" +
+                                e.lostWith + "', its only holder"
+                      : e.overwritten ? " is lost when '" + e.lostWith + "', its only holder, is overwritten here"
+                                      : " is lost when '" + e.lostWith + "' goes out of scope here, once per pass of the loop";
+    v.message = "memory leak: memory allocated by " + o.allocator + " at " + shortLocation(o.allocatedAt) + how;
     v.trace.push_back({TraceStep::Kind::Source, o.allocatedAt, "allocated by " + o.allocator});
     return v;
   }

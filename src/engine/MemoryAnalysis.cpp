@@ -1657,6 +1657,35 @@ private:
     }
   }
 
+  // A store into `holder`, a local pointer variable, while it alone holds a block allocated
+  // here and not released or handed on along any path: the block is lost at the store.
+  // Inside a loop, only a store made on every pass: one under a test (a search loop's
+  // `if (match) found = strdup(v)`, an option parser's `case 'n': name = strdup(arg)`)
+  // repeats only if the data repeats, and an allocation that overwrites its own earlier
+  // block needs a loop that runs twice. Not in main, whose blocks the process's exit
+  // releases (a block lost on every pass of a loop there is checkLostInLoop's).
+  void checkOverwrite(const PathKey &holder, const void *o, const MemoryObjectFacts &obj, const Stmt *at,
+                      const State &s) {
+    const auto *vd = llvm::dyn_cast_or_null<VarDecl>(holder.base);
+    if (!reporting || holder.field || !vd || vd->hasGlobalStorage() || !vd->getType()->isPointerType()) return;
+    if (obj.bits != MemoryObjectFacts::Allocated || obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack)
+      return;
+    if (fd_->isMain() || notOnEveryPass(at, o == static_cast<const void *>(at))) return;
+    for (const auto &[k, pv] : s.pointers)
+      if (!(k == holder) && std::binary_search(pv.objects.begin(), pv.objects.end(), o)) return;
+    MemoryEvent e;
+    e.kind = MemoryEvent::Kind::Exit;
+    e.key = o;
+    e.location = loc(at);
+    unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
+    unsigned line = obj.allocatedAt.line >= first ? obj.allocatedAt.line - first : obj.allocatedAt.line;
+    e.subject = obj.allocator + "@+" + std::to_string(line);
+    e.objects.push_back(obj);
+    e.lostWith = vd->getNameAsString();
+    e.overwritten = true;
+    emit(e);
+  }
+
   // Whether `vd` is declared inside the body of a loop of this function (a new one each
   // iteration); a `for`'s own init variable is not. Judged by source position against the
   // function's loop bodies (ASTContext::getParents would map the whole TU).
@@ -2454,6 +2483,9 @@ private:
     }
     PointerValue old;
     if (auto it = s.pointers.find(*key); it != s.pointers.end()) old = it->second;
+    for (const void *o : old.objects)
+      if (!std::binary_search(v.objects.begin(), v.objects.end(), o))
+        if (auto obj = s.objects.find(o); obj != s.objects.end()) checkOverwrite(*key, o, obj->second, lhs, s);
     // A pointer variable that now points elsewhere says nothing of its old target's fields
     // (`item->next` checked for NULL, then `item = other`).
     if (!key->field)
@@ -2549,7 +2581,12 @@ private:
     bool named = false;
     for (const auto &[k, v] : s.pointers)
       named |= !(assignee && k == *assignee) && std::binary_search(v.objects.begin(), v.objects.end(), at);
-    if (!named) return;
+    if (!named) {
+      // Held by the assignee alone, which the new block overwrites: the earlier pass's
+      // block is lost (`while (fgets(...)) { line = strdup(buf); ... }`).
+      if (assignee) checkOverwrite(*assignee, at, current->second, at, s);
+      return;
+    }
     std::unique_ptr<char> &slot = tu_.earlierBlocks[at];
     if (!slot) slot = std::make_unique<char>();
     const void *earlier = slot.get();
@@ -2632,6 +2669,51 @@ private:
     PointerValue v = allocation(n, n->isArray() ? AllocKind::NewArray : AllocKind::New,
                                 n->isArray() ? "new[]" : "new", nothrow, n->hasInitializer(), s);
     return v;
+  }
+
+  // Whether `st`, inside a loop, may not run on every pass of the innermost loop around it:
+  // it runs only under a test (an `if` or `switch` arm, a `?:` arm, the right of `&&`/`||`),
+  // or, with `onlyRepeats` (a store that loses only what the same store made on an earlier
+  // pass), the loop runs at most once (`for (i = 0; i < 1; i++)`). False outside any loop.
+  bool notOnEveryPass(const Stmt *st, bool onlyRepeats) {
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    bool conditional = false;
+    for (const Stmt *child = st, *p = parents_->getParent(st); p; child = p, p = parents_->getParent(p)) {
+      if (llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(p)) {
+        if (const auto *f = llvm::dyn_cast<ForStmt>(p); f && onlyRepeats && child == f->getBody())
+          if (std::optional<long long> n = constantTripCount(f); n && *n <= 1) return true;
+        return conditional;
+      }
+      if (const auto *i = llvm::dyn_cast<IfStmt>(p); i && child != i->getCond()) conditional = true;
+      if (const auto *sw = llvm::dyn_cast<SwitchStmt>(p); sw && child != sw->getCond()) conditional = true;
+      if (const auto *c = llvm::dyn_cast<ConditionalOperator>(p); c && child != c->getCond()) conditional = true;
+      if (const auto *b = llvm::dyn_cast<BinaryOperator>(p); b && b->isLogicalOp() && child == b->getRHS())
+        conditional = true;
+    }
+    return false;
+  }
+
+  // `for (i = C0; i < C1; i++)` (or `<=`, `++i`) with constant bounds: how many passes.
+  std::optional<long long> constantTripCount(const ForStmt *f) {
+    const auto *c = llvm::dyn_cast_or_null<BinaryOperator>(f->getCond() ? f->getCond()->IgnoreParenImpCasts() : nullptr);
+    if (!c || (c->getOpcode() != BO_LT && c->getOpcode() != BO_LE)) return std::nullopt;
+    const auto *cv = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(c->getLHS()));
+    const auto *inc = llvm::dyn_cast_or_null<UnaryOperator>(f->getInc() ? f->getInc()->IgnoreParenImpCasts() : nullptr);
+    const auto *iv = inc && inc->isIncrementOp() ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(inc->getSubExpr())) : nullptr;
+    if (!cv || !iv || cv->getDecl() != iv->getDecl()) return std::nullopt;
+    const Expr *start = nullptr;
+    if (const auto *a = llvm::dyn_cast_or_null<BinaryOperator>(f->getInit()); a && a->getOpcode() == BO_Assign) {
+      const auto *lhs = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getLHS()));
+      if (lhs && lhs->getDecl() == cv->getDecl()) start = a->getRHS();
+    }
+    if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(f->getInit()); ds && ds->isSingleDecl() && ds->getSingleDecl() == cv->getDecl())
+      start = llvm::cast<VarDecl>(ds->getSingleDecl())->getInit();
+    Expr::EvalResult lo, hi;
+    if (!start || start->isValueDependent() || c->getRHS()->isValueDependent() || !start->EvaluateAsInt(lo, tu_.ctx) ||
+        !c->getRHS()->EvaluateAsInt(hi, tu_.ctx))
+      return std::nullopt;
+    long long n = hi.Val.getInt().getExtValue() - lo.Val.getInt().getExtValue() + (c->getOpcode() == BO_LE ? 1 : 0);
+    return n < 0 ? 0 : n;
   }
 
   bool insideLoop(const Stmt *st) {

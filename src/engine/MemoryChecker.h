@@ -65,8 +65,10 @@ struct MemoryEvent {
   Location checkedAt;         // CheckedAfterDereference: the test for NULL
   bool checkedOnNextPass = false;  // ... by a loop's head, on the pass after the dereference
   // Exit: the block was lost inside a loop, when `lostWith` (a pointer declared in the
-  // loop's body, its only holder) went out of scope at the end of an iteration.
+  // loop's body, its only holder) went out of scope at the end of an iteration; or, with
+  // `overwritten`, when a new value was stored into `lostWith`, its only holder.
   std::string lostWith;
+  bool overwritten = false;
 };
 
 class MemoryChecker {
