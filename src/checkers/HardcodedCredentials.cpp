@@ -111,7 +111,7 @@ public:
       if (i >= e.args.size()) continue;
       const ArgumentFacts &a = e.args[i];
       bool literal = a.literal && !a.literal->empty();
-      if (!literal && !a.constantBytes) continue;
+      if (!literal && (!a.constantBytes || a.zeroBytes)) continue;
       Verdict v;
       v.message = "hard-coded " + secretName(a) + " is passed to '" + e.callee + "'";
       report(v, a, e);
@@ -121,7 +121,7 @@ public:
     // key)` calling `EVP_EncryptInit_ex(..., key, iv)`).
     for (const ArgumentFacts &a : e.args) {
       bool literal = a.literal && !a.literal->empty();
-      if (!literal && !a.constantBytes) continue;
+      if (!literal && (!a.constantBytes || a.zeroBytes)) continue;
       for (const ForwardedArgument &f : a.forwardedTo) {
         const std::vector<unsigned> *secret = credentialParameters(f.callee);
         if (!secret || std::find(secret->begin(), secret->end(), f.index) == secret->end()) continue;

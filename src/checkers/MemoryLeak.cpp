@@ -33,10 +33,11 @@ public:
     const MemoryObjectFacts &o = e.objects.front();
     Verdict v;
     std::string how = e.lostWith.empty() ? " is not released on this path"
-                      : e.overwritten && e.location.line == o.allocatedAt.line && e.location.column == o.allocatedAt.column
+                      : e.overwritten == MemoryEvent::Overwrite::ByItself
                           ? " on a pass of the loop is lost on the next pass, when this allocation overwrites '" +
                                 e.lostWith + "', its only holder"
-                      : e.overwritten ? " is lost when '" + e.lostWith + "', its only holder, is overwritten here"
+                      : e.overwritten == MemoryEvent::Overwrite::ByStore
+                          ? " is lost when '" + e.lostWith + "', its only holder, is overwritten here"
                                       : " is lost when '" + e.lostWith + "' goes out of scope here, once per pass of the loop";
     v.message = "memory leak: memory allocated by " + o.allocator + " at " + shortLocation(o.allocatedAt) + how;
     v.trace.push_back({TraceStep::Kind::Source, o.allocatedAt, "allocated by " + o.allocator});

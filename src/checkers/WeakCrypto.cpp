@@ -66,8 +66,9 @@ const PaddingUse *paddingUse(const std::string &fn) {
 // decrypt (EVP_PKEY_encrypt_init(ctx)); one set up to sign may use PKCS #1 v1.5.
 bool encryptsWith(const ApiUseEvent &e) {
   if (e.callee != "EVP_PKEY_CTX_set_rsa_padding" || e.args.empty() || !e.callsInFunction) return false;
-  const std::string ctx = e.args[0].ownName();
-  if (ctx.empty()) return false;
+  // A plain variable: `enc->ctx` and `sig->ctx` would share the name `ctx`.
+  const std::string ctx = e.args[0].variable;
+  if (ctx.empty() || ctx.find_first_of(".>") != std::string::npos) return false;
   for (const char *init : {"EVP_PKEY_encrypt_init", "EVP_PKEY_decrypt_init", "EVP_PKEY_encrypt_init_ex",
                            "EVP_PKEY_decrypt_init_ex"}) {
     auto it = e.callsInFunction->find(init);

@@ -57,21 +57,40 @@ public:
       if (const VarDecl *root = rootVariable(u->getSubExpr())) opaque.insert(root);
     return true;
   }
+  // An array passed where the callee may write it (`derive_key(pw, key)`, `memcpy(key, ...)`):
+  // its initializer is not its only value.
+  bool VisitCallExpr(CallExpr *c) {
+    const FunctionDecl *callee = c->getDirectCallee();
+    for (unsigned i = 0; i < c->getNumArgs(); ++i) {
+      const auto *d = llvm::dyn_cast<DeclRefExpr>(c->getArg(i)->IgnoreParenImpCasts());
+      const auto *vd = d ? llvm::dyn_cast<VarDecl>(d->getDecl()) : nullptr;
+      if (!vd || !vd->getType()->isArrayType()) continue;
+      const auto *proto = callee ? callee->getType()->getAs<FunctionProtoType>() : nullptr;
+      bool constTarget = proto && i < proto->getNumParams() && proto->getParamType(i)->isPointerType() &&
+                         proto->getParamType(i)->getPointeeType().isConstQualified();
+      if (!constTarget) opaque.insert(vd);
+    }
+    return true;
+  }
 };
 
 // Where each parameter of a defined function goes unchanged (ForwardedArgument), computed
 // once per function for the TU and followed through the defined callees it reaches.
 class Forwarding {
 public:
-  Forwarding(CalleeNamer &names, LocationMapper &locations) : names_(names), locations_(locations) {}
+  Forwarding(CalleeNamer &names, LocationMapper &locations, const SourceManager &sm)
+      : names_(names), locations_(locations), sm_(sm) {}
 
   const std::vector<std::vector<ForwardedArgument>> &of(const FunctionDecl *fd) {
     fd = fd->getDefinition();
     static const std::vector<std::vector<ForwardedArgument>> none;
-    if (!fd || !fd->hasBody()) return none;
+    // Library code (a system header's inline functions) is not followed, nor a chain of
+    // wrappers deeper than a few levels.
+    if (!fd || !fd->hasBody() || sm_.isInSystemHeader(fd->getLocation()) || depth_ >= 6) return none;
     auto it = cache_.find(fd);
     if (it != cache_.end()) return it->second;
     auto &out = cache_[fd];  // empty while it is computed: a recursive call forwards nothing
+    ++depth_;
     std::vector<std::vector<ForwardedArgument>> result(fd->getNumParams());
     Assignments written;
     written.TraverseStmt(fd->getBody());
@@ -80,29 +99,48 @@ public:
       bool VisitCallExpr(CallExpr *c) { return found.push_back(c), true; }
     } calls;
     calls.TraverseStmt(fd->getBody());
+    auto add = [](std::vector<ForwardedArgument> &list, const ForwardedArgument &f) {
+      // One entry per (callee, argument), and a bound on handles passed everywhere.
+      if (list.size() >= 32) return;
+      for (const ForwardedArgument &g : list)
+        if (g.callee == f.callee && g.index == f.index) return;
+      list.push_back(f);
+    };
     for (const CallExpr *call : calls.found) {
       const FunctionDecl *callee = call->getDirectCallee();
       if (!callee) continue;
-      for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+      unsigned offset = argumentOffset(call, callee);
+      for (unsigned i = offset; i < call->getNumArgs(); ++i) {
         const auto *d = llvm::dyn_cast<DeclRefExpr>(call->getArg(i)->IgnoreParenCasts());
         const auto *p = d ? llvm::dyn_cast<ParmVarDecl>(d->getDecl()) : nullptr;
         if (!p || written.values.count(p) || written.opaque.count(p)) continue;
         unsigned index = p->getFunctionScopeIndex();
         if (index >= result.size() || fd->getParamDecl(index) != p) continue;
-        result[index].push_back({names_.name(callee), i, locations_.map(call->getBeginLoc())});
+        add(result[index], {names_.name(callee), i - offset, locations_.map(call->getBeginLoc())});
         if (callee->getDefinition() && callee->getDefinition() != fd) {
           const auto &further = of(callee);
-          if (i < further.size()) result[index].insert(result[index].end(), further[i].begin(), further[i].end());
+          if (i - offset < further.size())
+            for (const ForwardedArgument &f : further[i - offset]) add(result[index], f);
         }
       }
     }
+    --depth_;
     out = std::move(result);  // map references survive the insertions made meanwhile
     return out;
+  }
+
+  // A member operator's call (`sealer(key)` through `operator()`) passes the object as its
+  // first argument, before the first parameter.
+  static unsigned argumentOffset(const CallExpr *call, const FunctionDecl *callee) {
+    const auto *m = llvm::dyn_cast<CXXMethodDecl>(callee);
+    return llvm::isa<CXXOperatorCallExpr>(call) && m && !m->isStatic() ? 1 : 0;
   }
 
 private:
   CalleeNamer &names_;
   LocationMapper &locations_;
+  const SourceManager &sm_;
+  unsigned depth_ = 0;
   std::map<const FunctionDecl *, std::vector<std::vector<ForwardedArgument>>> cache_;
 };
 
@@ -237,7 +275,9 @@ public:
       e.args.push_back(std::move(f));
     }
     const auto &forwarded = forwarding_.of(callee);
-    for (unsigned i = 0; i < e.args.size() && i < forwarded.size(); ++i) e.args[i].forwardedTo = forwarded[i];
+    unsigned offset = Forwarding::argumentOffset(call, callee);
+    for (unsigned i = offset; i < e.args.size() && i - offset < forwarded.size(); ++i)
+      e.args[i].forwardedTo = forwarded[i - offset];
     const FunctionDecl *named = callee->getDefinition() ? callee->getDefinition() : callee;
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
@@ -608,6 +648,20 @@ private:
     return true;
   }
 
+  // Every element is 0 (`{0}`): a placeholder or an all-zero salt, not a chosen secret.
+  static bool allZero(const InitListExpr *list, ASTContext &ctx) {
+    for (const Expr *i : list->inits()) {
+      const Expr *x = i->IgnoreParenImpCasts();
+      if (const auto *inner = llvm::dyn_cast<InitListExpr>(x)) {
+        if (!allZero(inner, ctx)) return false;
+        continue;
+      }
+      Expr::EvalResult r;
+      if (x->isValueDependent() || !x->EvaluateAsInt(r, ctx) || r.Val.getInt() != 0) return false;
+    }
+    return true;
+  }
+
   ArgumentFacts facts(const Expr *arg, unsigned depth) {
     ArgumentFacts f;
     f.text = text(arg);
@@ -637,6 +691,7 @@ private:
       if (const auto *list = llvm::dyn_cast<InitListExpr>(value->IgnoreParenImpCasts());
           list && vd->getType()->isArrayType()) {
         f.constantBytes = allConstants(list, ctx_);
+        f.zeroBytes = f.constantBytes && allZero(list, ctx_);
         f.definedAt = loc(vd->getLocation());
         return f;
       }
@@ -644,6 +699,7 @@ private:
       f.literal = inner.literal;
       f.producer = inner.producer;
       f.constantBytes = inner.constantBytes;
+      f.zeroBytes = inner.zeroBytes;
       if (f.macro.empty()) f.macro = inner.macro;
       if (!f.integer) f.integer = inner.integer;
       f.definedAt = inner.literal || !inner.producer.empty() ? inner.definedAt : loc(vd->getLocation());
@@ -676,7 +732,7 @@ std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiU
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
   ThreadStarts threads(names);
-  Forwarding forwarding(names, locations);
+  Forwarding forwarding(names, locations, ctx.getSourceManager());
   traverseOutsideSystemHeaders(ctx, threads);
   for (const FunctionDecl *fd : functions ? *functions : analyzableFunctions(ctx)) {
     auto started = threads.instances.find(fd->getCanonicalDecl());

@@ -35,6 +35,7 @@ struct ArgumentFacts {
   std::string variable;                // the variable or field it names (`password`, `cfg->passwd`)
   std::string function;                // the function it names, passed by address (`on_error`)
   bool constantBytes = false;          // an array initialized with constants only (`key[16] = {0x..}`)
+  bool zeroBytes = false;              // ... all of them 0 (`salt[32] = {0}`)
   std::optional<long long> integer;    // its value, when it is an integer constant
   Location definedAt;                  // where the literal, producing call or array was written
   // Call events: how many different string literals the function passes to the same callee

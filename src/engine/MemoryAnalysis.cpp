@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <climits>
 #include <map>
 #include <optional>
 #include <set>
@@ -1665,7 +1666,7 @@ private:
   // block needs a loop that runs twice. Not in main, whose blocks the process's exit
   // releases (a block lost on every pass of a loop there is checkLostInLoop's).
   void checkOverwrite(const PathKey &holder, const void *o, const MemoryObjectFacts &obj, const Stmt *at,
-                      const State &s) {
+                      const State &s, bool byItself = false) {
     const auto *vd = llvm::dyn_cast_or_null<VarDecl>(holder.base);
     if (!reporting || holder.field || !vd || vd->hasGlobalStorage() || !vd->getType()->isPointerType()) return;
     if (obj.bits != MemoryObjectFacts::Allocated || obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack)
@@ -1682,7 +1683,7 @@ private:
     e.subject = obj.allocator + "@+" + std::to_string(line);
     e.objects.push_back(obj);
     e.lostWith = vd->getNameAsString();
-    e.overwritten = true;
+    e.overwritten = byItself ? MemoryEvent::Overwrite::ByItself : MemoryEvent::Overwrite::ByStore;
     emit(e);
   }
 
@@ -2553,9 +2554,10 @@ private:
     if (!call || call->getNumArgs() == 0) return;
     std::optional<PathKey> target = pathOf(lhs), source = pathOf(call->getArg(0));
     if (!target || !source || !(*target == *source)) return;
-    // realloc(NULL, n) is malloc(n): there is no old block to lose.
+    // realloc(NULL, n) is malloc(n): there is no old block to lose. A pointer the analysis
+    // holds no value for (a global, a field of a moved pointer) may hold one.
     auto old = s.pointers.find(*source);
-    if (old == s.pointers.end() ||
+    if (old != s.pointers.end() &&
         !(old->second.nulls.bits & (NullFacts::NonNull | NullFacts::Unknown | NullFacts::AssumedNonNull)))
       return;
     MemoryEvent e;
@@ -2584,7 +2586,12 @@ private:
     if (!named) {
       // Held by the assignee alone, which the new block overwrites: the earlier pass's
       // block is lost (`while (fgets(...)) { line = strdup(buf); ... }`).
-      if (assignee) checkOverwrite(*assignee, at, current->second, at, s);
+      // A pointer declared in the loop's body is a new one each pass (checkLostInLoop).
+      if (auto held = assignee ? s.pointers.find(*assignee) : s.pointers.end();
+          held != s.pointers.end() && std::binary_search(held->second.objects.begin(), held->second.objects.end(), at)) {
+        const auto *vd = llvm::dyn_cast_or_null<VarDecl>(assignee->base);
+        if (vd && !assignee->field && !declaredInLoopBody(vd)) checkOverwrite(*assignee, at, current->second, at, s, true);
+      }
       return;
     }
     std::unique_ptr<char> &slot = tu_.earlierBlocks[at];
@@ -2679,18 +2686,56 @@ private:
     if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
     bool conditional = false;
     for (const Stmt *child = st, *p = parents_->getParent(st); p; child = p, p = parents_->getParent(p)) {
+      // `do { ... } while (0)`, a macro's statement wrapper, runs once: not the loop.
+      if (const auto *d = llvm::dyn_cast<DoStmt>(p); d && isConstantFalse(d->getCond())) continue;
       if (llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(p)) {
         if (const auto *f = llvm::dyn_cast<ForStmt>(p); f && onlyRepeats && child == f->getBody())
           if (std::optional<long long> n = constantTripCount(f); n && *n <= 1) return true;
-        return conditional;
+        return conditional || skipsAheadBefore(p, st);
       }
       if (const auto *i = llvm::dyn_cast<IfStmt>(p); i && child != i->getCond()) conditional = true;
       if (const auto *sw = llvm::dyn_cast<SwitchStmt>(p); sw && child != sw->getCond()) conditional = true;
-      if (const auto *c = llvm::dyn_cast<ConditionalOperator>(p); c && child != c->getCond()) conditional = true;
+      if (const auto *c = llvm::dyn_cast<AbstractConditionalOperator>(p); c && child != c->getCond()) conditional = true;
       if (const auto *b = llvm::dyn_cast<BinaryOperator>(p); b && b->isLogicalOp() && child == b->getRHS())
         conditional = true;
     }
     return false;
+  }
+
+  bool isConstantFalse(const Expr *cond) {
+    bool value = true;
+    return cond && !cond->isValueDependent() && cond->EvaluateAsBooleanCondition(value, tu_.ctx) && !value;
+  }
+
+  // Whether a `continue` of `loop` or a `goto` is written in its body before `st`: the
+  // pass may skip `st` (`if (!match) continue; found = strdup(v);`).
+  bool skipsAheadBefore(const Stmt *loop, const Stmt *st) {
+    struct Finder : RecursiveASTVisitor<Finder> {
+      const SourceManager *sm = nullptr;
+      SourceLocation before;
+      bool found = false;
+      unsigned nested = 0;
+      bool early(const Stmt *x) { return sm->isBeforeInTranslationUnit(x->getBeginLoc(), before); }
+      bool TraverseStmt(Stmt *x) {
+        if (!x || found) return true;
+        bool loop = llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(x);
+        nested += loop;
+        bool r = RecursiveASTVisitor::TraverseStmt(x);
+        nested -= loop;
+        return r;
+      }
+      bool VisitContinueStmt(ContinueStmt *c) { return found |= nested == 0 && early(c), true; }
+      bool VisitGotoStmt(GotoStmt *g) { return found |= early(g), true; }
+    } finder;
+    finder.sm = &tu_.ctx.getSourceManager();
+    finder.before = st->getBeginLoc();
+    const Stmt *body = nullptr;
+    if (const auto *f = llvm::dyn_cast<ForStmt>(loop)) body = f->getBody();
+    else if (const auto *w = llvm::dyn_cast<WhileStmt>(loop)) body = w->getBody();
+    else if (const auto *d = llvm::dyn_cast<DoStmt>(loop)) body = d->getBody();
+    else if (const auto *r = llvm::dyn_cast<CXXForRangeStmt>(loop)) body = r->getBody();
+    if (body) finder.TraverseStmt(const_cast<Stmt *>(body));
+    return finder.found;
   }
 
   // `for (i = C0; i < C1; i++)` (or `<=`, `++i`) with constant bounds: how many passes.
@@ -2712,7 +2757,10 @@ private:
     if (!start || start->isValueDependent() || c->getRHS()->isValueDependent() || !start->EvaluateAsInt(lo, tu_.ctx) ||
         !c->getRHS()->EvaluateAsInt(hi, tu_.ctx))
       return std::nullopt;
-    long long n = hi.Val.getInt().getExtValue() - lo.Val.getInt().getExtValue() + (c->getOpcode() == BO_LE ? 1 : 0);
+    std::optional<int64_t> l = lo.Val.getInt().tryExtValue(), h = hi.Val.getInt().tryExtValue();
+    long long n = 0;
+    if (!l || !h || __builtin_sub_overflow(*h, *l, &n) || n == LLONG_MAX) return std::nullopt;
+    n += c->getOpcode() == BO_LE ? 1 : 0;
     return n < 0 ? 0 : n;
   }
 

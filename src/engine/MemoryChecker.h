@@ -68,7 +68,8 @@ struct MemoryEvent {
   // loop's body, its only holder) went out of scope at the end of an iteration; or, with
   // `overwritten`, when a new value was stored into `lostWith`, its only holder.
   std::string lostWith;
-  bool overwritten = false;
+  enum class Overwrite { No, ByStore, ByItself };  // ByItself: the same allocation, a pass later
+  Overwrite overwritten = Overwrite::No;
 };
 
 class MemoryChecker {
