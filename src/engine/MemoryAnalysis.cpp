@@ -3082,6 +3082,15 @@ private:
             s.uninitialized.erase(o);
             s.initializedPrefix.erase(o);
           }
+          // f(p) with a pointer to non-const (`memset(s, 0, sizeof *s)`, `reset(s)`) may
+          // rewrite p's fields: a dereference of `p->f` before the call says nothing of
+          // `p->f` after it.
+          if (const auto *d = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(arg)))
+            for (auto &[key, pv] : s.pointers)
+              if (key.base == d->getDecl() && key.field && (pv.nulls.bits & NullFacts::AssumedNonNull)) {
+                pv.nulls.bits = NullFacts::Unknown;
+                pv.nulls.dereferencedAt = {};
+              }
           // f(&p): the callee may store a new pointer into p (getline, strtol's end, ...).
           const Expr *x = stripParensAndCasts(arg);
           if (const auto *u = llvm::dyn_cast<UnaryOperator>(x); u && u->getOpcode() == UO_AddrOf) {
