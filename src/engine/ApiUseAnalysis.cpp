@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <utility>
 
 namespace mamori {
 
@@ -78,18 +79,27 @@ public:
 // once per function for the TU and followed through the defined callees it reaches.
 class Forwarding {
 public:
-  Forwarding(CalleeNamer &names, LocationMapper &locations, const SourceManager &sm)
-      : names_(names), locations_(locations), sm_(sm) {}
+  Forwarding(CalleeNamer &names, LocationMapper &locations, const SourceManager &sm, const LangOptions &lo)
+      : names_(names), locations_(locations), sm_(sm), lo_(lo) {}
 
   const std::vector<std::vector<ForwardedArgument>> &of(const FunctionDecl *fd) {
     fd = fd->getDefinition();
     static const std::vector<std::vector<ForwardedArgument>> none;
     // Library code (a system header's inline functions) is not followed, nor a chain of
     // wrappers deeper than a few levels.
-    if (!fd || !fd->hasBody() || sm_.isInSystemHeader(fd->getLocation()) || depth_ >= 6) return none;
+    if (!fd || !fd->hasBody() || sm_.isInSystemHeader(fd->getLocation())) return none;
+    if (depth_ >= 6) {
+      incomplete_ = true;
+      return none;
+    }
     auto it = cache_.find(fd);
-    if (it != cache_.end()) return it->second;
+    if (it != cache_.end()) {
+      incomplete_ |= inProgress_.count(fd) > 0;  // a cycle: that list is not finished
+      return it->second;
+    }
     auto &out = cache_[fd];  // empty while it is computed: a recursive call forwards nothing
+    inProgress_.insert(fd);
+    bool outerIncomplete = std::exchange(incomplete_, false);
     ++depth_;
     std::vector<std::vector<ForwardedArgument>> result(fd->getNumParams());
     Assignments written;
@@ -116,7 +126,9 @@ public:
         if (!p || written.values.count(p) || written.opaque.count(p)) continue;
         unsigned index = p->getFunctionScopeIndex();
         if (index >= result.size() || fd->getParamDecl(index) != p) continue;
-        add(result[index], {names_.name(callee), i - offset, locations_.map(call->getBeginLoc())});
+        ForwardedArgument here{names_.name(callee), i - offset, locations_.map(call->getBeginLoc()), {}};
+        for (const Expr *a : call->arguments()) here.argumentTexts.push_back(locations_.text(a->getSourceRange(), lo_));
+        add(result[index], here);
         if (callee->getDefinition() && callee->getDefinition() != fd) {
           const auto &further = of(callee);
           if (i - offset < further.size())
@@ -125,7 +137,17 @@ public:
       }
     }
     --depth_;
+    inProgress_.erase(fd);
     out = std::move(result);  // map references survive the insertions made meanwhile
+    // A list computed while a function that reaches it was unfinished (mutual recursion)
+    // or cut at the depth limit is good for this walk only: forget it at the walk's end.
+    if (incomplete_ && depth_ > 0) provisional_.push_back(fd);
+    incomplete_ |= outerIncomplete;
+    if (depth_ == 0) {
+      for (const FunctionDecl *f : provisional_) cache_.erase(f);
+      provisional_.clear();
+      incomplete_ = false;
+    }
     return out;
   }
 
@@ -140,7 +162,11 @@ private:
   CalleeNamer &names_;
   LocationMapper &locations_;
   const SourceManager &sm_;
+  const LangOptions &lo_;
   unsigned depth_ = 0;
+  bool incomplete_ = false;
+  std::set<const FunctionDecl *> inProgress_;
+  std::vector<const FunctionDecl *> provisional_;
   std::map<const FunctionDecl *, std::vector<std::vector<ForwardedArgument>>> cache_;
 };
 
@@ -732,7 +758,7 @@ std::vector<Finding> analyzeApiUse(ASTContext &ctx, const std::vector<const ApiU
   CalleeNamer names;
   std::map<std::pair<const void *, const void *>, Finding> found;
   ThreadStarts threads(names);
-  Forwarding forwarding(names, locations, ctx.getSourceManager());
+  Forwarding forwarding(names, locations, ctx.getSourceManager(), ctx.getLangOpts());
   traverseOutsideSystemHeaders(ctx, threads);
   for (const FunctionDecl *fd : functions ? *functions : analyzableFunctions(ctx)) {
     auto started = threads.instances.find(fd->getCanonicalDecl());

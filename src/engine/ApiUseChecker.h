@@ -25,6 +25,7 @@ struct ForwardedArgument {
   std::string callee;  // the function the parameter reaches
   unsigned index = 0;  // as its argument number `index`
   Location at;         // that call
+  std::vector<std::string> argumentTexts;  // its arguments as written (`CURLOPT_PASSWORD`)
 };
 
 struct ArgumentFacts {
