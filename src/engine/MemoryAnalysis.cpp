@@ -1645,14 +1645,7 @@ private:
       SourceLocation where = trigger->getEndLoc();
       if (const auto *body = llvm::dyn_cast<CompoundStmt>(trigger)) where = body->getRBracLoc();
       else where = trigger->getBeginLoc();
-      MemoryEvent e;
-      e.kind = MemoryEvent::Kind::Exit;
-      e.key = o;
-      e.location = tu_.locations.map(where);
-      unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
-      unsigned line = obj->second.allocatedAt.line >= first ? obj->second.allocatedAt.line - first : obj->second.allocatedAt.line;
-      e.subject = obj->second.allocator + "@+" + std::to_string(line);
-      e.objects.push_back(obj->second);
+      MemoryEvent e = leakEvent(o, obj->second, tu_.locations.map(where));
       e.lostWith = vd->getNameAsString();
       emit(e);
     }
@@ -1674,14 +1667,7 @@ private:
     if (fd_->isMain() || notOnEveryPass(at, o == static_cast<const void *>(at))) return;
     for (const auto &[k, pv] : s.pointers)
       if (!(k == holder) && std::binary_search(pv.objects.begin(), pv.objects.end(), o)) return;
-    MemoryEvent e;
-    e.kind = MemoryEvent::Kind::Exit;
-    e.key = o;
-    e.location = loc(at);
-    unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
-    unsigned line = obj.allocatedAt.line >= first ? obj.allocatedAt.line - first : obj.allocatedAt.line;
-    e.subject = obj.allocator + "@+" + std::to_string(line);
-    e.objects.push_back(obj);
+    MemoryEvent e = leakEvent(o, obj, loc(at));
     e.lostWith = vd->getNameAsString();
     e.overwritten = byItself ? MemoryEvent::Overwrite::ByItself : MemoryEvent::Overwrite::ByStore;
     emit(e);
@@ -1694,13 +1680,10 @@ private:
     if (!loopBodies_) {
       struct Loops : RecursiveASTVisitor<Loops> {
         std::vector<SourceRange> bodies;
-        void add(const Stmt *body) {
-          if (body) bodies.push_back(body->getSourceRange());
+        bool VisitStmt(Stmt *st) {
+          if (const Stmt *body = loopBody(st)) bodies.push_back(body->getSourceRange());
+          return true;
         }
-        bool VisitWhileStmt(WhileStmt *w) { return add(w->getBody()), true; }
-        bool VisitDoStmt(DoStmt *d) { return add(d->getBody()), true; }
-        bool VisitForStmt(ForStmt *f) { return add(f->getBody()), true; }
-        bool VisitCXXForRangeStmt(CXXForRangeStmt *f) { return add(f->getBody()), true; }
       } loops;
       if (fd_->getBody()) loops.TraverseStmt(const_cast<Stmt *>(fd_->getBody()));
       loopBodies_ = std::move(loops.bodies);
@@ -1715,6 +1698,21 @@ private:
   }
   std::optional<std::vector<SourceRange>> loopBodies_;
 
+  // A leak of `obj` (keyed `o`) found at `where`.
+  MemoryEvent leakEvent(const void *o, const MemoryObjectFacts &obj, Location where) {
+    MemoryEvent e;
+    e.kind = MemoryEvent::Kind::Exit;
+    e.key = o;
+    e.location = where;
+    // The allocation's line counts from the function's first line, so that an edit
+    // elsewhere in the file (a patch, say) leaves the finding's identity alone.
+    unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
+    unsigned line = obj.allocatedAt.line >= first ? obj.allocatedAt.line - first : obj.allocatedAt.line;
+    e.subject = obj.allocator + "@+" + std::to_string(line);
+    e.objects.push_back(obj);
+    return e;
+  }
+
   void checkExit(const State &s, SourceLocation where, const Stmt *key) {
     // Returning from main ends the process, which releases its memory: not a leak that
     // can grow (a block lost on each pass of a loop is, see checkLostInLoop).
@@ -1722,17 +1720,7 @@ private:
     for (const auto &[k, obj] : s.objects) {
       if (obj.kind == AllocKind::Parameter || obj.kind == AllocKind::Stack) continue;
       if (obj.bits != MemoryObjectFacts::Allocated) continue;  // released or escaped on some path
-      MemoryEvent e;
-      e.kind = MemoryEvent::Kind::Exit;
-      e.key = k;
-      e.location = tu_.locations.map(where);
-      // The allocation's line counts from the function's first line, so that an edit
-      // elsewhere in the file (a patch, say) leaves the finding's identity alone.
-      unsigned first = tu_.locations.map(fd_->getBeginLoc()).line;
-      unsigned line = obj.allocatedAt.line >= first ? obj.allocatedAt.line - first : obj.allocatedAt.line;
-      e.subject = obj.allocator + "@+" + std::to_string(line);
-      e.objects.push_back(obj);
-      emit(e);
+      emit(leakEvent(k, obj, tu_.locations.map(where)));
     }
   }
 
@@ -1861,11 +1849,7 @@ private:
       Expr::EvalResult r;
       if (c->getRHS()->isValueDependent() || !c->getRHS()->EvaluateAsInt(r, tu_.ctx)) return std::nullopt;
       // The loop must start at 0.
-      const Stmt *init = f->getInit();
-      const Expr *start = nullptr;
-      if (const auto *a = llvm::dyn_cast_or_null<BinaryOperator>(init); a && a->getOpcode() == BO_Assign) start = a->getRHS();
-      if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(init); ds && ds->isSingleDecl())
-        if (const auto *v = llvm::dyn_cast<VarDecl>(ds->getSingleDecl())) start = v->getInit();
+      const Expr *start = forStart(f).second;
       Expr::EvalResult z;
       if (!start || start->isValueDependent() || !start->EvaluateAsInt(z, tu_.ctx) || z.Val.getInt() != 0) return std::nullopt;
       long long n = r.Val.getInt().getExtValue();
@@ -1976,15 +1960,13 @@ private:
     if (!cond) return;
     // Nothing the head evaluates before its test may change the pointer: only the
     // condition's own sub-expressions.
-    llvm::SmallPtrSet<const Stmt *, 16> parts;
-    llvm::SmallVector<const Stmt *, 16> work{cond};
-    while (!work.empty()) {
-      const Stmt *st = work.pop_back_val();
-      if (!st || !parts.insert(st).second) continue;
-      for (const Stmt *child : st->children()) work.push_back(child);
+    if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
+    for (const CFGElement &el : *head) {
+      auto cs = el.getAs<CFGStmt>();
+      const Stmt *x = cs ? cs->getStmt() : nullptr;
+      while (x && x != cond) x = parents_->getParent(x);
+      if (!x) return;
     }
-    for (const CFGElement &el : *head)
-      if (auto cs = el.getAs<CFGStmt>(); !cs || !parts.count(cs->getStmt())) return;
     checkTestAfterDereference(*head, s, true);
   }
 
@@ -2590,7 +2572,7 @@ private:
       if (auto held = assignee ? s.pointers.find(*assignee) : s.pointers.end();
           held != s.pointers.end() && std::binary_search(held->second.objects.begin(), held->second.objects.end(), at)) {
         const auto *vd = llvm::dyn_cast_or_null<VarDecl>(assignee->base);
-        if (vd && !assignee->field && !declaredInLoopBody(vd)) checkOverwrite(*assignee, at, current->second, at, s, true);
+        if (!vd || !declaredInLoopBody(vd)) checkOverwrite(*assignee, at, current->second, at, s, true);
       }
       return;
     }
@@ -2688,7 +2670,7 @@ private:
     for (const Stmt *child = st, *p = parents_->getParent(st); p; child = p, p = parents_->getParent(p)) {
       // `do { ... } while (0)`, a macro's statement wrapper, runs once: not the loop.
       if (const auto *d = llvm::dyn_cast<DoStmt>(p); d && isConstantFalse(d->getCond())) continue;
-      if (llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(p)) {
+      if (loopBody(p)) {
         if (const auto *f = llvm::dyn_cast<ForStmt>(p); f && onlyRepeats && child == f->getBody())
           if (std::optional<long long> n = constantTripCount(f); n && *n <= 1) return true;
         return conditional || skipsAheadBefore(p, st);
@@ -2718,7 +2700,7 @@ private:
       bool early(const Stmt *x) { return sm->isBeforeInTranslationUnit(x->getBeginLoc(), before); }
       bool TraverseStmt(Stmt *x) {
         if (!x || found) return true;
-        bool loop = llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(x);
+        bool loop = loopBody(x) != nullptr;
         nested += loop;
         bool r = RecursiveASTVisitor::TraverseStmt(x);
         nested -= loop;
@@ -2729,13 +2711,20 @@ private:
     } finder;
     finder.sm = &tu_.ctx.getSourceManager();
     finder.before = st->getBeginLoc();
-    const Stmt *body = nullptr;
-    if (const auto *f = llvm::dyn_cast<ForStmt>(loop)) body = f->getBody();
-    else if (const auto *w = llvm::dyn_cast<WhileStmt>(loop)) body = w->getBody();
-    else if (const auto *d = llvm::dyn_cast<DoStmt>(loop)) body = d->getBody();
-    else if (const auto *r = llvm::dyn_cast<CXXForRangeStmt>(loop)) body = r->getBody();
-    if (body) finder.TraverseStmt(const_cast<Stmt *>(body));
+    if (const Stmt *body = loopBody(loop)) finder.TraverseStmt(const_cast<Stmt *>(body));
     return finder.found;
+  }
+
+  // A `for`'s start: the variable its init sets (`i = 0`, `int i = 0`; null when it sets
+  // something else, such as a field) and the value it sets it to.
+  static std::pair<const ValueDecl *, const Expr *> forStart(const ForStmt *f) {
+    if (const auto *a = llvm::dyn_cast_or_null<BinaryOperator>(f->getInit()); a && a->getOpcode() == BO_Assign) {
+      const auto *lhs = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getLHS()));
+      return {lhs ? lhs->getDecl() : nullptr, a->getRHS()};
+    }
+    if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(f->getInit()); ds && ds->isSingleDecl())
+      if (const auto *v = llvm::dyn_cast<VarDecl>(ds->getSingleDecl())) return {v, v->getInit()};
+    return {nullptr, nullptr};
   }
 
   // `for (i = C0; i < C1; i++)` (or `<=`, `++i`) with constant bounds: how many passes.
@@ -2746,13 +2735,8 @@ private:
     const auto *inc = llvm::dyn_cast_or_null<UnaryOperator>(f->getInc() ? f->getInc()->IgnoreParenImpCasts() : nullptr);
     const auto *iv = inc && inc->isIncrementOp() ? llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(inc->getSubExpr())) : nullptr;
     if (!cv || !iv || cv->getDecl() != iv->getDecl()) return std::nullopt;
-    const Expr *start = nullptr;
-    if (const auto *a = llvm::dyn_cast_or_null<BinaryOperator>(f->getInit()); a && a->getOpcode() == BO_Assign) {
-      const auto *lhs = llvm::dyn_cast<DeclRefExpr>(stripParensAndCasts(a->getLHS()));
-      if (lhs && lhs->getDecl() == cv->getDecl()) start = a->getRHS();
-    }
-    if (const auto *ds = llvm::dyn_cast_or_null<DeclStmt>(f->getInit()); ds && ds->isSingleDecl() && ds->getSingleDecl() == cv->getDecl())
-      start = llvm::cast<VarDecl>(ds->getSingleDecl())->getInit();
+    auto [counter, start] = forStart(f);
+    if (counter != cv->getDecl()) return std::nullopt;
     Expr::EvalResult lo, hi;
     if (!start || start->isValueDependent() || c->getRHS()->isValueDependent() || !start->EvaluateAsInt(lo, tu_.ctx) ||
         !c->getRHS()->EvaluateAsInt(hi, tu_.ctx))
@@ -2764,10 +2748,19 @@ private:
     return n < 0 ? 0 : n;
   }
 
+  // The body of a `for`, `while`, `do` or range-`for` statement; null for any other.
+  static const Stmt *loopBody(const Stmt *st) {
+    if (const auto *f = llvm::dyn_cast_or_null<ForStmt>(st)) return f->getBody();
+    if (const auto *w = llvm::dyn_cast_or_null<WhileStmt>(st)) return w->getBody();
+    if (const auto *d = llvm::dyn_cast_or_null<DoStmt>(st)) return d->getBody();
+    if (const auto *r = llvm::dyn_cast_or_null<CXXForRangeStmt>(st)) return r->getBody();
+    return nullptr;
+  }
+
   bool insideLoop(const Stmt *st) {
     if (!parents_) parents_ = std::make_unique<ParentMap>(const_cast<Stmt *>(fd_->getBody()));
     for (const Stmt *p = parents_->getParent(st); p; p = parents_->getParent(p))
-      if (llvm::isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(p)) return true;
+      if (loopBody(p)) return true;
     return false;
   }
 
