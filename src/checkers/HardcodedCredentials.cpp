@@ -104,14 +104,10 @@ public:
 
   std::optional<Verdict> judge(const ApiUseEvent &e) const override {
     // 1. A secret parameter of a known API.
-    std::vector<unsigned> secretArgs;
-    if (const std::vector<unsigned> *p = credentialParameters(e.callee)) secretArgs = *p;
-    if (e.callee == "curl_easy_setopt" && e.args.size() == 3 && curlSecretOption(e.args[1].text)) secretArgs = {2};
-    for (unsigned i : secretArgs) {
-      if (i >= e.args.size()) continue;
+    const std::string *option = e.args.size() == 3 ? &e.args[1].text : nullptr;
+    for (unsigned i = 0; i < e.args.size(); ++i) {
       const ArgumentFacts &a = e.args[i];
-      bool literal = a.literal && !a.literal->empty();
-      if (!literal && (!a.constantBytes || a.zeroBytes)) continue;
+      if (!constantSecret(a) || !secretParameter(e.callee, i, option)) continue;
       Verdict v;
       v.message = "hard-coded " + secretName(a) + " is passed to '" + e.callee + "'";
       report(v, a, e);
@@ -120,13 +116,9 @@ public:
     // ... or of a wrapper of this file that hands the argument on to one (`aes_encrypt(msg,
     // key)` calling `EVP_EncryptInit_ex(..., key, iv)`).
     for (const ArgumentFacts &a : e.args) {
-      bool literal = a.literal && !a.literal->empty();
-      if (!literal && (!a.constantBytes || a.zeroBytes)) continue;
+      if (!constantSecret(a)) continue;
       for (const ForwardedArgument &f : a.forwardedTo) {
-        const std::vector<unsigned> *secret = credentialParameters(f.callee);
-        bool curlSecret = f.callee == "curl_easy_setopt" && f.index == 2 && f.argumentTexts.size() == 3 &&
-                          curlSecretOption(f.argumentTexts[1]);
-        if (!curlSecret && (!secret || std::find(secret->begin(), secret->end(), f.index) == secret->end())) continue;
+        if (!secretParameter(f.callee, f.index, f.argumentTexts.size() == 3 ? &f.argumentTexts[1] : nullptr)) continue;
         Verdict v;
         v.message = "hard-coded " + secretName(a) + " is passed to '" + e.callee + "', which hands it to '" +
                     f.callee + "'";
@@ -166,6 +158,17 @@ public:
   }
 
 private:
+  // Argument `index` of a call of `callee` takes a secret. `curlOption`: for a call with
+  // three arguments, the second as written (curl_easy_setopt's option).
+  static bool secretParameter(const std::string &callee, unsigned index, const std::string *curlOption) {
+    if (callee == "curl_easy_setopt") return index == 2 && curlOption && curlSecretOption(*curlOption);
+    const std::vector<unsigned> *secret = credentialParameters(callee);
+    return secret && std::find(secret->begin(), secret->end(), index) != secret->end();
+  }
+  // A literal, or an array of constants that are not all 0.
+  static bool constantSecret(const ArgumentFacts &a) {
+    return (a.literal && !a.literal->empty()) || (a.constantBytes && !a.zeroBytes);
+  }
   static std::string secretName(const ArgumentFacts &a) {
     return a.literal && !a.literal->empty() ? "password " + masked(*a.literal)
                                             : "key '" + a.variable + "' (constant bytes)";

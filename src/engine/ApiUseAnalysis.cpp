@@ -308,7 +308,7 @@ public:
     for (const ParmVarDecl *p : named->parameters()) e.parameters.push_back(p->getNameAsString());
     loopContext(call, e);
     e.callsOfCallee = callsOf(callee);
-    e.callsInFunction = callsByName_;
+    e.callsInFunction = callsByName();
     emit(e);
     voidParameterTypes(call, callee);
     return true;
@@ -402,6 +402,16 @@ public:
 
   // The argument names of every call of `callee` in this function, gathered once.
   std::shared_ptr<const std::vector<std::vector<std::string>>> callsOf(const FunctionDecl *callee) {
+    gatherCalls();
+    auto it = callsByCallee_->find(callee->getCanonicalDecl());
+    return it == callsByCallee_->end() ? nullptr : it->second;
+  }
+  // The same for every callee, by name.
+  std::shared_ptr<const std::map<std::string, std::vector<std::vector<std::string>>>> callsByName() {
+    gatherCalls();
+    return callsByName_;
+  }
+  void gatherCalls() {
     if (!callsByCallee_) {
       struct Calls : RecursiveASTVisitor<Calls> {
         std::map<const FunctionDecl *, std::vector<std::vector<std::string>>> found;
@@ -430,8 +440,6 @@ public:
       }
       callsByName_ = std::move(byName);
     }
-    auto it = callsByCallee_->find(callee->getCanonicalDecl());
-    return it == callsByCallee_->end() ? nullptr : it->second;
   }
 
   // The innermost loop around `call` in this function, and whether a relational test
@@ -661,29 +669,19 @@ private:
     return it->second.front();
   }
 
-  static bool allConstants(const InitListExpr *list, ASTContext &ctx) {
+  // Whether every element is an integer constant; `allZero` is cleared unless all are 0
+  // (`salt[32] = {0}`: a placeholder or an all-zero salt, not a chosen secret).
+  static bool allConstants(const InitListExpr *list, ASTContext &ctx, bool &allZero) {
     if (list->getNumInits() == 0) return false;
     for (const Expr *i : list->inits()) {
       const Expr *x = i->IgnoreParenImpCasts();
       if (const auto *inner = llvm::dyn_cast<InitListExpr>(x)) {
-        if (!allConstants(inner, ctx)) return false;
-      } else if (x->isValueDependent() || !x->isIntegerConstantExpr(ctx)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  // Every element is 0 (`{0}`): a placeholder or an all-zero salt, not a chosen secret.
-  static bool allZero(const InitListExpr *list, ASTContext &ctx) {
-    for (const Expr *i : list->inits()) {
-      const Expr *x = i->IgnoreParenImpCasts();
-      if (const auto *inner = llvm::dyn_cast<InitListExpr>(x)) {
-        if (!allZero(inner, ctx)) return false;
+        if (!allConstants(inner, ctx, allZero)) return false;
         continue;
       }
-      Expr::EvalResult r;
-      if (x->isValueDependent() || !x->EvaluateAsInt(r, ctx) || r.Val.getInt() != 0) return false;
+      std::optional<llvm::APSInt> value = x->isValueDependent() ? std::nullopt : x->getIntegerConstantExpr(ctx);
+      if (!value) return false;
+      allZero &= *value == 0;
     }
     return true;
   }
@@ -716,8 +714,9 @@ private:
       if (!value) return f;
       if (const auto *list = llvm::dyn_cast<InitListExpr>(value->IgnoreParenImpCasts());
           list && vd->getType()->isArrayType()) {
-        f.constantBytes = allConstants(list, ctx_);
-        f.zeroBytes = f.constantBytes && allZero(list, ctx_);
+        bool zero = true;
+        f.constantBytes = allConstants(list, ctx_, zero);
+        f.zeroBytes = f.constantBytes && zero;
         f.definedAt = loc(vd->getLocation());
         return f;
       }
